@@ -1,0 +1,222 @@
+/**
+ * `kafka-incident/v1`: what the typed tools would have read from a cluster during an incident,
+ * frozen so it can be replayed without one. This zod schema is the single source of truth;
+ * the exported types are derived from it.
+ */
+import { z } from "zod";
+import {
+  ActionKind,
+  AlertKind,
+  ClusterFlavor,
+  CompatibilityLevel,
+  DiagnosisCode,
+  Decision,
+  GroupState,
+  SchemaType,
+  Severity,
+} from "./vocabulary.ts";
+
+const INT64_MAX = 9223372036854775807n;
+
+/** Offsets are int64, carried as decimal strings so JSON never rounds them. */
+export const Offset = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, "expected an offset as a decimal string of digits")
+  .refine((s) => s.length < 19 || BigInt(s) <= INT64_MAX, "offset exceeds int64");
+
+export const Timestamp = z.iso.datetime({ message: "expected an ISO-8601 UTC timestamp such as 2026-11-02T03:00:00Z" });
+
+const Id = z.string().regex(/^[a-z0-9._-]+$/, "expected an id of [a-z0-9._-]+");
+const BrokerId = z.number().int().min(0);
+const PartitionNo = z.number().int().min(0);
+const Ratio = z.number().min(0).max(1);
+const NonNegative = z.number().min(0);
+
+export const Broker = z.strictObject({
+  id: BrokerId,
+  host: z.string(),
+  port: z.number().int().min(0).max(65535),
+  rack: z.string().optional(),
+});
+
+export const Partition = z.strictObject({
+  partition: PartitionNo,
+  /** -1 when the partition has no leader. */
+  leader: z.number().int().min(-1),
+  replicas: z.array(BrokerId),
+  isr: z.array(BrokerId),
+  offlineReplicas: z.array(BrokerId).default([]),
+  startOffset: Offset,
+  endOffset: Offset,
+});
+
+export const Topic = z.strictObject({
+  name: z.string().min(1),
+  internal: z.boolean().default(false),
+  partitions: z.array(Partition),
+});
+
+export const Member = z.strictObject({
+  memberId: z.string(),
+  clientId: z.string().default(""),
+  host: z.string().default(""),
+  /** Static membership id, or null for dynamic members. */
+  groupInstanceId: z.string().nullable().default(null),
+  /** topic -> partitions assigned to this member. */
+  assignment: z.record(z.string(), z.array(PartitionNo)).default({}),
+});
+
+export const Group = z.strictObject({
+  groupId: z.string().min(1),
+  state: GroupState,
+  protocolType: z.string().default("consumer"),
+  protocol: z.string().default(""),
+  members: z.array(Member).default([]),
+  /** Committed offsets (the next offset to read): topic -> partition -> offset. */
+  offsets: z.record(z.string(), z.record(z.string().regex(/^[0-9]+$/, "expected a partition number"), Offset)).default({}),
+});
+
+export const BrokerMetrics = z.strictObject({
+  cpu: Ratio.optional(),
+  diskUsed: Ratio.optional(),
+  networkIn: Ratio.optional(),
+  networkOut: Ratio.optional(),
+  requestHandlerIdle: Ratio.optional(),
+  underReplicatedPartitions: z.number().int().min(0).optional(),
+});
+
+export const ClientMetrics = z.strictObject({
+  recordsConsumedPerSec: NonNegative.optional(),
+  recordsFailedPerSec: NonNegative.optional(),
+  commitsPerSec: NonNegative.optional(),
+  pollIntervalMsMax: NonNegative.optional(),
+  processingMsP99: NonNegative.optional(),
+  gcPauseMsP99: NonNegative.optional(),
+  rebalancesPerHour: NonNegative.optional(),
+});
+
+export const Snapshot = z.strictObject({
+  at: Timestamp,
+  controllerId: z.number().int().optional(),
+  /** Broker ids that answered; a missing id is down. Absent: not recorded (assume all answered). */
+  brokersOnline: z.array(BrokerId).optional(),
+  topics: z.array(Topic).default([]),
+  groups: z.array(Group).default([]),
+  brokerMetrics: z.record(z.string().regex(/^[0-9]+$/, "expected a broker id"), BrokerMetrics).optional(),
+  clientMetrics: z.record(z.string(), ClientMetrics).optional(),
+});
+
+export const Alert = z.strictObject({
+  kind: AlertKind,
+  summary: z.string(),
+  labels: z.record(z.string(), z.string()).default({}),
+  firedAt: Timestamp.optional(),
+});
+
+export const SchemaVersion = z.strictObject({
+  version: z.number().int().min(1),
+  id: z.number().int().min(0),
+  schemaType: SchemaType.default("AVRO"),
+  schema: z.string(),
+  registeredAt: Timestamp.optional(),
+});
+
+export const Subject = z.strictObject({
+  subject: z.string().min(1),
+  compatibility: CompatibilityLevel.default("BACKWARD"),
+  versions: z.array(SchemaVersion),
+});
+
+export const ProposedSchema = z.strictObject({
+  subject: z.string().min(1),
+  schemaType: SchemaType.default("AVRO"),
+  schema: z.string(),
+});
+
+export const SchemaRegistry = z.strictObject({
+  subjects: z.array(Subject).default([]),
+  proposed: z.array(ProposedSchema).default([]),
+});
+
+/** A record as read from a topic. Keys, values and headers are untrusted text. */
+export const RecordSample = z.strictObject({
+  partition: PartitionNo,
+  offset: Offset,
+  timestamp: Timestamp,
+  key: z.string().nullable().default(null),
+  value: z.string().nullable().default(null),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const LogLine = z.strictObject({
+  at: Timestamp,
+  source: z.string(),
+  level: z.string(),
+  message: z.string(),
+});
+
+export const Expected = z.strictObject({
+  primary: DiagnosisCode,
+  decision: Decision,
+  actions: z.array(ActionKind).default([]),
+  forbiddenActions: z.array(ActionKind).default([]),
+  severity: Severity.optional(),
+});
+
+const config = z.record(z.string(), z.record(z.string(), z.string()));
+
+const incidentShape = {
+  format: z.literal("kafka-incident/v1"),
+  id: Id,
+  title: z.string(),
+  cluster: z
+    .strictObject({ id: z.string(), flavor: ClusterFlavor.default("unknown") })
+    .default({ id: "unknown", flavor: "unknown" }),
+  alert: Alert.optional(),
+  brokers: z.array(Broker).default([]),
+  snapshots: z.array(Snapshot).min(1, "expected at least one snapshot"),
+  clientConfigs: config.optional(),
+  topicConfigs: config.optional(),
+  schemaRegistry: SchemaRegistry.optional(),
+  dlq: z.record(z.string(), z.array(RecordSample)).optional(),
+  samples: z.record(z.string(), z.array(RecordSample)).optional(),
+  logs: z.array(LogLine).optional(),
+  expected: Expected.optional(),
+};
+
+export const Incident = z
+  .looseObject(incidentShape)
+  .superRefine((incident, ctx) => {
+    // Unknown top-level keys are errors, except the `x-` extension keys the contract reserves.
+    for (const key of Object.keys(incident)) {
+      if (!(key in incidentShape) && !key.startsWith("x-")) {
+        ctx.addIssue({ code: "custom", path: [key], message: `unknown key "${key}" (extensions must start with "x-")` });
+      }
+    }
+    let previous = -Infinity;
+    incident.snapshots.forEach((snapshot, i) => {
+      const at = Date.parse(snapshot.at);
+      if (at < previous) {
+        ctx.addIssue({ code: "custom", path: ["snapshots", i, "at"], message: "snapshots out of order: expected oldest first" });
+      }
+      previous = at;
+    });
+  });
+
+export type Incident = z.infer<typeof Incident>;
+export type IncidentInput = z.input<typeof Incident>;
+export type Snapshot = z.infer<typeof Snapshot>;
+export type Topic = z.infer<typeof Topic>;
+export type Partition = z.infer<typeof Partition>;
+export type Group = z.infer<typeof Group>;
+export type Member = z.infer<typeof Member>;
+export type Broker = z.infer<typeof Broker>;
+export type BrokerMetrics = z.infer<typeof BrokerMetrics>;
+export type ClientMetrics = z.infer<typeof ClientMetrics>;
+export type Alert = z.infer<typeof Alert>;
+export type Subject = z.infer<typeof Subject>;
+export type SchemaVersion = z.infer<typeof SchemaVersion>;
+export type ProposedSchema = z.infer<typeof ProposedSchema>;
+export type RecordSample = z.infer<typeof RecordSample>;
+export type LogLine = z.infer<typeof LogLine>;
+export type Expected = z.infer<typeof Expected>;

@@ -1,0 +1,98 @@
+/**
+ * `kafka-investigation/v1`: what an investigation concludes. `kafka-ops investigate --json`
+ * prints exactly one of these; the library returns the same object. Fields beyond the
+ * contract's are optional, as the contract requires of extensions.
+ */
+import { z } from "zod";
+import { ActionKind, ActionStatus, AgentName, Decision, DiagnosisCode, Risk, Severity } from "./vocabulary.ts";
+
+export const Evidence = z.strictObject({
+  tool: z.string(),
+  detail: z.string(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** What a finding is about: any of group, topic, partition, broker, subject, dlqTopic. */
+export const Entities = z.record(z.string(), z.union([z.string(), z.number()]));
+export type Entities = z.infer<typeof Entities>;
+
+export const Diagnosis = z.strictObject({
+  code: DiagnosisCode,
+  agent: AgentName,
+  confidence: z.number().min(0).max(1),
+  summary: z.string(),
+  entities: Entities,
+  evidence: z.array(Evidence),
+  /** Extension: codes of other findings this one explains (set by incident-debugging). */
+  explains: z.array(DiagnosisCode).optional(),
+});
+export type Diagnosis = z.infer<typeof Diagnosis>;
+
+export const Action = z.strictObject({
+  kind: ActionKind,
+  risk: Risk,
+  requiresApproval: z.boolean(),
+  status: ActionStatus,
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number())])),
+  rationale: z.string(),
+  /** Extension: how to check afterwards that the action worked. */
+  verify: z.string().optional(),
+});
+export type Action = z.infer<typeof Action>;
+
+export const Escalation = z.strictObject({
+  severity: Severity,
+  reason: z.string(),
+  owner: z.string(),
+  /** Extension: what the on-call human needs first: what was read, what could not be. */
+  context: z.array(z.string()).optional(),
+});
+export type Escalation = z.infer<typeof Escalation>;
+
+export const ToolCall = z.strictObject({
+  agent: AgentName,
+  tool: z.string(),
+  ms: z.number().min(0),
+  ok: z.boolean(),
+  /** Extension: "notRecorded" / "unavailable" when the read had no data, with what was missing. */
+  outcome: z.enum(["ok", "notRecorded", "unavailable", "error"]).optional(),
+  note: z.string().optional(),
+});
+export type ToolCall = z.infer<typeof ToolCall>;
+
+export const TimelineEntry = z.strictObject({ at: z.string(), event: z.string(), source: z.string() });
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const BlastRadius = z.strictObject({
+  groups: z.array(z.string()),
+  topics: z.array(z.string()),
+  subjects: z.array(z.string()),
+  brokers: z.array(z.number()),
+});
+export type BlastRadius = z.infer<typeof BlastRadius>;
+
+export const Report = z.strictObject({
+  format: z.literal("kafka-investigation/v1"),
+  incidentId: z.string(),
+  decision: Decision,
+  primary: DiagnosisCode,
+  diagnoses: z.array(Diagnosis),
+  actions: z.array(Action),
+  escalation: Escalation.nullable(),
+  agents: z.array(AgentName),
+  toolCalls: z.array(ToolCall),
+  timings: z.looseObject({
+    totalMs: z.number().min(0),
+    /** Extension: wall time per graph node. */
+    nodes: z.record(z.string(), z.number()).optional(),
+  }),
+  /** Extension: one-paragraph explanation of the root cause and how the findings connect. */
+  rootCause: z.string().optional(),
+  /** Extension: which groups, topics, subjects and brokers the root cause reaches. */
+  blastRadius: BlastRadius.optional(),
+  /** Extension: events in time order, from snapshots, schema registrations, DLQ and logs. */
+  timeline: z.array(TimelineEntry).optional(),
+  /** Extension: reads the agents wanted and the recording or cluster could not give. */
+  missingEvidence: z.array(z.string()).optional(),
+});
+export type Report = z.infer<typeof Report>;
