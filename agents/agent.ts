@@ -1,0 +1,58 @@
+/**
+ * What a specialist agent is: it plans the reads it needs, makes them concurrently through a
+ * recording tool caller, and turns what it read into findings with quoted evidence.
+ */
+import type { Alert } from "../contract/incident.ts";
+import type { ToolCall } from "../contract/report.ts";
+import type { Finding } from "./finding.ts";
+import type { AgentName, Specialist } from "../contract/vocabulary.ts";
+import type { Ports } from "../ports/ports.ts";
+import type { ToolResult } from "../tools/define-tool.ts";
+import { TOOLS, type ToolInput, type ToolName, type ToolValue } from "../tools/registry.ts";
+
+
+/** Calls a tool by name and records the call (timing, outcome) for the report. */
+export type CallTool = <N extends ToolName>(name: N, input: ToolInput<N>) => Promise<ToolResult<ToolValue<N>>>;
+
+export interface AgentContext {
+  call: CallTool;
+  alert: Alert | undefined;
+}
+
+export interface AgentOutcome {
+  findings: Finding[];
+  /** Reads that had no data: missing evidence the report lists. */
+  missing: string[];
+}
+
+export interface Agent {
+  name: Specialist;
+  investigate(context: AgentContext): Promise<AgentOutcome>;
+}
+
+/** A tool caller bound to ports that appends every call to `log`. A tool that throws is a bug
+ * in a port or tool; it is recorded as an error result so one bad read never sinks the run. */
+export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[], missing: string[]): CallTool {
+  return async (name, input) => {
+    const started = performance.now();
+    let result: ToolResult<unknown>;
+    try {
+      result = await (TOOLS[name].run as (p: Ports, i: unknown) => Promise<ToolResult<unknown>>)(ports, input);
+    } catch (error) {
+      result = { kind: "unavailable", what: name, reason: `tool failed: ${(error as Error).message}` };
+    }
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    if (result.kind === "ok") log.push({ agent, tool: name, ms, ok: true, outcome: "ok" });
+    else {
+      const note = result.kind === "notRecorded" ? `not recorded: ${result.what}` : `${result.what}: ${result.reason}`;
+      log.push({ agent, tool: name, ms, ok: false, outcome: result.kind, note });
+      if (!missing.includes(note)) missing.push(note);
+    }
+    return result as ToolResult<ToolValue<typeof name>>;
+  };
+}
+
+/** The value of an ok result, or undefined: for reads whose absence a rule tolerates. */
+export function valueOf<T>(result: ToolResult<T>): T | undefined {
+  return result.kind === "ok" ? result.value : undefined;
+}

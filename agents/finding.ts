@@ -1,0 +1,26 @@
+import type { Diagnosis, Entities, Evidence } from "../contract/report.ts";
+import type { AgentName, DiagnosisCode } from "../contract/vocabulary.ts";
+import type { ToolName } from "../tools/registry.ts";
+
+/** A finding is a diagnosis entry of the report, as an agent produces it. */
+export type Finding = Diagnosis;
+
+/** Evidence is always quoted from a named tool's result. */
+export const evidence = (tool: ToolName, detail: string): Evidence => ({ tool, detail });
+
+export function finding(
+  agent: AgentName,
+  code: DiagnosisCode,
+  confidence: number,
+  summary: string,
+  entities: Entities,
+  quotes: Evidence[],
+): Diagnosis {
+  return { code, agent, confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100, summary, entities, evidence: quotes };
+}
+
+/** "orders-1" in Kafka's own notation for a topic-partition. */
+export const tp = (topic: string, partition: number) => `${topic}-${partition}`;
+
+/** Clock time of an ISO timestamp, for compact evidence ("03:02"). */
+export const clock = (iso: string) => iso.slice(11, 16);

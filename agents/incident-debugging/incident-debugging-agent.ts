@@ -1,0 +1,41 @@
+/**
+ * The Incident Debugging agent: correlates every specialist's findings into one root cause,
+ * widens the blast radius to the groups reading the affected topics, and lays out the timeline.
+ */
+import type { Alert } from "../../contract/incident.ts";
+import type { Diagnosis, TimelineEntry } from "../../contract/report.ts";
+import { valueOf, type CallTool } from "../agent.ts";
+import { correlate, type Correlation } from "./correlate.ts";
+import { buildTimeline } from "./timeline.ts";
+
+/** What the Incident Debugging agent concludes: the correlation plus the timeline. */
+export interface Conclusion extends Correlation {
+  timeline: TimelineEntry[];
+}
+
+export async function debugIncident(call: CallTool, findings: readonly Diagnosis[], alert: Alert | undefined): Promise<Conclusion> {
+  const correlation = correlate(findings, alert);
+  const [overview, groups, subjects, dlq, logs] = await Promise.all([
+    call("cluster_overview", {}),
+    call("consumer_groups", {}),
+    call("schema_subjects", {}),
+    call("dlq_records", {}),
+    call("search_logs", { minLevel: "ERROR", limit: 20 }),
+  ]);
+  const groupList = valueOf(groups)?.groups ?? [];
+  const radius = correlation.blastRadius;
+  // Groups that read an affected topic are hit too, even when their own lag has not shown it yet.
+  const readers = groupList.filter((g) => g.topics.some((t) => radius.topics.includes(t))).map((g) => g.groupId);
+  const blastRadius = { ...radius, groups: [...new Set([...radius.groups, ...readers])].sort() };
+  const timeline = buildTimeline({
+    alert,
+    overview: valueOf(overview),
+    groups: valueOf(groups),
+    subjects: valueOf(subjects),
+    dlq: valueOf(dlq),
+    logs: valueOf(logs),
+    focus: { groups: blastRadius.groups, topics: blastRadius.topics, subjects: blastRadius.subjects },
+    windowStart: valueOf(overview)?.samples[0]?.at,
+  });
+  return { ...correlation, blastRadius, timeline };
+}

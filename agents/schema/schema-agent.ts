@@ -1,0 +1,48 @@
+/**
+ * The Schema Evolution agent: checks the newest registered version of every subject against
+ * the versions before it, and every proposed schema against its subject, under the subject's
+ * compatibility level.
+ */
+import { valueOf, type Agent } from "../agent.ts";
+import type { Finding } from "../finding.ts";
+import { incompatibleChange, type CompatibilityObservation } from "./rules/incompatible-change.ts";
+
+export const schemaAgent: Agent = {
+  name: "schema",
+  async investigate({ call }) {
+    const subjects = valueOf(await call("schema_subjects", {}));
+    if (!subjects) return { findings: [], missing: [] };
+
+    const checks: Promise<CompatibilityObservation | null>[] = [];
+    for (const s of subjects.subjects) {
+      const latest = s.versions.at(-1);
+      if (!latest || s.versions.length < 2) continue;
+      checks.push(
+        call("schema_compatibility", {
+          subject: s.subject,
+          schemaType: latest.schemaType,
+          schema: latest.schema,
+          beforeVersion: latest.version,
+        }).then((r) => {
+          const v = valueOf(r);
+          return v ? { ...v, level: s.compatibility, version: latest.version, registeredAt: latest.registeredAt } : null;
+        }),
+      );
+    }
+    for (const p of subjects.proposed) {
+      const level = subjects.subjects.find((s) => s.subject === p.subject)?.compatibility ?? "BACKWARD";
+      checks.push(
+        call("schema_compatibility", { subject: p.subject, schemaType: p.schemaType, schema: p.schema }).then((r) => {
+          const v = valueOf(r);
+          return v ? { ...v, level, version: undefined, registeredAt: undefined } : null;
+        }),
+      );
+    }
+    const findings: Finding[] = [];
+    for (const o of await Promise.all(checks)) {
+      const f = o && incompatibleChange(o);
+      if (f) findings.push(f);
+    }
+    return { findings, missing: [] };
+  },
+};

@@ -1,0 +1,37 @@
+import { evidence, finding, type Finding } from "../../finding.ts";
+import type { ToolValue } from "../../../tools/registry.ts";
+
+/**
+ * Replicas or leadership spread unevenly over online brokers. Replica skew (an empty new
+ * broker, a lopsided assignment) needs a reassignment; leadership skew alone needs only a
+ * preferred-leader election. The finding says which, in `entities.fix`.
+ */
+export function imbalance(overview: ToolValue<"cluster_overview">): Finding | null {
+  const online = overview.brokers.filter((b) => b.online);
+  if (online.length < 2 || overview.partitions < online.length) return null;
+  if (overview.offlinePartitions > 0 || overview.underReplicatedPartitions > 0) return null; // a broker loss, not a skew
+  const replicas = online.map((b) => b.replicas);
+  const mean = replicas.reduce((a, b) => a + b, 0) / online.length;
+  const emptyBrokers = online.filter((b) => b.replicas === 0);
+  const replicaSkew = emptyBrokers.length > 0 || Math.max(...replicas) > 1.5 * mean || Math.min(...replicas) < 0.5 * mean;
+
+  const leaders = online.map((b) => b.leaders);
+  const leaderMean = leaders.reduce((a, b) => a + b, 0) / online.length;
+  const leaderSkew = Math.max(...leaders) > 1.5 * leaderMean && overview.preferredLeaderMismatches >= 0.2 * overview.partitions;
+  if (!replicaSkew && !leaderSkew) return null;
+
+  const spread = online.map((b) => `broker ${b.id}: ${b.replicas} replicas, ${b.leaders} leaders`).join("; ");
+  const summary = replicaSkew
+    ? emptyBrokers.length
+      ? `broker${emptyBrokers.length > 1 ? "s" : ""} ${emptyBrokers.map((b) => b.id).join(", ")} host no replicas while the others carry ${Math.round(mean * online.length / (online.length - emptyBrokers.length))} each: partitions were never reassigned onto ${emptyBrokers.length > 1 ? "them" : "it"}`
+      : `replicas are spread unevenly: ${Math.max(...replicas)} on the busiest broker against a mean of ${Math.round(mean)}`
+    : `${overview.preferredLeaderMismatches} of ${overview.partitions} partitions are not led by their preferred replica; leadership is concentrated (${Math.max(...leaders)} leaders on one broker against a mean of ${Math.round(leaderMean)})`;
+  return finding(
+    "streaming",
+    "cluster.imbalance",
+    replicaSkew && emptyBrokers.length ? 0.9 : 0.8,
+    summary,
+    { broker: (emptyBrokers[0] ?? online[leaders.indexOf(Math.max(...leaders))]!).id, fix: replicaSkew ? "reassign" : "elect" },
+    [evidence("cluster_overview", spread)],
+  );
+}

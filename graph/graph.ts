@@ -1,0 +1,62 @@
+/**
+ * The investigation graph: wiring only.
+ *
+ *   START -> triage -(Send, in parallel)-> streaming | schema | quality -> incident_debugging -> decide -> END
+ *
+ * Specialists run concurrently; their findings and tool-call records merge through the
+ * state's reducers before the Incident Debugging agent correlates them.
+ */
+import { END, Send, START, StateGraph } from "@langchain/langgraph";
+import { qualityAgent } from "../agents/quality/quality-agent.ts";
+import { schemaAgent } from "../agents/schema/schema-agent.ts";
+import { streamingAgent } from "../agents/streaming/streaming-agent.ts";
+import type { Agent } from "../agents/agent.ts";
+import type { Specialist } from "../contract/vocabulary.ts";
+import type { Ports } from "../ports/ports.ts";
+import type { ApprovalPolicy } from "../remediation/policy.ts";
+import { correlateNode } from "./nodes/correlate.ts";
+import { decideNode } from "./nodes/decide.ts";
+import { specialistNode } from "./nodes/specialist.ts";
+import { timed } from "./nodes/timed.ts";
+import { triage } from "./nodes/triage.ts";
+import { InvestigationState, type State } from "./state.ts";
+
+export interface GraphDeps {
+  ports: Ports;
+  policy?: ApprovalPolicy;
+  /** Replace a specialist (tests, an LLM-assisted variant). */
+  agents?: Partial<Record<Specialist, Agent>>;
+}
+
+export const NODE = {
+  triage: "triage",
+  streaming: "streaming",
+  schema: "schema",
+  quality: "quality",
+  incidentDebugging: "incident_debugging",
+  decide: "decide",
+} as const;
+
+export function createIncidentGraph(deps: GraphDeps) {
+  const agents: Record<Specialist, Agent> = { streaming: streamingAgent, schema: schemaAgent, quality: qualityAgent, ...deps.agents };
+  const fanOut = (state: State) =>
+    state.plan.length ? state.plan.map((p) => new Send(p.agent, state)) : [new Send(NODE.incidentDebugging, state)];
+
+  return new StateGraph(InvestigationState)
+    .addNode(NODE.triage, timed(NODE.triage, triage(deps.ports)))
+    .addNode(NODE.streaming, timed(NODE.streaming, specialistNode(agents.streaming, deps.ports)))
+    .addNode(NODE.schema, timed(NODE.schema, specialistNode(agents.schema, deps.ports)))
+    .addNode(NODE.quality, timed(NODE.quality, specialistNode(agents.quality, deps.ports)))
+    .addNode(NODE.incidentDebugging, timed(NODE.incidentDebugging, correlateNode(deps.ports)))
+    .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.policy)))
+    .addEdge(START, NODE.triage)
+    .addConditionalEdges(NODE.triage, fanOut, [NODE.streaming, NODE.schema, NODE.quality, NODE.incidentDebugging])
+    // Separate edges, not one waiting edge: only the specialists triage chose run, and the
+    // branches sent in one step all finish before incident_debugging's step begins.
+    .addEdge(NODE.streaming, NODE.incidentDebugging)
+    .addEdge(NODE.schema, NODE.incidentDebugging)
+    .addEdge(NODE.quality, NODE.incidentDebugging)
+    .addEdge(NODE.incidentDebugging, NODE.decide)
+    .addEdge(NODE.decide, END)
+    .compile();
+}

@@ -1,0 +1,15 @@
+/** A specialist agent as a graph node: its findings, tool calls and gaps go into the state. */
+import { recordingCaller, type Agent } from "../../agents/agent.ts";
+import type { ToolCall } from "../../contract/report.ts";
+import type { Ports } from "../../ports/ports.ts";
+import type { State, Update } from "../state.ts";
+
+export function specialistNode(agent: Agent, ports: Ports) {
+  return async (state: State): Promise<Update> => {
+    const toolCalls: ToolCall[] = [];
+    const missing: string[] = [];
+    const call = recordingCaller(ports, agent.name, toolCalls, missing);
+    const outcome = await agent.investigate({ call, alert: state.alert });
+    return { diagnoses: outcome.findings, toolCalls, missing: [...missing, ...outcome.missing] };
+  };
+}

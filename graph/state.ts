@@ -1,0 +1,43 @@
+/**
+ * The investigation's state: declared once, every node's input and update types derive from it.
+ * Fields that parallel specialist branches write to have explicit reducers.
+ */
+import { ReducedValue, StateSchema } from "@langchain/langgraph";
+import { z } from "zod";
+import type { Alert } from "../contract/incident.ts";
+import type { Action, Diagnosis, Escalation, ToolCall } from "../contract/report.ts";
+import type { Decision, DiagnosisCode, Specialist } from "../contract/vocabulary.ts";
+import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
+
+const concat = <T>() =>
+  new ReducedValue(z.custom<T[]>().default(() => []), { reducer: (current: T[], next: T[]) => current.concat(next) });
+
+export const InvestigationState = new StateSchema({
+  /** Id of the incident under investigation (the report's incidentId). */
+  incidentId: z.string(),
+  /** What started the investigation, when anything did. */
+  alert: z.custom<Alert | undefined>(),
+  /** Specialists the caller insists on (`--agents`); empty lets triage choose. */
+  requestedAgents: z.custom<Specialist[]>().default(() => []),
+  /** Specialists triage sent work to, with why. */
+  plan: z.custom<{ agent: Specialist; reason: string }[]>().default(() => []),
+  /** Findings from every agent; parallel branches append. */
+  diagnoses: concat<Diagnosis>(),
+  /** Every tool call with its timing and outcome; parallel branches append. */
+  toolCalls: concat<ToolCall>(),
+  /** Reads that had no data or failed: what the report must say was not seen. */
+  missing: concat<string>(),
+  /** Wall time per node in ms; parallel branches add their own keys. */
+  nodeTimings: new ReducedValue(z.custom<Record<string, number>>().default(() => ({})), {
+    reducer: (current: Record<string, number>, next: Record<string, number>) => ({ ...current, ...next }),
+  }),
+  /** The Incident Debugging agent's conclusion: primary cause, what it explains, blast radius, timeline. */
+  correlation: z.custom<Conclusion | undefined>(),
+  decision: z.custom<Decision | undefined>(),
+  primary: z.custom<DiagnosisCode | undefined>(),
+  actions: z.custom<Action[]>().default(() => []),
+  escalation: z.custom<Escalation | null>().default(() => null),
+});
+
+export type State = typeof InvestigationState.State;
+export type Update = typeof InvestigationState.Update;

@@ -1,0 +1,11 @@
+/** kafka-ops-agents: the library entry. */
+export { investigate, type InvestigateOptions } from "./investigate.ts";
+export { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
+export { Incident } from "./contract/incident.ts";
+export { Report } from "./contract/report.ts";
+export { parseIncident, parseIncidentText } from "./contract/parse.ts";
+export * from "./contract/vocabulary.ts";
+export { replayPorts } from "./ports/replay/replay-ports.ts";
+export type { Ports, Readout } from "./ports/ports.ts";
+export { TOOLS, langChainTools, type ToolName } from "./tools/registry.ts";
+export { BadInputError, KafkaOpsError } from "./errors.ts";

@@ -1,0 +1,68 @@
+/**
+ * The library's front door: an incident in, a `kafka-investigation/v1` report out.
+ */
+import type { Alert, Incident } from "./contract/incident.ts";
+import { parseIncident } from "./contract/parse.ts";
+import type { Report } from "./contract/report.ts";
+import type { Specialist } from "./contract/vocabulary.ts";
+import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
+import type { State } from "./graph/state.ts";
+import type { Ports } from "./ports/ports.ts";
+import { replayPorts } from "./ports/replay/replay-ports.ts";
+
+export interface InvestigateOptions {
+  /** Read from these ports instead of replaying the incident (live mode, tests). */
+  ports?: Ports;
+  /** Run only these specialists instead of letting triage choose. */
+  agents?: Specialist[];
+  policy?: GraphDeps["policy"];
+  agentOverrides?: GraphDeps["agents"];
+}
+
+/**
+ * Investigates a recorded incident (validated here if it is not already) and returns the report.
+ * Faults in reads degrade to an escalation inside the report; only bad input throws.
+ */
+export async function investigate(incident: Incident | unknown, options: InvestigateOptions = {}): Promise<Report> {
+  const started = performance.now();
+  const parsed = parseIncident(incident);
+  const graph = createIncidentGraph({
+    ports: options.ports ?? replayPorts(parsed),
+    ...(options.policy && { policy: options.policy }),
+    ...(options.agentOverrides && { agents: options.agentOverrides }),
+  });
+  const state = (await graph.invoke({
+    incidentId: parsed.id,
+    alert: parsed.alert,
+    requestedAgents: options.agents ?? [],
+  })) as State;
+  return toReport(state, parsed.id, parsed.alert, performance.now() - started);
+}
+
+function toReport(state: State, incidentId: string, _alert: Alert | undefined, totalMs: number): Report {
+  const c = state.correlation;
+  const diagnoses = state.diagnoses.map((d, i) => (c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d));
+  // The primary finding first, then by confidence: the order a reader wants.
+  const primaryFinding = c?.primary === null || c?.primary === undefined ? undefined : state.diagnoses[c.primary];
+  diagnoses.sort((a, b) => (a === primaryFinding ? -1 : b === primaryFinding ? 1 : b.confidence - a.confidence));
+  const escalation = state.escalation && {
+    ...state.escalation,
+    context: [...(c ? [c.rootCause] : []), ...state.missing.map((m) => `not seen: ${m}`)],
+  };
+  return {
+    format: "kafka-investigation/v1",
+    incidentId,
+    decision: state.decision ?? "escalate",
+    primary: state.primary ?? "unknown",
+    diagnoses,
+    actions: state.actions,
+    escalation,
+    agents: [...state.plan.map((p) => p.agent), "incident-debugging"],
+    toolCalls: state.toolCalls,
+    timings: { totalMs: round(totalMs), nodes: state.nodeTimings },
+    ...(c && { rootCause: c.rootCause, blastRadius: c.blastRadius, timeline: c.timeline }),
+    missingEvidence: [...new Set(state.missing)],
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

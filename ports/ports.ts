@@ -1,0 +1,114 @@
+/**
+ * Ports: what the tools need to read from a Kafka estate, as interfaces. A replay adapter
+ * serves them from a recorded incident; a live adapter from kafkajs and the Schema Registry.
+ * Tools never know which one they hold.
+ *
+ * Cluster state is read as a series of samples (oldest first), because every useful lag or
+ * rebalance judgement is about change over a window, not one reading.
+ */
+import type {
+  Broker,
+  BrokerMetrics,
+  ClientMetrics,
+  Group,
+  LogLine,
+  ProposedSchema,
+  RecordSample,
+  Subject,
+  Topic,
+} from "../contract/incident.ts";
+import type { CompatibilityLevel, SchemaType } from "../contract/vocabulary.ts";
+
+/** A read either answers, or says why it could not: a value the caller must handle, not an exception. */
+export type Readout<T> =
+  | { kind: "ok"; value: T }
+  /** The recording (or the cluster's setup) has no such data: missing evidence, not a fault. */
+  | { kind: "notRecorded"; what: string }
+  /** The source was there but failed (broker gone, registry 5xx, deadline). */
+  | { kind: "unavailable"; what: string; reason: string };
+
+export const ok = <T>(value: T): Readout<T> => ({ kind: "ok", value });
+export const notRecorded = <T>(what: string): Readout<T> => ({ kind: "notRecorded", what });
+export const unavailable = <T>(what: string, reason: string): Readout<T> => ({ kind: "unavailable", what, reason });
+
+/** One reading taken at a point in time. */
+export interface Sampled<T> {
+  at: string;
+  value: T;
+}
+
+export interface ClusterSample {
+  controllerId: number | null;
+  /** Broker ids that answered; null when not recorded (then assume all did). */
+  brokersOnline: number[] | null;
+}
+
+export interface MetadataPort {
+  brokers(): Promise<Readout<Broker[]>>;
+  cluster(): Promise<Readout<Sampled<ClusterSample>[]>>;
+  /** Every topic with its partitions (leaders, replicas, ISR, start/end offsets), per sample. */
+  topics(): Promise<Readout<Sampled<Topic[]>[]>>;
+}
+
+export interface GroupPort {
+  /** Every group's state, members, assignments and committed offsets, per sample. */
+  groups(): Promise<Readout<Sampled<Group[]>[]>>;
+}
+
+export interface ConfigPort {
+  topicConfigs(topic: string): Promise<Readout<Record<string, string>>>;
+  clientConfigs(group: string): Promise<Readout<Record<string, string>>>;
+}
+
+export interface MetricsPort {
+  brokerMetrics(): Promise<Readout<Sampled<Record<string, BrokerMetrics>>[]>>;
+  clientMetrics(group: string): Promise<Readout<Sampled<ClientMetrics>[]>>;
+}
+
+export interface CompatibilityAnswer {
+  compatible: boolean;
+  /** Why not, one line a problem, naming the field. */
+  messages: string[];
+  /** Versions the candidate was checked against. */
+  checkedAgainst: number[];
+}
+
+export interface RegistryPort {
+  subjects(): Promise<Readout<Subject[]>>;
+  /** Schemas about to be registered (a pre-deploy check). */
+  proposed(): Promise<Readout<ProposedSchema[]>>;
+  /** Tests a schema against a subject under the given (or the subject's own) compatibility level. */
+  testCompatibility(args: {
+    subject: string;
+    schemaType: SchemaType;
+    schema: string;
+    level?: CompatibilityLevel;
+    /** Check against the versions registered before this one only (to judge a registered version). */
+    beforeVersion?: number;
+  }): Promise<Readout<CompatibilityAnswer>>;
+}
+
+export interface RecordPort {
+  /** Topics known to hold dead letters. */
+  dlqTopics(): Promise<Readout<string[]>>;
+  /** Recent records of a DLQ topic, read without joining any group. */
+  peekDlq(topic: string, limit: number): Promise<Readout<RecordSample[]>>;
+  /** Recent records of a data topic, for quality checks. */
+  sample(topic: string, limit: number): Promise<Readout<RecordSample[]>>;
+  sampledTopics(): Promise<Readout<string[]>>;
+}
+
+export interface LogPort {
+  logs(): Promise<Readout<LogLine[]>>;
+}
+
+/** Everything the tools can read. */
+export interface Ports {
+  metadata: MetadataPort;
+  groups: GroupPort;
+  configs: ConfigPort;
+  metrics: MetricsPort;
+  registry: RegistryPort;
+  records: RecordPort;
+  logs: LogPort;
+}

@@ -1,0 +1,76 @@
+/**
+ * The replay adapter: serves every port from a recorded incident. A read the recording lacks
+ * answers `notRecorded`, which agents treat as missing evidence.
+ */
+import type { Incident } from "../../contract/incident.ts";
+import { checkCompatibility } from "../../tools/schema/lib/compatibility.ts";
+import { notRecorded, ok, type Ports, type Readout, type Sampled } from "../ports.ts";
+
+export function replayPorts(incident: Incident): Ports {
+  const { snapshots } = incident;
+  const series = <T>(pick: (s: Incident["snapshots"][number]) => T): Sampled<T>[] =>
+    snapshots.map((s) => ({ at: s.at, value: pick(s) }));
+  const present = <T>(value: T | undefined, what: string): Readout<T> => (value === undefined ? notRecorded(what) : ok(value));
+  const subjects = incident.schemaRegistry?.subjects;
+
+  return {
+    metadata: {
+      brokers: async () => (incident.brokers.length ? ok(incident.brokers) : notRecorded("broker list")),
+      cluster: async () =>
+        ok(series((s) => ({ controllerId: s.controllerId ?? null, brokersOnline: s.brokersOnline ?? null }))),
+      topics: async () => ok(series((s) => s.topics)),
+    },
+    groups: {
+      groups: async () => ok(series((s) => s.groups)),
+    },
+    configs: {
+      topicConfigs: async (topic) => present(incident.topicConfigs?.[topic], `configs of topic ${topic}`),
+      clientConfigs: async (group) => present(incident.clientConfigs?.[group], `consumer configs of group ${group}`),
+    },
+    metrics: {
+      brokerMetrics: async () =>
+        snapshots.some((s) => s.brokerMetrics)
+          ? ok(series((s) => s.brokerMetrics ?? {}))
+          : notRecorded("broker metrics"),
+      clientMetrics: async (group) => {
+        const samples = snapshots.filter((s) => s.clientMetrics?.[group]);
+        return samples.length
+          ? ok(samples.map((s) => ({ at: s.at, value: s.clientMetrics![group]! })))
+          : notRecorded(`client metrics of group ${group}`);
+      },
+    },
+    registry: {
+      subjects: async () => present(subjects, "schema registry subjects"),
+      proposed: async () => present(incident.schemaRegistry?.proposed, "proposed schemas"),
+      testCompatibility: async ({ subject, schemaType, schema, level, beforeVersion }) => {
+        const recorded = subjects?.find((s) => s.subject === subject);
+        if (!recorded) return notRecorded(`schema registry subject ${subject}`);
+        return ok(
+          checkCompatibility({
+            schemaType,
+            candidate: schema,
+            existing: recorded.versions
+              .filter((v) => beforeVersion === undefined || v.version < beforeVersion)
+              .map((v) => ({ version: v.version, schema: v.schema })),
+            level: level ?? recorded.compatibility,
+          }),
+        );
+      },
+    },
+    records: {
+      dlqTopics: async () => present(incident.dlq && Object.keys(incident.dlq), "DLQ topics"),
+      peekDlq: async (topic, limit) => {
+        const records = incident.dlq?.[topic];
+        return records ? ok(records.slice(-limit)) : notRecorded(`records of DLQ topic ${topic}`);
+      },
+      sample: async (topic, limit) => {
+        const records = incident.samples?.[topic];
+        return records ? ok(records.slice(-limit)) : notRecorded(`sampled records of topic ${topic}`);
+      },
+      sampledTopics: async () => present(incident.samples && Object.keys(incident.samples), "topic samples"),
+    },
+    logs: {
+      logs: async () => present(incident.logs, "logs"),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The decision: a remediation plan (actions from the contract's vocabulary, each with risk,
+ * approval and rationale, all `proposed`) or an escalation with context. Faults never turn
+ * into a confident fix: when reads failed, the investigation escalates with what it found.
+ */
+import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
+import { ACTION_RISK, type Decision, type DiagnosisCode } from "../contract/vocabulary.ts";
+import { requiresApproval, type ApprovalPolicy } from "./policy.ts";
+import { VERDICTS, type ActionDraft } from "./verdicts.ts";
+
+export interface PlanInput {
+  findings: readonly Diagnosis[];
+  primary: number | null;
+  /** Reads that failed (not merely unrecorded): the evidence is incomplete. */
+  faults: readonly string[];
+  /** Error log lines were seen: with no finding, something unexplained is going on. */
+  unexplainedErrors: boolean;
+  policy?: ApprovalPolicy;
+}
+
+export interface Plan {
+  decision: Decision;
+  primary: DiagnosisCode;
+  actions: Action[];
+  escalation: Escalation | null;
+  /** Actions dropped by the guards, with why (for the report). */
+  dropped: string[];
+}
+
+export function plan(input: PlanInput): Plan {
+  const p = input.primary === null ? undefined : input.findings[input.primary];
+  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.unexplainedErrors ? "unknown" : "healthy";
+  const verdict = VERDICTS[primary];
+  const dropped: string[] = [];
+  const actions =
+    p && verdict.decision === "remediate"
+      ? verdict.actions(p).flatMap((d) => {
+          const why = guard(d, input.findings);
+          if (why) {
+            dropped.push(`${d.kind}: ${why}`);
+            return [];
+          }
+          return [toAction(d, input.policy)];
+        })
+      : [];
+
+  if (input.faults.length) {
+    return {
+      decision: "escalate",
+      primary,
+      actions,
+      escalation: {
+        severity: verdict.decision === "escalate" ? verdict.severity : "sev2",
+        reason: `the investigation could not read everything it needed (${input.faults.join("; ")})${p ? `; best finding so far: ${p.summary}` : ""}`,
+        owner: verdict.decision === "escalate" && p ? verdict.owner(p) : "kafka-platform on-call",
+      },
+      dropped,
+    };
+  }
+  if (verdict.decision === "escalate") {
+    return {
+      decision: "escalate",
+      primary,
+      actions: [],
+      escalation: { severity: verdict.severity, reason: p ? `${verdict.why}: ${p.summary}` : verdict.why, owner: p ? verdict.owner(p) : "kafka-platform on-call" },
+      dropped,
+    };
+  }
+  if (verdict.decision === "remediate" && actions.length === 0) {
+    return {
+      decision: "escalate",
+      primary,
+      actions: [],
+      escalation: { severity: "sev2", reason: `no safe action could be proposed for ${primary} (${dropped.join("; ")})`, owner: "kafka-platform on-call" },
+      dropped,
+    };
+  }
+  return { decision: verdict.decision, primary, actions, escalation: null, dropped };
+}
+
+function toAction(d: ActionDraft, policy: ApprovalPolicy | undefined): Action {
+  const risk = ACTION_RISK[d.kind];
+  return { ...d, risk, requiresApproval: requiresApproval(risk, policy), status: "proposed" };
+}
+
+/**
+ * An action may only name groups and topics that a finding names (findings take their
+ * entities from tool results). This is the same check an LLM-proposed action must pass.
+ */
+export function guard(d: ActionDraft, findings: readonly Diagnosis[]): string | null {
+  const known = new Set(findings.flatMap((f) => Object.values(f.entities).map(String)));
+  for (const key of ["group", "topic", "dlqTopic", "targetTopic"] as const) {
+    const v = d.params[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || v === "" || !known.has(v)) return `${key} ${JSON.stringify(v)} is not an entity any finding names`;
+  }
+  return null;
+}

@@ -1,0 +1,105 @@
+/**
+ * The runbook's verdict for each diagnosis code: fix it (and how), escalate it (to whom,
+ * how urgently), or leave it alone. Actions are built only from a finding's own entities,
+ * which the rules took from tool results: never from record values, headers or log text.
+ */
+import type { Action, Diagnosis } from "../contract/report.ts";
+import type { ActionKind, DiagnosisCode, Severity } from "../contract/vocabulary.ts";
+
+export type ActionDraft = Pick<Action, "kind" | "params" | "rationale" | "verify">;
+
+export type Verdict =
+  | { decision: "remediate"; actions: (f: Diagnosis) => ActionDraft[] }
+  | { decision: "escalate"; severity: Severity; owner: (f: Diagnosis) => string; why: string }
+  | { decision: "none" };
+
+const str = (v: unknown) => (v === undefined ? "" : String(v));
+const platform = () => "kafka-platform on-call";
+const groupOwner = (f: Diagnosis) => `owners of consumer group ${str(f.entities.group)}`;
+const producers = (f: Diagnosis) => `producers of topic ${str(f.entities.topic)}`;
+
+function draft(kind: ActionKind, params: ActionDraft["params"], rationale: string, verify: string): ActionDraft {
+  return { kind, params, rationale, verify };
+}
+
+export const VERDICTS: Record<DiagnosisCode, Verdict> = {
+  "lag.slow_consumer": {
+    decision: "remediate",
+    actions: (f) => {
+      const members = Number(f.entities.members ?? 1);
+      const partitions = Number(f.entities.partitions ?? members * 2);
+      const target = Math.min(partitions, Math.max(members + 1, members * 2));
+      return [draft("scale_consumers", { group: str(f.entities.group), from: members, to: target },
+        `${members} members share ${partitions} partitions; up to ${partitions} members can consume in parallel`,
+        "lag stops growing within two sampling intervals and the new members own partitions")];
+    },
+  },
+  "lag.partition_bound": {
+    decision: "remediate",
+    actions: (f) => {
+      const partitions = Number(f.entities.partitions ?? 1);
+      return [draft("add_partitions", { topic: str(f.entities.topic), from: partitions, to: partitions * 2 },
+        "every partition already has its own consumer; only more partitions add parallelism (this changes key-to-partition mapping for new records)",
+        "the new partitions receive writes and the group scales out onto them")];
+    },
+  },
+  "partition.under_provisioned": {
+    decision: "remediate",
+    actions: (f) => {
+      const partitions = Number(f.entities.partitions ?? 1);
+      return [draft("add_partitions", { topic: str(f.entities.topic), from: partitions, to: partitions * 2 },
+        "per-partition write rate is at what one consumer can process; more partitions before lag builds (changes key-to-partition mapping)",
+        "per-partition write rate falls below 70% of one consumer's capacity")];
+    },
+  },
+  "lag.poison_message": {
+    decision: "remediate",
+    actions: (f) => [draft("skip_poison_message",
+      { group: str(f.entities.group), topic: str(f.entities.topic), partition: Number(f.entities.partition), offset: str(f.entities.offset) },
+      "the record at this offset fails again and again; copy it to quarantine, then commit past it so the partition moves",
+      "the partition's committed offset advances past the skipped offset and its lag shrinks")],
+  },
+  "rebalance.storm": {
+    decision: "remediate",
+    actions: (f) => [draft("tune_consumer_config",
+      { group: str(f.entities.group), "max.poll.records": "100", "max.poll.interval.ms": "600000", "group.instance.id": "per-instance (static membership)" },
+      "processing of a poll batch outlasts max.poll.interval.ms, so members are evicted and rejoin; smaller batches, more headroom and static membership stop the churn",
+      "no rebalance for 15 minutes and the group stays Stable with the same member ids")],
+  },
+  "cluster.imbalance": {
+    decision: "remediate",
+    actions: (f) =>
+      f.entities.fix === "elect"
+        ? [draft("elect_preferred_leaders", { scope: "all partitions whose leader is not the preferred replica" },
+            "leadership drifted away from preferred replicas (after restarts); a preferred leader election restores the spread",
+            "each broker leads close to its share of partitions")]
+        : [draft("reassign_partitions", { brokers: str(f.entities.broker), throttleBytesPerSec: 50_000_000 },
+            "replicas are concentrated on some brokers; a throttled reassignment moves them onto the others",
+            "replica counts per broker within 10% of the mean and no under-replicated partitions during the move")],
+  },
+  "dlq.transient": {
+    decision: "remediate",
+    actions: (f) => [draft("replay_dlq", { dlqTopic: str(f.entities.dlqTopic), targetTopic: str(f.entities.topic), backoffMs: 1000 },
+      "the failures were transient (timeouts, unavailable dependency); replay with backoff once the dependency answers",
+      "replayed records are not dead-lettered again")],
+  },
+  "dlq.poison": {
+    decision: "remediate",
+    actions: (f) => [draft("quarantine_messages", { dlqTopic: str(f.entities.dlqTopic), quarantineTopic: `${str(f.entities.dlqTopic)}.quarantine` },
+      "the same records fail every time; move them out of the DLQ with diagnostic headers instead of replaying them into the loop",
+      "the repeated records stop reappearing in the DLQ")],
+  },
+  "lag.recovering": { decision: "none" },
+  healthy: { decision: "none" },
+  "lag.hot_partition": { decision: "escalate", severity: "sev3", owner: producers, why: "key skew is a producer design issue: more consumers cannot split one partition" },
+  "lag.consumer_down": { decision: "escalate", severity: "sev2", owner: groupOwner, why: "no consumer is running for the group: its deployment must be restarted or fixed" },
+  "lag.broker_saturated": { decision: "escalate", severity: "sev2", owner: platform, why: "brokers are saturated: capacity or load must be handled by the platform team" },
+  "replication.under_replicated": { decision: "escalate", severity: "sev2", owner: platform, why: "replicas fell out of sync: a broker is down or slow, with data loss risk if another fails" },
+  "replication.offline": { decision: "escalate", severity: "sev1", owner: platform, why: "partitions have no leader: writes and reads on them fail until a replica returns" },
+  "dlq.schema_mismatch": { decision: "escalate", severity: "sev2", owner: producers, why: "records do not deserialize against the registered schemas; replay only after the schema or producer is fixed" },
+  "dlq.business_logic": { decision: "escalate", severity: "sev3", owner: (f) => `owners of ${str(f.entities.topic || f.entities.dlqTopic)}`, why: "application rules rejected the records: the owning team decides what to do with them" },
+  "schema.incompatible_change": { decision: "escalate", severity: "sev2", owner: (f) => `owners of subject ${str(f.entities.subject)}`, why: "a schema change breaks readers: block or revert it; a producer is never auto-fixed" },
+  "quality.volume_drop": { decision: "escalate", severity: "sev2", owner: producers, why: "a topic that normally flows stopped receiving writes: an upstream producer is down or stuck" },
+  "quality.null_spike": { decision: "escalate", severity: "sev3", owner: producers, why: "records arrive with a field suddenly null or missing: a producer change or bug" },
+  unknown: { decision: "escalate", severity: "sev2", owner: platform, why: "no known pattern explains the evidence" },
+};

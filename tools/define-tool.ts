@@ -1,0 +1,61 @@
+/**
+ * What a tool is: a named, typed read over the ports. Callable as a plain async function
+ * (`run(ports, input)`) by the deterministic agents, and as a LangChain `tool()` for an LLM.
+ */
+import { tool as langchainTool } from "@langchain/core/tools";
+import { z } from "zod";
+import type { Ports, Readout } from "../ports/ports.ts";
+
+/** A tool answer: the value with a one-line summary, or why there is none. */
+export type ToolResult<T> =
+  | { kind: "ok"; value: T; summary: string }
+  | { kind: "notRecorded"; what: string }
+  | { kind: "unavailable"; what: string; reason: string };
+
+export interface ToolAnnotations {
+  /** Reads only; no tool in this registry writes to a cluster. */
+  readOnly: true;
+}
+
+export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType> {
+  name: string;
+  description: string;
+  input: I;
+  /** Schema of the `value` of an ok result. */
+  output: O;
+  annotations: ToolAnnotations;
+  run(ports: Ports, input: z.input<I>): Promise<ToolResult<z.infer<O>>>;
+}
+
+export function defineTool<const N extends string, I extends z.ZodObject, O extends z.ZodType>(spec: {
+  name: N;
+  description: string;
+  input: I;
+  output: O;
+  run(ports: Ports, input: z.infer<I>): Promise<ToolResult<z.infer<O>>>;
+}): ToolDefinition<I, O> & { name: N } {
+  return {
+    ...spec,
+    annotations: { readOnly: true },
+    // Inputs come from agents and, later, from an LLM: always validated, defaults applied.
+    run: (ports, input) => spec.run(ports, spec.input.parse(input)),
+  };
+}
+
+/** Passes a port's missing or failed read through as the tool's own answer. */
+export function passThrough<T>(readout: Exclude<Readout<T>, { kind: "ok" }>): ToolResult<never> {
+  return readout.kind === "notRecorded"
+    ? { kind: "notRecorded", what: readout.what }
+    : { kind: "unavailable", what: readout.what, reason: readout.reason };
+}
+
+/** The same tool as a LangChain tool bound to ports: what a model calls. */
+export function asLangChainTool(definition: ToolDefinition<z.ZodObject, z.ZodType>, ports: Ports) {
+  return langchainTool(
+    async (input: Record<string, unknown>) => {
+      const result = await definition.run(ports, input);
+      return JSON.stringify(result);
+    },
+    { name: definition.name, description: definition.description, schema: definition.input },
+  );
+}

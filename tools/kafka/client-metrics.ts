@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { ClientMetrics } from "../../contract/incident.ts";
+import { defineTool, passThrough } from "../define-tool.ts";
+
+export const clientMetrics = defineTool({
+  name: "client_metrics",
+  description:
+    "A consumer group's own metrics (consume, failure and commit rates, poll interval max, processing p99, GC pauses, rebalances/hour) over the window.",
+  input: z.object({ group: z.string().describe("consumer group id") }),
+  output: z.object({
+    group: z.string(),
+    latest: ClientMetrics,
+    series: z.array(z.object({ at: z.string(), metrics: ClientMetrics })),
+  }),
+  async run(ports, input) {
+    const metrics = await ports.metrics.clientMetrics(input.group);
+    if (metrics.kind !== "ok") return passThrough(metrics);
+    const latest = metrics.value.at(-1)!.value;
+    return {
+      kind: "ok",
+      value: { group: input.group, latest, series: metrics.value.map((s) => ({ at: s.at, metrics: s.value })) },
+      summary: `${input.group}: ${latest.recordsConsumedPerSec ?? "?"} rec/s consumed, ${latest.recordsFailedPerSec ?? "?"} failed/s`,
+    };
+  },
+});

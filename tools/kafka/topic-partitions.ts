@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { defineTool, passThrough } from "../define-tool.ts";
+import { ratePerSec, round, secondsBetween, offsetDelta } from "../lib/series.ts";
+
+const PartitionView = z.object({
+  partition: z.number(),
+  leader: z.number().describe("-1 when leaderless"),
+  replicas: z.array(z.number()),
+  isr: z.array(z.number()),
+  offlineReplicas: z.array(z.number()),
+  startOffset: z.string(),
+  endOffset: z.string(),
+  writeRatePerSec: z.number().describe("records written per second over the window"),
+});
+
+export const TopicView = z.object({
+  name: z.string(),
+  internal: z.boolean(),
+  partitions: z.array(PartitionView),
+  writeRatePerSec: z.number(),
+  writeRateSeries: z
+    .array(z.object({ from: z.string(), to: z.string(), perSec: z.number() }))
+    .describe("whole-topic write rate between consecutive samples"),
+});
+export type TopicView = z.infer<typeof TopicView>;
+
+export const topicPartitions = defineTool({
+  name: "topic_partitions",
+  description:
+    "Partitions of one topic or of every topic: leader, replicas, ISR, offline replicas, start/end offsets and write rates over the window.",
+  input: z.object({
+    topic: z.string().optional().describe("one topic; omit for every topic"),
+    includeInternal: z.boolean().default(false).describe("include internal topics such as __consumer_offsets"),
+  }),
+  output: z.object({ topics: z.array(TopicView), window: z.object({ from: z.string(), to: z.string(), samples: z.number() }) }),
+  async run(ports, input) {
+    const topics = await ports.metadata.topics();
+    if (topics.kind !== "ok") return passThrough(topics);
+    const samples = topics.value;
+    const times = samples.map((s) => s.at);
+    const latest = samples.at(-1)!.value.filter(
+      (t) => (input.topic === undefined || t.name === input.topic) && (input.includeInternal || !t.internal || t.name === input.topic),
+    );
+    if (input.topic !== undefined && latest.length === 0) return { kind: "notRecorded", what: `topic ${input.topic}` };
+
+    // Index each sample once: topic -> partition -> end offset.
+    const ends = samples.map((s) => new Map(s.value.map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))])));
+    const views = latest.map((topic) => {
+      const partitions = topic.partitions.map((p) => {
+        const series = ends.map((m) => m.get(topic.name)?.get(p.partition) ?? p.endOffset);
+        return { ...p, writeRatePerSec: round(ratePerSec(series, times)) };
+      });
+      const writeRateSeries = samples.slice(1).map((s, i) => {
+        let delta = 0;
+        for (const p of topic.partitions) {
+          const now = ends[i + 1]!.get(topic.name)?.get(p.partition);
+          const before = ends[i]!.get(topic.name)?.get(p.partition);
+          if (now !== undefined && before !== undefined) delta += offsetDelta(now, before);
+        }
+        const seconds = secondsBetween(samples[i]!.at, s.at);
+        return { from: samples[i]!.at, to: s.at, perSec: seconds > 0 ? round(delta / seconds) : 0 };
+      });
+      const writeRatePerSec = round(partitions.reduce((a, p) => a + p.writeRatePerSec, 0));
+      return { name: topic.name, internal: topic.internal, partitions, writeRatePerSec, writeRateSeries };
+    });
+    return {
+      kind: "ok",
+      value: { topics: views, window: { from: times[0]!, to: times.at(-1)!, samples: samples.length } },
+      summary: input.topic
+        ? `${input.topic}: ${views[0]!.partitions.length} partitions, ${views[0]!.writeRatePerSec} records/s`
+        : `${views.length} topics`,
+    };
+  },
+});
