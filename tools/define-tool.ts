@@ -38,7 +38,7 @@ export function defineTool<const N extends string, I extends z.ZodObject, O exte
     ...spec,
     annotations: { readOnly: true },
     // Inputs come from agents and, later, from an LLM: always validated, defaults applied.
-    run: (ports, input) => spec.run(ports, spec.input.parse(input)),
+    run: async (ports, input) => spec.run(ports, spec.input.parse(input)),
   };
 }
 

@@ -1,0 +1,153 @@
+/** Each streaming group rule on a scenario built to match it, and on its nearest look-alike. */
+import { describe, expect, it } from "vitest";
+import { scenario } from "../../../test/scenario.ts";
+import { observeGroup } from "../../../test/observe.ts";
+import { brokerSaturated } from "./broker-saturated.ts";
+import { consumerDown } from "./consumer-down.ts";
+import { hotPartition } from "./hot-partition.ts";
+import { lagGrowth } from "./lag-growth.ts";
+import { poisonMessage } from "./poison-message.ts";
+import { rebalanceStorm } from "./rebalance-storm.ts";
+import { recovering } from "./recovering.ts";
+import { underProvisioned } from "./under-provisioned.ts";
+
+const growingLag = { end: (s: number) => 10_000 + 600 * s, committed: (s: number) => 10_000 + 300 * s };
+
+describe("consumerDown", () => {
+  it("fires for an Empty group while the log grows", async () => {
+    const o = await observeGroup(scenario({ members: () => 0, end: (s) => 1000 + 100 * s, committed: () => 1000 }));
+    expect(consumerDown(o)?.code).toBe("lag.consumer_down");
+    expect(consumerDown(o)?.entities.group).toBe("orders-svc");
+  });
+  it("stays quiet for an Empty group on an idle topic", async () => {
+    const o = await observeGroup(scenario({ members: () => 0, end: () => 1000, committed: () => 990 }));
+    expect(consumerDown(o)).toBeNull();
+  });
+  it("stays quiet while members are present", async () => {
+    expect(consumerDown(await observeGroup(scenario(growingLag)))).toBeNull();
+  });
+});
+
+describe("poisonMessage", () => {
+  const stuck = { end: (s: number) => 1000 + 100 * s, committed: (s: number, p: number) => (p === 1 ? 1042 : 1000 + 100 * s) };
+  it("names the stuck partition and offset", async () => {
+    const f = poisonMessage(await observeGroup(scenario(stuck)));
+    expect(f?.code).toBe("lag.poison_message");
+    expect(f?.entities).toEqual({ group: "orders-svc", topic: "orders", partition: 1, offset: "1042" });
+  });
+  it("does not fire when every partition is stuck (a hung consumer, not one record)", async () => {
+    const o = await observeGroup(scenario({ end: (s) => 1000 + 100 * s, committed: () => 1000 }));
+    expect(poisonMessage(o)).toBeNull();
+  });
+  it("needs three samples of a stuck offset", async () => {
+    expect(poisonMessage(await observeGroup(scenario({ ...stuck, samples: 2 })))).toBeNull();
+  });
+});
+
+describe("lagGrowth", () => {
+  it("is slow_consumer with fewer members than partitions", async () => {
+    const f = lagGrowth(await observeGroup(scenario({ ...growingLag, partitions: 8, members: () => 2 })));
+    expect(f?.code).toBe("lag.slow_consumer");
+    expect(f?.entities.members).toBe(2);
+  });
+  it("is partition_bound with one member per partition", async () => {
+    const f = lagGrowth(await observeGroup(scenario({ ...growingLag, partitions: 4, members: () => 4 })));
+    expect(f?.code).toBe("lag.partition_bound");
+  });
+  it("stays quiet when the lag is flat", async () => {
+    expect(lagGrowth(await observeGroup(scenario({ end: (s) => 1000 + 100 * s, committed: (s) => 990 + 100 * s })))).toBeNull();
+  });
+  it("leaves a failing group to the failure rules", async () => {
+    const metrics = (s: number) => ({ clientMetrics: { "orders-svc": { recordsConsumedPerSec: 5, recordsFailedPerSec: 5 } }, at: undefined });
+    const inc = scenario({ ...growingLag, snapshotExtra: (s) => ({ clientMetrics: metrics(s).clientMetrics }) });
+    expect(lagGrowth(await observeGroup(inc))).toBeNull();
+  });
+});
+
+describe("recovering", () => {
+  it("fires when lag shrinks fast enough to clear within the horizon", async () => {
+    const f = recovering(await observeGroup(scenario({ end: (s) => 100_000 + 100 * s, committed: (s) => 50_000 + 10_000 * s })));
+    expect(f?.code).toBe("lag.recovering");
+  });
+  it("stays quiet when lag shrinks but would take longer than the horizon to clear", async () => {
+    // Hourly samples: lag 1,000,000 -> 600,000 over 4 h drains at ~28/s: six more hours.
+    const inc = scenario({ intervalSec: 3600, end: () => 2_000_000, committed: (s) => 1_000_000 + 100_000 * s });
+    expect(recovering(await observeGroup(inc))).toBeNull();
+  });
+  it("stays quiet when lag grows", async () => {
+    expect(recovering(await observeGroup(scenario(growingLag)))).toBeNull();
+  });
+});
+
+describe("hotPartition", () => {
+  it("fires when one partition gets most writes and most lag", async () => {
+    const inc = scenario({
+      partitions: 6,
+      end: (s, p) => (p === 2 ? 1000 + 5000 * s : 1000 + 100 * s),
+      committed: (s, p) => (p === 2 ? 1000 + 1000 * s : 1000 + 100 * s),
+    });
+    const f = hotPartition(await observeGroup(inc));
+    expect(f?.code).toBe("lag.hot_partition");
+    expect(f?.entities.partition).toBe(2);
+  });
+  it("stays quiet when lag is spread evenly", async () => {
+    expect(hotPartition(await observeGroup(scenario({ ...growingLag, partitions: 6 })))).toBeNull();
+  });
+});
+
+describe("rebalanceStorm", () => {
+  const churn = { churn: true, state: (s: number) => (s % 2 ? "PreparingRebalance" : "Stable") as "PreparingRebalance" | "Stable" };
+  it("fires on state and member churn and names the poll-interval cause", async () => {
+    const inc = scenario({
+      ...churn,
+      extra: { clientConfigs: { "orders-svc": { "max.poll.interval.ms": "300000" } } },
+      snapshotExtra: () => ({ clientMetrics: { "orders-svc": { pollIntervalMsMax: 420000, rebalancesPerHour: 30 } } }),
+    });
+    const f = rebalanceStorm(await observeGroup(inc));
+    expect(f?.code).toBe("rebalance.storm");
+    expect(f?.summary).toContain("420000 ms, above max.poll.interval.ms 300000");
+  });
+  it("ignores one membership change (a rolling restart)", async () => {
+    const inc = scenario({ members: (s) => (s < 2 ? 2 : 3) });
+    expect(rebalanceStorm(await observeGroup(inc))).toBeNull();
+  });
+});
+
+describe("brokerSaturated", () => {
+  const metrics = (cpu: number) => () => ({
+    brokerMetrics: { "1": { cpu, requestHandlerIdle: 0.05 }, "2": { cpu: 0.3 }, "3": { cpu: 0.3 } },
+  });
+  it("fires when the lagging partitions' leader is saturated", async () => {
+    const inc = scenario({ ...growingLag, leader: () => 1, snapshotExtra: metrics(0.97) });
+    const f = brokerSaturated(await observeGroup(inc));
+    expect(f?.code).toBe("lag.broker_saturated");
+    expect(f?.entities.broker).toBe(1);
+  });
+  it("stays quiet when the lagging partitions are led by healthy brokers", async () => {
+    const inc = scenario({ ...growingLag, leader: () => 2, snapshotExtra: metrics(0.97) });
+    expect(brokerSaturated(await observeGroup(inc))).toBeNull();
+  });
+});
+
+describe("underProvisioned", () => {
+  it("fires when each partition is written as fast as one member consumes and the group cannot scale out", async () => {
+    const inc = scenario({
+      partitions: 3,
+      members: () => 3,
+      end: (s) => 1000 + 60 * 100 * s,
+      committed: (s) => 1000 + 60 * 98 * s,
+      snapshotExtra: () => ({ clientMetrics: { "orders-svc": { recordsConsumedPerSec: 294, processingMsP99: 10 } } }),
+    });
+    const f = underProvisioned(await observeGroup(inc));
+    expect(f?.code).toBe("partition.under_provisioned");
+    expect(f?.entities.partitions).toBe(3);
+  });
+  it("stays quiet with headroom", async () => {
+    const inc = scenario({
+      partitions: 3,
+      members: () => 3,
+      snapshotExtra: () => ({ clientMetrics: { "orders-svc": { recordsConsumedPerSec: 5, processingMsP99: 1 } } }),
+    });
+    expect(underProvisioned(await observeGroup(inc))).toBeNull();
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { scenario } from "../test/scenario.ts";
+import { replayPorts } from "../ports/replay/replay-ports.ts";
+import type { Ports } from "../ports/ports.ts";
+import { investigate } from "../investigate.ts";
+import { Report } from "../contract/report.ts";
+
+/** Ports whose every read takes `ms`: a stand-in for network round trips. */
+function delayed(ports: Ports, ms: number): Ports {
+  const wrap = <T extends object>(port: T): T =>
+    new Proxy(port, {
+      get(target, key) {
+        const fn = Reflect.get(target, key) as unknown;
+        if (typeof fn !== "function") return fn;
+        return async (...args: unknown[]) => {
+          await new Promise((r) => setTimeout(r, ms));
+          return (fn as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, wrap(v)])) as unknown as Ports;
+}
+
+const incident = scenario({
+  end: (s) => 1000 + 100 * s,
+  committed: (s, p) => (p === 1 ? 1042 : 1000 + 100 * s),
+  extra: { schemaRegistry: { subjects: [] }, samples: { orders: [] } },
+});
+
+describe("incident graph", () => {
+  it("produces a report that satisfies the contract", async () => {
+    const report = await investigate(incident);
+    expect(() => Report.parse(report)).not.toThrow();
+    expect(report.primary).toBe("lag.poison_message");
+    expect(report.agents).toEqual(["streaming", "schema", "quality", "incident-debugging"]);
+    expect(Object.keys(report.timings.nodes ?? {}).sort()).toEqual(["decide", "incident_debugging", "quality", "schema", "streaming", "triage"]);
+  });
+
+  it("runs specialists and their tool calls concurrently: wall time far below the sum of tool times", async () => {
+    const report = await investigate(incident, { ports: delayed(replayPorts(incident), 25) });
+    const sumOfTools = report.toolCalls.reduce((a, c) => a + c.ms, 0);
+    const nodes = report.timings.nodes!;
+    // Fan-out: the three specialists overlap, so their branch times add up to more than the wall time.
+    expect(nodes.streaming! + nodes.schema! + nodes.quality!).toBeGreaterThan(1.5 * Math.max(nodes.streaming!, nodes.schema!, nodes.quality!));
+    expect(report.timings.totalMs).toBeLessThan(sumOfTools / 3);
+    expect(report.toolCalls.length).toBeGreaterThan(15);
+  });
+
+  it("runs only the requested specialists", async () => {
+    const report = await investigate(incident, { agents: ["schema"] });
+    expect(report.agents).toEqual(["schema", "incident-debugging"]);
+    expect(new Set(report.toolCalls.map((c) => c.agent))).toEqual(new Set(["schema", "incident-debugging"]));
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { finding } from "../agents/finding.ts";
+import { guard, plan } from "./plan.ts";
+
+const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group: "g", topic: "t", partition: 1, offset: "42" }, []);
+
+describe("plan", () => {
+  it("proposes the runbook action for a remediable cause, gated by risk", () => {
+    const p = plan({ findings: [poison], primary: 0, faults: [], unexplainedErrors: false });
+    expect(p.decision).toBe("remediate");
+    expect(p.actions.map((a) => [a.kind, a.risk, a.requiresApproval, a.status])).toEqual([["skip_poison_message", "medium", true, "proposed"]]);
+    expect(p.actions[0]!.params).toEqual({ group: "g", topic: "t", partition: 1, offset: "42" });
+  });
+  it("lets a low-risk action through without approval under the default policy, not under 'all'", () => {
+    const slow = finding("streaming", "lag.slow_consumer", 0.9, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
+    expect(plan({ findings: [slow], primary: 0, faults: [], unexplainedErrors: false }).actions[0]!.requiresApproval).toBe(false);
+    expect(plan({ findings: [slow], primary: 0, faults: [], unexplainedErrors: false, policy: "all" }).actions[0]!.requiresApproval).toBe(true);
+  });
+  it("escalates with severity and owner for causes a human must handle", () => {
+    const offline = finding("streaming", "replication.offline", 0.97, "no leader", { topic: "t", broker: 3 }, []);
+    const p = plan({ findings: [offline], primary: 0, faults: [], unexplainedErrors: false });
+    expect([p.decision, p.escalation?.severity, p.escalation?.owner, p.actions]).toEqual(["escalate", "sev1", "kafka-platform on-call", []]);
+  });
+  it("turns failed reads into an escalation that says what could not be read", () => {
+    const p = plan({ findings: [poison], primary: 0, faults: ["consumer_groups: broker gone"], unexplainedErrors: false });
+    expect(p.decision).toBe("escalate");
+    expect(p.escalation?.reason).toContain("consumer_groups: broker gone");
+  });
+  it("is none and healthy with no finding, no fault and no error, unknown otherwise", () => {
+    expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: false })).toMatchObject({ decision: "none", primary: "healthy" });
+    expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: true })).toMatchObject({ decision: "escalate", primary: "unknown" });
+  });
+});
+
+describe("guard", () => {
+  it("drops an action naming a topic no finding names", () => {
+    expect(guard({ kind: "add_partitions", params: { topic: "payments" }, rationale: "" }, [poison])).toBe('topic "payments" is not an entity any finding names');
+    expect(guard({ kind: "add_partitions", params: { topic: "t" }, rationale: "" }, [poison])).toBeNull();
+  });
+});
