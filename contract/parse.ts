@@ -52,8 +52,14 @@ export function parseJsonText(text: string, source: string): unknown {
   }
 }
 
+/** Incidents this process has validated already: investigating one again skips the parse. */
+const validated = new WeakSet<object>();
+
 export function parseIncident(value: unknown, source = "incident"): Incident {
-  return parseWith(Incident, value, source, "incident");
+  if (typeof value === "object" && value !== null && validated.has(value)) return value as Incident;
+  const incident = parseWith(Incident, value, source, "incident");
+  validated.add(incident);
+  return incident;
 }
 
 export function parseIncidentText(text: string, source: string): Incident {
