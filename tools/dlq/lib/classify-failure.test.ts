@@ -102,3 +102,19 @@ describe("classifyFailure", () => {
     expect(classifyFailure({ family: "unknown", message: 42 as unknown as string }).class).toBe("unknown");
   });
 });
+
+describe("hand-rolled DLQ publishers", () => {
+  it("reads error.* / source.* headers and calls a rule violation business logic", async () => {
+    const { parseDlqHeaders } = await import("./error-headers.ts");
+    const err = parseDlqHeaders({
+      "error.class": "com.acme.loyalty.rules.RuleViolationException",
+      "error.message": "rule LOYALTY-017 violated: points_delta exceeds daily cap (12538 > 5000)",
+      "source.topic": "loyalty-transactions",
+      "source.partition": "1",
+      "source.offset": "12262317",
+    });
+    expect([err.originalTopic, err.originalPartition, err.originalOffset]).toEqual(["loyalty-transactions", 1, "12262317"]);
+    expect(classifyFailure(err).class).toBe("business");
+    expect(classifyFailure({ family: "unknown", message: "rule R-9 violated for account 7" }).class).toBe("business");
+  });
+});

@@ -112,7 +112,9 @@ const BUSINESS_CLASSES: ClassRule[] = [
       s.startsWith("ConstraintViolation") ||
       s === "MethodArgumentNotValidException" ||
       s === "BindException" ||
-      /^(Business|Domain)[A-Za-z]*Exception$/.test(s),
+      /^(Business|Domain)[A-Za-z]*Exception$/.test(s) ||
+      /(Rule|Policy|Limit|Quota|Invariant)Violation(Exception)?$/.test(s) ||
+      /^(Rule|Policy)[A-Za-z]*(Exception|Rejection)$/.test(s),
     why: "is a validation (business rule) failure",
   },
 ];
@@ -184,6 +186,7 @@ const BUSINESS_MESSAGES: MessageRule[] = [
   { re: /\bis required\b|\bis mandatory\b|\bmissing required\b/i, label: "required value missing" },
   { re: /\binsufficient (?:funds|balance|stock|inventory)\b/i, label: "insufficient funds/stock" },
   { re: /\b(?:duplicate|already exists)\b/i, label: "duplicate" },
+  { re: /\brule [\w.-]+ (?:violated|failed)\b|\bexceeds (?:the )?(?:daily |monthly )?(?:cap|limit|quota)\b/i, label: "business rule violated" },
 ];
 
 /** A validation-sounding message, for IllegalArgumentException / IllegalStateException. */

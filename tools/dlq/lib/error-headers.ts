@@ -75,9 +75,9 @@ export const ATTEMPT_HEADERS = [
 const GENERIC = {
   exceptionClass: ["exception-class", "x-exception-class", "exception", "x-exception", "error-class", "error.class", "x-error-class", "error_class"],
   message: ["exception-message", "x-exception-message", "error-message", "error.message", "x-error-message", "error_message", "error", "x-error"],
-  originalTopic: ["original-topic", "x-original-topic", "source-topic", "x-source-topic"],
-  originalPartition: ["original-partition", "x-original-partition", "source-partition", "x-source-partition"],
-  originalOffset: ["original-offset", "x-original-offset", "source-offset", "x-source-offset"],
+  originalTopic: ["original-topic", "x-original-topic", "source-topic", "x-source-topic", "source.topic", "original.topic", "source_topic"],
+  originalPartition: ["original-partition", "x-original-partition", "source-partition", "x-source-partition", "source.partition", "original.partition", "source_partition"],
+  originalOffset: ["original-offset", "x-original-offset", "source-offset", "x-source-offset", "source.offset", "original.offset", "source_offset"],
 };
 
 export function parseDlqHeaders(headers: Record<string, string>): DlqError {
