@@ -6,7 +6,7 @@
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
 import { ACTION_RISK, type Decision, type DiagnosisCode } from "../contract/vocabulary.ts";
 import { requiresApproval, type ApprovalPolicy } from "./policy.ts";
-import { VERDICTS, type ActionDraft } from "./verdicts.ts";
+import { severityOf, VERDICTS, type ActionDraft } from "./verdicts.ts";
 
 export interface PlanInput {
   findings: readonly Diagnosis[];
@@ -50,7 +50,7 @@ export function plan(input: PlanInput): Plan {
       primary,
       actions,
       escalation: {
-        severity: verdict.decision === "escalate" ? verdict.severity : "sev2",
+        severity: verdict.decision === "escalate" ? severityOf(verdict, p) : "sev2",
         reason: `the investigation could not read everything it needed (${input.faults.join("; ")})${p ? `; best finding so far: ${p.summary}` : ""}`,
         owner: verdict.decision === "escalate" && p ? verdict.owner(p) : "kafka-platform on-call",
       },
@@ -62,7 +62,7 @@ export function plan(input: PlanInput): Plan {
       decision: "escalate",
       primary,
       actions: [],
-      escalation: { severity: verdict.severity, reason: p ? `${verdict.why}: ${p.summary}` : verdict.why, owner: p ? verdict.owner(p) : "kafka-platform on-call" },
+      escalation: { severity: severityOf(verdict, p), reason: p ? `${verdict.why}: ${p.summary}` : verdict.why, owner: p ? verdict.owner(p) : "kafka-platform on-call" },
       dropped,
     };
   }

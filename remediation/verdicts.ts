@@ -10,7 +10,7 @@ export type ActionDraft = Pick<Action, "kind" | "params" | "rationale" | "verify
 
 export type Verdict =
   | { decision: "remediate"; actions: (f: Diagnosis) => ActionDraft[] }
-  | { decision: "escalate"; severity: Severity; owner: (f: Diagnosis) => string; why: string }
+  | { decision: "escalate"; severity: Severity | ((f: Diagnosis) => Severity); owner: (f: Diagnosis) => string; why: string }
   | { decision: "none" };
 
 const str = (v: unknown) => (v === undefined ? "" : String(v));
@@ -98,8 +98,14 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
   "replication.offline": { decision: "escalate", severity: "sev1", owner: platform, why: "partitions have no leader: writes and reads on them fail until a replica returns" },
   "dlq.schema_mismatch": { decision: "escalate", severity: "sev2", owner: producers, why: "records do not deserialize against the registered schemas; replay only after the schema or producer is fixed" },
   "dlq.business_logic": { decision: "escalate", severity: "sev3", owner: (f) => `owners of ${str(f.entities.topic || f.entities.dlqTopic)}`, why: "application rules rejected the records: the owning team decides what to do with them" },
-  "schema.incompatible_change": { decision: "escalate", severity: "sev2", owner: (f) => `owners of subject ${str(f.entities.subject)}`, why: "a schema change breaks readers: block or revert it; a producer is never auto-fixed" },
+  // Registered and breaking readers now: sev2. Only proposed (caught before deploy): sev3.
+  "schema.incompatible_change": { decision: "escalate", severity: (f) => (f.entities.version === undefined ? "sev3" : "sev2"), owner: (f) => `owners of subject ${str(f.entities.subject)}`, why: "a schema change breaks readers: block or revert it; a producer is never auto-fixed" },
   "quality.volume_drop": { decision: "escalate", severity: "sev2", owner: producers, why: "a topic that normally flows stopped receiving writes: an upstream producer is down or stuck" },
   "quality.null_spike": { decision: "escalate", severity: "sev3", owner: producers, why: "records arrive with a field suddenly null or missing: a producer change or bug" },
-  unknown: { decision: "escalate", severity: "sev2", owner: platform, why: "no known pattern explains the evidence" },
+  unknown: { decision: "escalate", severity: "sev3", owner: platform, why: "no known pattern explains the evidence" },
 };
+
+/** The escalation severity a verdict gives a finding (or the verdict's default without one). */
+export function severityOf(verdict: Extract<Verdict, { decision: "escalate" }>, f: Diagnosis | undefined): Severity {
+  return typeof verdict.severity === "function" ? (f ? verdict.severity(f) : "sev2") : verdict.severity;
+}
