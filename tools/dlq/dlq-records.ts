@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RecordSample } from "../../contract/incident.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 import { classifyFailure } from "./lib/classify-failure.ts";
 import { parseDlqHeaders } from "./lib/error-headers.ts";
@@ -75,19 +76,9 @@ export const dlqRecords = defineTool({
         };
       });
       const byClass: Record<string, number> = {};
-      const sources = new Map<string, number>();
-      for (const r of records) {
-        byClass[r.failureClass] = (byClass[r.failureClass] ?? 0) + 1;
-        const source =
-          r.originalOffset !== undefined
-            ? `${r.originalTopic ?? "?"}-${r.originalPartition ?? "?"}@${r.originalOffset}`
-            : r.key !== null
-              ? `key ${r.key}`
-              : undefined;
-        if (source) sources.set(source, (sources.get(source) ?? 0) + 1);
-      }
+      for (const r of records) byClass[r.failureClass] = (byClass[r.failureClass] ?? 0) + 1;
+      const sources = repeatedSources(read.value, records);
       const repeated = [...sources.entries()]
-        .filter(([, n]) => n > 1)
         .map(([source, failures]) => ({ source, failures }))
         .sort((a, b) => b.failures - a.failures);
       const times = records.map((r) => r.timestamp).sort();
@@ -100,3 +91,33 @@ export const dlqRecords = defineTool({
     };
   },
 });
+
+/**
+ * Records that reached the DLQ more than once. The same record is recognised by its source
+ * position (topic-partition@offset) or, because a re-drive job re-publishes it at a new
+ * source offset, by identical key and value. Returns identity -> failures, repeats only.
+ */
+function repeatedSources(raw: readonly RecordSample[], views: readonly DlqRecordView[]): Map<string, number> {
+  const byPosition = new Map<string, number>();
+  const byContent = new Map<string, number>();
+  const contentIds = new Map<string, string | null>();
+  views.forEach((r, i) => {
+    if (r.originalOffset !== undefined) {
+      const position = `${r.originalTopic ?? "?"}-${r.originalPartition ?? "?"}@${r.originalOffset}`;
+      byPosition.set(position, (byPosition.get(position) ?? 0) + 1);
+    }
+    const { key, value } = raw[i]!;
+    if (key !== null) {
+      const content = `key ${key}`;
+      const seen = contentIds.get(content);
+      // Same key with different values is different records (a customer's many orders), not a repeat.
+      if (seen === undefined || seen === value) {
+        contentIds.set(content, value);
+        byContent.set(content, (byContent.get(content) ?? 0) + 1);
+      } else byContent.set(content, -Infinity);
+    }
+  });
+  const repeats = new Map<string, number>();
+  for (const [id, n] of [...byPosition, ...byContent]) if (n > 1) repeats.set(id, n);
+  return repeats;
+}

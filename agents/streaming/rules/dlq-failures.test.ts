@@ -39,6 +39,18 @@ describe("dlqFailures", () => {
     const f = await classify([0, 1, 2, 3, 4, 5].map((i) => record(i, connect("java.net.SocketTimeoutException", "Read timed out", 100 + (i % 2)))));
     expect(f?.code).toBe("dlq.poison");
   });
+  it("recognises a re-driven record by identical key and value at a new source offset", async () => {
+    const redriven = [0, 1, 2, 3, 4, 5].map((i) => ({
+      ...record(i, connect("java.net.SocketTimeoutException", "Read timed out", 100 + i)),
+      key: `user-${i % 2}`,
+      value: `{"mail":${i % 2}}`,
+    }));
+    expect((await classify(redriven))?.code).toBe("dlq.poison");
+  });
+  it("does not mistake one key's different records for repeats", async () => {
+    const sameKey = [0, 1, 2, 3].map((i) => ({ ...record(i, connect("java.net.SocketTimeoutException", "Read timed out", 100 + i)), key: "customer-7", value: `{"order":${i}}` }));
+    expect((await classify(sameKey))?.code).toBe("dlq.transient");
+  });
   it("finds nothing in an empty DLQ", async () => {
     expect(await classify([])).toBeNull();
   });

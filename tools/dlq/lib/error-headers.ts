@@ -69,6 +69,8 @@ export const ATTEMPT_HEADERS = [
   "x-delivery-attempt",
   "retries",
   "x-retries",
+  "x-redrive-count",
+  "redrive-count",
 ];
 
 /** Header names a hand-rolled DLQ producer commonly uses, read only when neither family matched. */
