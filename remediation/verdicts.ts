@@ -61,10 +61,7 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
   },
   "rebalance.storm": {
     decision: "remediate",
-    actions: (f) => [draft("tune_consumer_config",
-      { group: str(f.entities.group), "max.poll.records": "100", "max.poll.interval.ms": "600000", "group.instance.id": "per-instance (static membership)" },
-      "processing of a poll batch outlasts max.poll.interval.ms, so members are evicted and rejoin; smaller batches, more headroom and static membership stop the churn",
-      "no rebalance for 15 minutes and the group stays Stable with the same member ids")],
+    actions: (f) => [stormFix(f)],
   },
   "cluster.imbalance": {
     decision: "remediate",
@@ -108,4 +105,29 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
 /** The escalation severity a verdict gives a finding (or the verdict's default without one). */
 export function severityOf(verdict: Extract<Verdict, { decision: "escalate" }>, f: Diagnosis | undefined): Severity {
   return typeof verdict.severity === "function" ? (f ? verdict.severity(f) : "sev2") : verdict.severity;
+}
+
+/** The consumer settings that stop a storm depend on why members are evicted. */
+function stormFix(f: Diagnosis): ActionDraft {
+  const group = str(f.entities.group);
+  const verify = "no rebalance for 15 minutes and the group stays Stable with the same member ids";
+  if (f.entities.cause === "poll_interval") {
+    const records = Number(f.entities["max.poll.records"] ?? 500);
+    const interval = Number(f.entities["max.poll.interval.ms"] ?? 300000);
+    return draft("tune_consumer_config",
+      { group, "max.poll.records": String(Math.max(1, Math.floor(records / 4))), "max.poll.interval.ms": String(interval * 2) },
+      "processing one poll's batch outlasts max.poll.interval.ms, so members are evicted and rejoin; a quarter of the records per poll and twice the interval restore the headroom",
+      verify);
+  }
+  if (f.entities.cause === "session_timeout") {
+    const session = Number(f.entities["session.timeout.ms"] ?? 45000);
+    return draft("tune_consumer_config",
+      { group, "session.timeout.ms": String(session * 2), "group.instance.id": "one stable id per instance (static membership)" },
+      "pauses outlast session.timeout.ms, so the coordinator drops members; a longer session and static membership let a paused member keep its partitions",
+      verify);
+  }
+  return draft("tune_consumer_config",
+    { group, "partition.assignment.strategy": "org.apache.kafka.clients.consumer.CooperativeStickyAssignor", "group.instance.id": "one stable id per instance (static membership)" },
+    "members keep joining and leaving; static membership and the cooperative assignor make each change cheap while the cause is investigated",
+    verify);
 }

@@ -19,30 +19,44 @@ export function rebalanceStorm({ group, metrics, config }: GroupObservation): Fi
     "streaming",
     "rebalance.storm",
     0.75 + 0.05 * signals.length + (causes.length ? 0.05 : 0),
-    `group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? `: ${causes.join("; ")}` : ""}`,
-    { group: group.groupId },
+    `group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? `: ${causes.map((c) => c.text).join("; ")}` : ""}`,
+    {
+      group: group.groupId,
+      cause: causes[0]?.kind ?? "unexplained",
+      "max.poll.records": config?.["max.poll.records"] ?? "500",
+      "max.poll.interval.ms": config?.["max.poll.interval.ms"] ?? "300000",
+      "session.timeout.ms": config?.["session.timeout.ms"] ?? "45000",
+    },
     [
       evidence("consumer_groups", `${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
       ...(rate ? [evidence("client_metrics", `rebalancesPerHour up to ${rate}`)] : []),
-      ...causes.map((c) => evidence("consumer_config", c)),
+      ...causes.map((c) => evidence("consumer_config", c.text)),
     ],
   );
 }
 
+export interface StormCause {
+  /** poll_interval: processing a batch outlasts max.poll.interval.ms; session_timeout: pauses outlast the session. */
+  kind: "poll_interval" | "session_timeout";
+  text: string;
+}
+
 /** Why members get kicked out: processing outlasting the poll interval, or GC outlasting the session. */
-export function likelyCauses({ metrics, config }: Pick<GroupObservation, "metrics" | "config">): string[] {
+export function likelyCauses({ metrics, config }: Pick<GroupObservation, "metrics" | "config">): StormCause[] {
   if (!metrics) return [];
-  const causes: string[] = [];
+  const causes: StormCause[] = [];
   const worst = (key: "pollIntervalMsMax" | "gcPauseMsP99" | "processingMsP99") =>
     Math.max(0, ...metrics.series.map((s) => s.metrics[key] ?? 0));
   const maxPoll = Number(config?.["max.poll.interval.ms"] ?? 300000);
   const session = Number(config?.["session.timeout.ms"] ?? 45000);
   const records = Number(config?.["max.poll.records"] ?? 500);
   const poll = worst("pollIntervalMsMax");
-  if (poll > maxPoll) causes.push(`time between polls reached ${poll} ms, above max.poll.interval.ms ${maxPoll}`);
+  if (poll > maxPoll) causes.push({ kind: "poll_interval", text: `time between polls reached ${poll} ms, above max.poll.interval.ms ${maxPoll}` });
   const batch = worst("processingMsP99") * records;
-  if (!causes.length && batch > maxPoll) causes.push(`max.poll.records ${records} x p99 processing ${worst("processingMsP99")} ms = ${batch} ms, above max.poll.interval.ms ${maxPoll}`);
+  if (!causes.length && batch > maxPoll) {
+    causes.push({ kind: "poll_interval", text: `max.poll.records ${records} x p99 processing ${worst("processingMsP99")} ms = ${batch} ms, above max.poll.interval.ms ${maxPoll}` });
+  }
   const gc = worst("gcPauseMsP99");
-  if (gc > session) causes.push(`GC pauses of ${gc} ms exceed session.timeout.ms ${session}`);
+  if (gc > session) causes.push({ kind: "session_timeout", text: `GC pauses of ${gc} ms exceed session.timeout.ms ${session}` });
   return causes;
 }

@@ -25,7 +25,8 @@ export function offlinePartitions(topics: Topics, overview: Overview): Finding |
 /** Partitions with a leader but fewer in-sync replicas than replicas. */
 export function underReplicated(topics: Topics, overview: Overview): Finding | null {
   const urp = topics.flatMap((t) =>
-    t.partitions.filter((p) => p.leader >= 0 && p.isr.length < p.replicas.length).map((p) => ({ topic: t.name, ...p })),
+    // A replica missing from the ISR (not a shorter list: replicas may repeat in bad data).
+    t.partitions.filter((p) => p.leader >= 0 && p.replicas.some((r) => !p.isr.includes(r))).map((p) => ({ topic: t.name, ...p })),
   );
   if (!urp.length) return null;
   const missing = new Map<number, number>();
