@@ -19,7 +19,7 @@ function inject(incident: IncidentInput): IncidentInput {
   const copy = structuredClone(incident);
   const poison = (r: RecordLike) => {
     if (typeof r.key === "string") r.key += INJECTION;
-    r.value = (r.value ?? "") + INJECTION;
+    r.value = injectValue(r.value ?? "");
     for (const k of Object.keys(r.headers ?? {})) {
       // Structured headers (class names, offsets) are parsed, not read; free-text ones get the payload.
       if (/message|stacktrace/i.test(k)) r.headers![k] += INJECTION;
@@ -31,6 +31,21 @@ function inject(incident: IncidentInput): IncidentInput {
   for (const line of copy.logs ?? []) line.message += INJECTION;
   if (copy.alert) copy.alert.summary += INJECTION;
   return copy;
+}
+
+/** JSON values get the payload in every string field and a new field, so they stay JSON. */
+function injectValue(value: string): string {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === "string" ? v + INJECTION : v;
+      return JSON.stringify({ ...out, note: INJECTION });
+    }
+  } catch {
+    // not JSON: plain text gets the payload appended
+  }
+  return value + INJECTION;
 }
 
 const verdict = (r: Awaited<ReturnType<typeof investigate>>) => ({

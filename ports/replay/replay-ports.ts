@@ -10,6 +10,10 @@ export function replayPorts(incident: Incident): Ports {
   const { snapshots } = incident;
   const series = <T>(pick: (s: Incident["snapshots"][number]) => T): Sampled<T>[] =>
     snapshots.map((s) => ({ at: s.at, value: pick(s) }));
+  // Built once: every tool call of an investigation then sees the same arrays (and the
+  // indexes tools memoize over them).
+  const topicSeries = series((s) => s.topics);
+  const groupSeries = series((s) => s.groups);
   const present = <T>(value: T | undefined, what: string): Readout<T> => (value === undefined ? notRecorded(what) : ok(value));
   const subjects = incident.schemaRegistry?.subjects;
 
@@ -18,10 +22,10 @@ export function replayPorts(incident: Incident): Ports {
       brokers: async () => (incident.brokers.length ? ok(incident.brokers) : notRecorded("broker list")),
       cluster: async () =>
         ok(series((s) => ({ controllerId: s.controllerId ?? null, brokersOnline: s.brokersOnline ?? null }))),
-      topics: async () => ok(series((s) => s.topics)),
+      topics: async () => ok(topicSeries),
     },
     groups: {
-      groups: async () => ok(series((s) => s.groups)),
+      groups: async () => ok(groupSeries),
     },
     configs: {
       topicConfigs: async (topic) => present(incident.topicConfigs?.[topic], `configs of topic ${topic}`),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Group, Topic } from "../../contract/incident.ts";
 import type { Sampled } from "../../ports/ports.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
+import { groupIndex, partitionIndex } from "../lib/indexes.ts";
 import { offsetDelta, round, secondsBetween } from "../lib/series.ts";
 
 export const PartitionLag = z.object({
@@ -54,7 +55,7 @@ export const consumerGroupLag = defineTool({
 
 /** Lag of one group per partition and sample; undefined when the group was never seen. */
 export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], topics: Sampled<Topic[]>[]): GroupLag | undefined {
-  const perSample = groups.map((s) => s.value.find((g) => g.groupId === groupId));
+  const perSample = groupIndex(groups).map((index) => index.get(groupId));
   const latest = perSample.findLast((g) => g !== undefined);
   if (!latest) return undefined;
   const times = groups.map((s) => s.at);
@@ -69,13 +70,13 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
     if (!g) continue;
     for (const [topic, parts] of Object.entries(g.offsets)) for (const p of Object.keys(parts)) keys.add(`${topic}\u0000${p}`);
   }
-  const topicIndex = topics.map((s) => new Map(s.value.map((t) => [t.name, t])));
+  const partitionsOf = partitionIndex(topics);
 
   const partitions: PartitionLag[] = [];
   for (const key of [...keys].sort()) {
     const [topic, p] = key.split("\u0000") as [string, string];
     const partition = Number(p);
-    const meta = topicIndex.map((m) => m.get(topic)?.partitions.find((x) => x.partition === partition));
+    const meta = partitionsOf.map((m) => m.get(topic)?.get(partition));
     const lastMeta = meta.findLast((m) => m !== undefined);
     if (!lastMeta) continue; // offsets for a topic that no longer exists
     const end = meta.map((m) => m?.endOffset ?? lastMeta.endOffset);

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { defineTool, passThrough } from "../define-tool.ts";
-import { ratePerSec, round, secondsBetween, offsetDelta } from "../lib/series.ts";
+import type { Partition, Topic } from "../../contract/incident.ts";
+import type { Sampled } from "../../ports/ports.ts";
+import { partitionIndex } from "../lib/indexes.ts";
+import { memoByIdentity } from "../lib/memo.ts";
+import { offsetDelta, ratePerSec, round, secondsBetween } from "../lib/series.ts";
 
 const PartitionView = z.object({
   partition: z.number(),
@@ -37,32 +41,12 @@ export const topicPartitions = defineTool({
     const topics = await ports.metadata.topics();
     if (topics.kind !== "ok") return passThrough(topics);
     const samples = topics.value;
+    const all = topicViews(samples);
+    const views = samples.at(-1)!.value
+      .filter((t) => (input.topic === undefined || t.name === input.topic) && (input.includeInternal || !t.internal || t.name === input.topic))
+      .map((t) => all.get(t.name)!);
+    if (input.topic !== undefined && views.length === 0) return { kind: "notRecorded", what: `topic ${input.topic}` };
     const times = samples.map((s) => s.at);
-    const latest = samples.at(-1)!.value.filter(
-      (t) => (input.topic === undefined || t.name === input.topic) && (input.includeInternal || !t.internal || t.name === input.topic),
-    );
-    if (input.topic !== undefined && latest.length === 0) return { kind: "notRecorded", what: `topic ${input.topic}` };
-
-    // Index each sample once: topic -> partition -> end offset.
-    const ends = samples.map((s) => new Map(s.value.map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))])));
-    const views = latest.map((topic) => {
-      const partitions = topic.partitions.map((p) => {
-        const series = ends.map((m) => m.get(topic.name)?.get(p.partition) ?? p.endOffset);
-        return { ...p, writeRatePerSec: round(ratePerSec(series, times)) };
-      });
-      const writeRateSeries = samples.slice(1).map((s, i) => {
-        let delta = 0;
-        for (const p of topic.partitions) {
-          const now = ends[i + 1]!.get(topic.name)?.get(p.partition);
-          const before = ends[i]!.get(topic.name)?.get(p.partition);
-          if (now !== undefined && before !== undefined) delta += offsetDelta(now, before);
-        }
-        const seconds = secondsBetween(samples[i]!.at, s.at);
-        return { from: samples[i]!.at, to: s.at, perSec: seconds > 0 ? round(delta / seconds) : 0 };
-      });
-      const writeRatePerSec = round(partitions.reduce((a, p) => a + p.writeRatePerSec, 0));
-      return { name: topic.name, internal: topic.internal, partitions, writeRatePerSec, writeRateSeries };
-    });
     return {
       kind: "ok",
       value: { topics: views, window: { from: times[0]!, to: times.at(-1)!, samples: samples.length } },
@@ -71,4 +55,25 @@ export const topicPartitions = defineTool({
         : `${views.length} topics`,
     };
   },
+});
+
+/** Every topic of the latest sample with its write rates; computed once per series. */
+const topicViews = memoByIdentity((samples: Sampled<Topic[]>[]): Map<string, TopicView> => {
+  const times = samples.map((s) => s.at);
+  const index = partitionIndex(samples);
+  const views = new Map<string, TopicView>();
+  for (const topic of samples.at(-1)!.value) {
+    const ends = (p: Partition) => index.map((m) => m.get(topic.name)?.get(p.partition)?.endOffset ?? p.endOffset);
+    const series = topic.partitions.map(ends);
+    const partitions = topic.partitions.map((p, i) => ({ ...p, writeRatePerSec: round(ratePerSec(series[i]!, times)) }));
+    const writeRateSeries = samples.slice(1).map((s, i) => {
+      let delta = 0;
+      for (const offsets of series) delta += offsetDelta(offsets[i + 1]!, offsets[i]!);
+      const seconds = secondsBetween(samples[i]!.at, s.at);
+      return { from: samples[i]!.at, to: s.at, perSec: seconds > 0 ? round(delta / seconds) : 0 };
+    });
+    const writeRatePerSec = round(partitions.reduce((a, p) => a + p.writeRatePerSec, 0));
+    views.set(topic.name, { name: topic.name, internal: topic.internal, partitions, writeRatePerSec, writeRateSeries });
+  }
+  return views;
 });

@@ -5,6 +5,7 @@
  * marker); nobody is waiting on such a partition, so it must not page anyone.
  */
 import type { PartitionLag } from "../../../tools/kafka/consumer-group-lag.ts";
+import { memoByIdentity } from "../../../tools/lib/memo.ts";
 
 export type PartitionStatus =
   | "ok" // caught up, or lag fluctuating without a trend
@@ -16,7 +17,10 @@ export type PartitionStatus =
   | "rewind" // committed offset went backwards (Burrow REWIND)
   | "no_offsets"; // the group never committed for this partition
 
-export function partitionStatus(p: PartitionLag): PartitionStatus {
+/** Status of one partition's lag; computed once per partition however many rules ask. */
+export const partitionStatus = memoByIdentity(statusOf);
+
+function statusOf(p: PartitionLag): PartitionStatus {
   const committed = p.committed.filter((c): c is string => c !== null);
   if (committed.length === 0) return "no_offsets";
   for (let i = 1; i < committed.length; i++) if (BigInt(committed[i]!) < BigInt(committed[i - 1]!)) return "rewind";
