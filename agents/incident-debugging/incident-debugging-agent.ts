@@ -35,7 +35,6 @@ export async function debugIncident(call: CallTool, findings: readonly Diagnosis
     dlq: valueOf(dlq),
     logs: valueOf(logs),
     focus: { groups: blastRadius.groups, topics: blastRadius.topics, subjects: blastRadius.subjects },
-    windowStart: valueOf(overview)?.samples[0]?.at,
   });
   return { ...correlation, blastRadius, timeline };
 }

@@ -15,7 +15,6 @@ export interface TimelineSources {
   logs: ToolValue<"search_logs"> | undefined;
   /** Entities the timeline is about; other groups' churn is noise. */
   focus: { groups: string[]; topics: string[]; subjects: string[] };
-  windowStart: string | undefined;
 }
 
 const MAX_LOG_ENTRIES = 5;
@@ -50,12 +49,20 @@ export function buildTimeline(s: TimelineSources): TimelineEntry[] {
   for (const t of s.dlq?.topics ?? []) {
     if (t.firstAt) out.push({ at: t.firstAt, event: `first of ${t.records.length} recent failures in ${t.topic}`, source: "dlq_records" });
   }
-  for (const line of (s.logs?.lines ?? []).slice(0, MAX_LOG_ENTRIES)) {
-    // Quoted, bounded and JSON-escaped: log text is untrusted.
-    out.push({ at: line.at, event: `${line.level} ${line.source}: ${JSON.stringify(line.message.slice(0, 160))}`, source: "search_logs" });
+  // Repeated lines (a retry loop logs the same error every few seconds) collapse into their
+  // first occurrence with a count. Quoted, bounded and JSON-escaped: log text is untrusted.
+  const repeats = new Map<string, { line: NonNullable<TimelineSources["logs"]>["lines"][number]; count: number }>();
+  for (const line of s.logs?.lines ?? []) {
+    const key = `${line.source}\u0000${line.message}`;
+    const seen = repeats.get(key);
+    if (seen) seen.count++;
+    else repeats.set(key, { line, count: 1 });
+  }
+  for (const { line, count } of [...repeats.values()].slice(0, MAX_LOG_ENTRIES)) {
+    const times = count > 1 ? ` (x${count})` : "";
+    out.push({ at: line.at, event: `${line.level} ${line.source}${times}: ${JSON.stringify(line.message.slice(0, 160))}`, source: "search_logs" });
   }
   if (s.alert?.firedAt) out.push({ at: s.alert.firedAt, event: `alert fired: ${s.alert.summary}`, source: "alert" });
   return out
-    .filter((e) => !s.windowStart || e.source === "schema_subjects" || e.at >= s.windowStart || e.source === "alert")
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
