@@ -47,7 +47,7 @@ function toReport(state: State, incidentId: string, _alert: Alert | undefined, t
   diagnoses.sort((a, b) => (a === primaryFinding ? -1 : b === primaryFinding ? 1 : b.confidence - a.confidence));
   const escalation = state.escalation && {
     ...state.escalation,
-    context: [...(c ? [c.rootCause] : []), ...state.missing.map((m) => `not seen: ${m}`)],
+    context: [...(c ? [c.rootCause] : []), ...[...new Set(state.missing)].map((m) => `not seen: ${m}`)],
   };
   return {
     format: "kafka-investigation/v1",

@@ -22,7 +22,8 @@ const INT64_MAX = 9223372036854775807n;
 export const Offset = z
   .string()
   .regex(/^(0|[1-9][0-9]*)$/, "expected an offset as a decimal string of digits")
-  .refine((s) => s.length < 19 || BigInt(s) <= INT64_MAX, "offset exceeds int64");
+  // zod runs this refinement even when the regex failed: only digits may reach BigInt().
+  .refine((s) => s.length < 19 || !/^[0-9]+$/.test(s) || BigInt(s) <= INT64_MAX, "offset exceeds int64");
 
 export const Timestamp = z.iso.datetime({ message: "expected an ISO-8601 UTC timestamp such as 2026-11-02T03:00:00Z" });
 

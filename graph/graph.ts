@@ -48,7 +48,7 @@ export function createIncidentGraph(deps: GraphDeps) {
     .addNode(NODE.schema, timed(NODE.schema, specialistNode(agents.schema, deps.ports)))
     .addNode(NODE.quality, timed(NODE.quality, specialistNode(agents.quality, deps.ports)))
     .addNode(NODE.incidentDebugging, timed(NODE.incidentDebugging, correlateNode(deps.ports)))
-    .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.policy)))
+    .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.ports, deps.policy)))
     .addEdge(START, NODE.triage)
     .addConditionalEdges(NODE.triage, fanOut, [NODE.streaming, NODE.schema, NODE.quality, NODE.incidentDebugging])
     // Separate edges, not one waiting edge: only the specialists triage chose run, and the

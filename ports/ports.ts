@@ -111,4 +111,6 @@ export interface Ports {
   registry: RegistryPort;
   records: RecordPort;
   logs: LogPort;
+  /** Faults an adapter met outside any single read (a sampling window cut short); none when absent. */
+  faults?(): Promise<string[]>;
 }

@@ -1,0 +1,96 @@
+/**
+ * `kafka-ops investigate <file | ->`: replay a recorded incident through the agents and print
+ * the report. Heavy modules (the graph, LangGraph) load only once the input has parsed.
+ */
+import { parseCommandArgs } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../exit-codes.ts";
+import { readInput } from "../input.ts";
+import { KafkaOpsError } from "../../errors.ts";
+import type { Report } from "../../contract/report.ts";
+import type { Specialist } from "../../contract/vocabulary.ts";
+
+export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
+
+Replays a recorded incident (kafka-incident/v1) through the agents and prints what they
+conclude: a report for people, or with --json one kafka-investigation/v1 document.
+Use - to read the incident from stdin.
+
+Options:
+  --json          print exactly one kafka-investigation/v1 JSON document on stdout
+  --agents LIST   run only these specialists (comma-separated: streaming,schema,quality)
+                  instead of letting triage choose; incident-debugging always runs
+  -h, --help      show this help
+
+Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it,
+FORCE_COLOR=0 turns it off.
+
+${EXIT_CODES_HELP}
+`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  agents: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function run(args: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs("investigate", args, OPTIONS);
+  if (values.help) {
+    process.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("investigate: missing incident file (a path, or - for stdin)");
+  if (positionals.length > 1) throw new UsageError(`investigate: expected one incident file, got ${positionals.length}`);
+  const path = positionals[0]!;
+
+  const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
+  const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
+  const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
+  const incident = parseIncidentText(input.text, input.source);
+
+  const { investigate } = await import("../../investigate.ts");
+  const report = await withConsoleOnStderr(() => investigate(incident, agents ? { agents } : {}));
+  await checkReport(report);
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const [{ renderReport }, { createStyle, shouldColor }] = await Promise.all([import("../render/report.ts"), import("../render/text.ts")]);
+    const style = createStyle(shouldColor(process.stdout, process.env));
+    process.stdout.write(renderReport(report, { style, title: incident.title }));
+  }
+  return exitCodeForDecision(report.decision);
+}
+
+/** `streaming,schema` -> the specialists, in the order given, without duplicates. */
+export function parseAgents(list: string, known: readonly Specialist[]): Specialist[] {
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!names.length) throw new UsageError(`--agents: expected a comma-separated list of ${known.join(", ")}`);
+  const unknown = names.filter((n) => !(known as readonly string[]).includes(n));
+  if (unknown.length) {
+    const quoted = unknown.map((n) => JSON.stringify(n)).join(", ");
+    throw new UsageError(`--agents: unknown agent${unknown.length > 1 ? "s" : ""} ${quoted} (expected ${known.join(", ")})`);
+  }
+  return [...new Set(names as Specialist[])];
+}
+
+/** The report must keep the contract: if it does not, that is our bug (exit 1), not bad input. */
+async function checkReport(report: Report): Promise<void> {
+  const [{ Report }, { jsonPath }] = await Promise.all([import("../../contract/report.ts"), import("../../contract/parse.ts")]);
+  const result = Report.safeParse(report);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  throw new KafkaOpsError("INTERNAL", `the report breaks kafka-investigation/v1 at ${jsonPath("report", issue.path)}: ${issue.message}`);
+}
+
+/** Keeps stdout for the report alone: anything that logs while the agents run goes to stderr. */
+async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = console.error;
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+}

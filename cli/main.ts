@@ -1,0 +1,119 @@
+/**
+ * kafka-ops: the command line. `bin/kafka-ops` runs this file with Node 22.
+ *
+ * Only what --help and --version need loads up front; each command's module, and through it
+ * the graph and LangGraph, loads on demand. Errors end here: bad input is one line on stderr
+ * and exit 2, anything else one line and exit 1 (the stack with KAFKA_OPS_DEBUG=1).
+ */
+import module from "node:module";
+import { readFileSync } from "node:fs";
+import { KafkaOpsError } from "../errors.ts";
+import { UsageError } from "./errors.ts";
+import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.ts";
+import { oneLine } from "./render/text.ts";
+
+interface CommandModule {
+  help: string;
+  run(args: string[]): Promise<ExitCode>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  investigate: { summary: "investigate a recorded incident (file or - for stdin)", load: () => import("./commands/investigate.ts") },
+  schema: { summary: "print the JSON Schema of an incident or a report", load: () => import("./commands/schema.ts") },
+};
+
+const HELP = `Usage: kafka-ops <command> [options]
+
+Agents that investigate Apache Kafka incidents the way an on-call engineer would.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .join("\n")}
+
+Options:
+  -h, --help     show this help (kafka-ops <command> --help for a command's)
+  -V, --version  print the version
+
+Examples:
+  kafka-ops investigate fixtures/incidents/lag-poison-message-1.json
+  kafka-ops investigate --json - < incident.json > report.json
+  kafka-ops schema incident
+
+${EXIT_CODES_HELP}
+
+Environment: NO_COLOR, FORCE_COLOR (colour), KAFKA_OPS_DEBUG=1 (stack traces of internal errors).
+`;
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError("missing command (see kafka-ops --help)");
+  if (first === "-h" || first === "--help") {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (first === "-V" || first === "--version") {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (first === "help") {
+    if (rest[0] === undefined) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    process.stdout.write((await command(rest[0]).load()).help);
+    return EXIT.ok;
+  }
+  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}' (see kafka-ops --help)`);
+  return (await command(first).load()).run(rest);
+}
+
+function command(name: string) {
+  const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!found) throw new UsageError(`unknown command ${JSON.stringify(name)} (expected ${Object.keys(COMMANDS).join(", ")}; see kafka-ops --help)`);
+  return found;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
+}
+
+/** Exit code and the one stderr line for an error that reached the top. */
+export function describeError(error: unknown, debug: boolean): { code: ExitCode; message: string } {
+  if (error instanceof KafkaOpsError && (error.code === "BAD_INPUT" || error.code === "NOT_FOUND")) {
+    return { code: EXIT.badInput, message: `kafka-ops: ${oneLine(error.message, 1000)}\n` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : "";
+  const hint = debug ? "" : " (set KAFKA_OPS_DEBUG=1 for details)";
+  return { code: EXIT.internal, message: `kafka-ops: internal error: ${oneLine(message, 1000)}${hint}\n${stack}` };
+}
+
+function fail(error: unknown): void {
+  const { code, message } = describeError(error, process.env.KAFKA_OPS_DEBUG === "1");
+  process.stderr.write(message);
+  process.exitCode = code;
+}
+
+if (import.meta.main ?? process.argv[1] === new URL(import.meta.url).pathname) {
+  // Cache compiled code between runs (Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+  module.enableCompileCache?.();
+  process.on("uncaughtException", (error) => {
+    fail(error);
+    process.exit();
+  });
+  process.on("unhandledRejection", (error) => {
+    fail(error);
+    process.exit();
+  });
+  // `kafka-ops investigate x | head`: a closed pipe is not an error worth a word.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit();
+    fail(error);
+    process.exit();
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, fail);
+}

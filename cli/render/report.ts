@@ -1,0 +1,154 @@
+/**
+ * The human report of `kafka-ops investigate`: what the on-call engineer reads first.
+ *
+ * Every string taken from the report goes through `safe()`/`oneLine()` before styling: report
+ * text quotes the incident (log lines, record values, names), which is untrusted.
+ */
+import type { Action, Diagnosis, Report } from "../../contract/report.ts";
+import { createStyle, oneLine, safe, type Style } from "./text.ts";
+
+export interface RenderOptions {
+  style?: Style;
+  /** The incident's title, shown next to its id. */
+  title?: string;
+  /** How many of the slowest tool calls to list. */
+  slowest?: number;
+}
+
+/** Headings in the order they are printed; tests check for them. */
+export const SECTIONS = [
+  "Verdict",
+  "Root cause",
+  "Blast radius",
+  "Actions",
+  "Other findings",
+  "Timeline",
+  "Missing evidence",
+  "Timings",
+] as const;
+
+const INDENT = "  ";
+
+export function renderReport(report: Report, options: RenderOptions = {}): string {
+  const style = options.style ?? createStyle(false);
+  const out: string[] = [];
+  const heading = (name: (typeof SECTIONS)[number]) => {
+    out.push("", style.bold(style.cyan(name)));
+  };
+  const field = (label: string, value: string, width = 10) => out.push(`${INDENT}${style.dim(label.padEnd(width))} ${value}`);
+  const none = () => out.push(`${INDENT}${style.dim("(none)")}`);
+
+  const primary = primaryDiagnosis(report);
+  const header = `${style.bold("kafka-ops investigation")} ${safe(report.incidentId)}`;
+  out.push(options.title ? `${header} ${style.dim("·")} ${oneLine(options.title)}` : header);
+
+  heading("Verdict");
+  field("decision", decisionText(report.decision, style));
+  field("primary", style.bold(safe(report.primary)));
+  if (report.escalation) {
+    field("severity", style.red(safe(report.escalation.severity)));
+    field("owner", safe(report.escalation.owner));
+    field("reason", oneLine(report.escalation.reason, 160));
+  }
+  const rootCauseLine = report.rootCause ?? primary?.summary;
+  field("root cause", rootCauseLine ? oneLine(firstSentence(rootCauseLine), 160) : style.dim("(not determined)"));
+
+  heading("Root cause");
+  if (primary) {
+    // The root-cause paragraph usually starts with the primary finding's summary: print it once.
+    const paragraph = report.rootCause?.trim();
+    if (!paragraph || !same(paragraph).startsWith(same(primary.summary))) out.push(`${INDENT}${safe(primary.summary)}`);
+    if (paragraph) out.push(`${INDENT}${safe(paragraph)}`);
+    out.push(`${INDENT}${style.dim(`${safe(primary.code)} · ${safe(primary.agent)} · confidence ${confidence(primary.confidence)}`)}`);
+    if (primary.evidence.length) {
+      out.push(`${INDENT}${style.dim("evidence:")}`);
+      for (const e of primary.evidence) out.push(`${INDENT}  - ${style.bold(safe(e.tool))}: ${safe(e.detail)}`);
+    } else {
+      out.push(`${INDENT}${style.dim("evidence: (none recorded)")}`);
+    }
+  } else if (report.rootCause) {
+    out.push(`${INDENT}${safe(report.rootCause)}`);
+  } else {
+    out.push(`${INDENT}${style.dim(`no finding explains the evidence (primary: ${safe(report.primary)})`)}`);
+  }
+
+  heading("Blast radius");
+  const radius = report.blastRadius;
+  if (!radius) none();
+  else {
+    const list = (xs: readonly (string | number)[]) => (xs.length ? xs.map(safe).join(", ") : style.dim("-"));
+    field("groups", list(radius.groups));
+    field("topics", list(radius.topics));
+    field("subjects", list(radius.subjects));
+    field("brokers", list(radius.brokers));
+  }
+
+  heading("Actions");
+  if (!report.actions.length) none();
+  report.actions.forEach((a, i) => renderAction(out, a, i, style));
+
+  heading("Other findings");
+  const others = report.diagnoses.filter((d) => d !== primary);
+  if (!others.length) none();
+  for (const d of others) {
+    out.push(`${INDENT}- ${style.bold(safe(d.code))} ${style.dim(`(${safe(d.agent)}, confidence ${confidence(d.confidence)})`)}: ${safe(d.summary)}`);
+    if (d.explains?.length) out.push(`${INDENT}  ${style.dim(`explains: ${d.explains.map(safe).join(", ")}`)}`);
+  }
+
+  heading("Timeline");
+  if (!report.timeline?.length) none();
+  for (const t of report.timeline ?? []) out.push(`${INDENT}${style.dim(safe(t.at))}  ${safe(t.event)} ${style.dim(`(${safe(t.source)})`)}`);
+
+  heading("Missing evidence");
+  if (!report.missingEvidence?.length) none();
+  for (const m of report.missingEvidence ?? []) out.push(`${INDENT}- ${safe(m)}`);
+
+  heading("Timings");
+  const calls = report.toolCalls;
+  const failed = calls.filter((c) => !c.ok).length;
+  field("total", `${ms(report.timings.totalMs)}; ${calls.length} tool call${calls.length === 1 ? "" : "s"}${failed ? ` (${failed} without data)` : ""}`);
+  const nodes = Object.entries(report.timings.nodes ?? {});
+  if (nodes.length) field("nodes", nodes.map(([name, t]) => `${safe(name)} ${ms(t)}`).join(", "));
+  const slowest = [...calls].sort((a, b) => b.ms - a.ms).slice(0, options.slowest ?? 5);
+  if (slowest.length) {
+    out.push(`${INDENT}${style.dim("slowest tool calls:")}`);
+    for (const c of slowest) {
+      const note = c.ok ? "" : ` ${style.yellow(safe(c.outcome ?? "failed"))}`;
+      out.push(`${INDENT}  ${ms(c.ms).padStart(9)}  ${safe(c.agent)}/${safe(c.tool)}${note}`);
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function renderAction(out: string[], a: Action, i: number, style: Style): void {
+  const approval = a.requiresApproval ? style.yellow("requires approval") : "no approval needed";
+  const risk = a.risk === "high" ? style.red(a.risk) : a.risk === "medium" ? style.yellow(a.risk) : a.risk;
+  out.push(`${INDENT}${i + 1}. ${style.bold(safe(a.kind))}  risk ${risk}  ${approval}  status ${safe(a.status)}`);
+  const params = Object.entries(a.params).map(([k, v]) => `${safe(k)}=${safe(Array.isArray(v) ? v.join(",") : v)}`);
+  const sub = (label: string, value: string) => out.push(`${INDENT}   ${style.dim(label.padEnd(9))} ${value}`);
+  sub("params", params.length ? params.join(" ") : style.dim("-"));
+  sub("rationale", safe(a.rationale));
+  if (a.verify) sub("verify", safe(a.verify));
+}
+
+/** The diagnosis the report names as primary (listed first by the library), if any. */
+export function primaryDiagnosis(report: Report): Diagnosis | undefined {
+  return report.diagnoses.find((d) => d.code === report.primary);
+}
+
+function decisionText(decision: Report["decision"], style: Style): string {
+  if (decision === "escalate") return style.bold(style.red("escalate"));
+  if (decision === "remediate") return style.bold(style.yellow("remediate"));
+  return style.bold(style.green("none"));
+}
+
+function firstSentence(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  const end = line.search(/\.(\s|$)/);
+  return end > 0 ? line.slice(0, end + 1) : line;
+}
+
+/** Text compared without surrounding space and final period. */
+const same = (s: string) => s.trim().replace(/\.$/, "");
+const confidence = (c: number) => c.toFixed(2);
+const ms = (t: number) => `${Number.isFinite(t) ? (Math.round(t * 10) / 10).toString() : "?"} ms`;

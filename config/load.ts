@@ -1,0 +1,101 @@
+/**
+ * Where settings come from, in order of precedence: command-line flags, environment
+ * variables, a JSON config file (`--config` or KAFKA_OPS_CONFIG). Validated once, here.
+ */
+import { readFileSync } from "node:fs";
+import { parseJsonText, parseWith } from "../contract/parse.ts";
+import { BadInputError } from "../errors.ts";
+import { Settings, type SettingsInput } from "./settings.ts";
+
+export interface SettingsFlags {
+  config?: string;
+  bootstrap?: string;
+  schemaRegistry?: string;
+  prometheus?: string;
+  samples?: string;
+  interval?: string;
+  deadline?: string;
+}
+
+/** The environment variables read, and what they set. */
+export const ENVIRONMENT = {
+  KAFKA_OPS_CONFIG: "path of a JSON settings file",
+  KAFKA_BOOTSTRAP_SERVERS: "comma-separated host:port list",
+  KAFKA_SECURITY_PROTOCOL: "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
+  KAFKA_SASL_MECHANISM: "PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER",
+  KAFKA_SASL_USERNAME: "SASL user name",
+  KAFKA_SASL_PASSWORD: "SASL password (never logged)",
+  KAFKA_SASL_OAUTHBEARER_TOKEN: "OAuth bearer token (never logged)",
+  SCHEMA_REGISTRY_URL: "Schema Registry base URL",
+  SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: "user:password for the registry (never logged)",
+  PROMETHEUS_URL: "Prometheus HTTP API base URL for broker and client metrics",
+} as const;
+
+export function loadSettings(flags: SettingsFlags, env: Record<string, string | undefined>): Settings {
+  const file = flags.config ?? env.KAFKA_OPS_CONFIG;
+  const fromFile = file ? readSettingsFile(file) : {};
+  const merged = merge(merge(fromFile, fromEnv(env)), fromFlags(flags));
+  return parseWith(Settings, merged, file ?? "settings", "settings");
+}
+
+function readSettingsFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new BadInputError(path, "$", "settings file not found or not readable");
+  }
+  const value = parseJsonText(text, path);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new BadInputError(path, "settings", "expected object");
+  return value as Record<string, unknown>;
+}
+
+function fromEnv(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const kafka: Record<string, unknown> = {};
+  if (env.KAFKA_BOOTSTRAP_SERVERS) kafka.bootstrap = env.KAFKA_BOOTSTRAP_SERVERS.split(",").map((s) => s.trim());
+  const protocol = env.KAFKA_SECURITY_PROTOCOL?.toUpperCase();
+  if (protocol === "SSL" || protocol === "SASL_SSL") kafka.ssl = true;
+  const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase();
+  if (mechanism === "oauthbearer") kafka.sasl = { mechanism, token: env.KAFKA_SASL_OAUTHBEARER_TOKEN };
+  else if (mechanism) kafka.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD };
+  if (Object.keys(kafka).length) out.kafka = kafka;
+  if (env.SCHEMA_REGISTRY_URL) {
+    const info = env.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO;
+    const colon = info?.indexOf(":") ?? -1;
+    out.schemaRegistry = {
+      url: env.SCHEMA_REGISTRY_URL,
+      ...(info && colon > 0 && { basicAuth: { username: info.slice(0, colon), password: info.slice(colon + 1) } }),
+    };
+  }
+  if (env.PROMETHEUS_URL) out.prometheus = { url: env.PROMETHEUS_URL };
+  return out;
+}
+
+function fromFlags(flags: SettingsFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (flags.bootstrap) out.kafka = { bootstrap: flags.bootstrap.split(",").map((s) => s.trim()) };
+  if (flags.schemaRegistry) out.schemaRegistry = { url: flags.schemaRegistry };
+  if (flags.prometheus) out.prometheus = { url: flags.prometheus };
+  const sampling: Record<string, unknown> = {};
+  if (flags.samples !== undefined) sampling.samples = Number(flags.samples);
+  if (flags.interval !== undefined) sampling.interval = /^\d+$/.test(flags.interval) ? Number(flags.interval) : flags.interval;
+  if (Object.keys(sampling).length) out.sampling = sampling;
+  if (flags.deadline !== undefined) out.calls = { deadline: /^\d+$/.test(flags.deadline) ? Number(flags.deadline) : flags.deadline };
+  return out;
+}
+
+/** Deep merge of plain objects; later wins; arrays are replaced, not concatenated. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlain(b) && isPlain(v) ? merge(b, v) : v;
+  }
+  return out;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// Re-exported for the CLI's help text.
+export type { SettingsInput };

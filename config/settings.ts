@@ -1,0 +1,81 @@
+/**
+ * Connection and run settings: one strict zod schema, parsed once at start-up from flags,
+ * environment variables and an optional JSON config file. Nothing deeper reads process.env.
+ */
+import { z } from "zod";
+import { ApprovalPolicy } from "../remediation/policy.ts";
+import { Secret } from "./secret.ts";
+
+const secret = z.string().min(1).transform((s) => new Secret(s));
+
+const Sasl = z.discriminatedUnion("mechanism", [
+  z.strictObject({ mechanism: z.literal("plain"), username: z.string().min(1), password: secret }),
+  z.strictObject({ mechanism: z.literal("scram-sha-256"), username: z.string().min(1), password: secret }),
+  z.strictObject({ mechanism: z.literal("scram-sha-512"), username: z.string().min(1), password: secret }),
+  z.strictObject({ mechanism: z.literal("oauthbearer"), token: secret.describe("a bearer token (e.g. from your identity provider)") }),
+]);
+
+const Ssl = z.union([
+  z.boolean(),
+  z.strictObject({
+    ca: z.string().optional().describe("path to a PEM CA bundle"),
+    cert: z.string().optional().describe("path to a PEM client certificate (mTLS)"),
+    key: z.string().optional().describe("path to the PEM client key (mTLS)"),
+    rejectUnauthorized: z.boolean().default(true),
+  }),
+]);
+
+/** "15s", "500ms", "2m", or a number of milliseconds. */
+export const Duration = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as "500ms", "15s", "2m"').transform(toMs),
+]);
+
+function toMs(text: string): number {
+  const [, n, unit] = /^(\d+)(ms|s|m|h)$/.exec(text)!;
+  return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"];
+}
+
+export const Settings = z.strictObject({
+  kafka: z
+    .strictObject({
+      bootstrap: z.array(z.string().regex(/^[^\s:]+:\d+$/, "expected host:port")).min(1),
+      clientId: z.string().default("kafka-ops"),
+      ssl: Ssl.default(false),
+      sasl: Sasl.optional(),
+    })
+    .optional(),
+  schemaRegistry: z
+    .strictObject({
+      url: z.url(),
+      basicAuth: z.strictObject({ username: z.string().min(1), password: secret }).optional(),
+    })
+    .optional(),
+  prometheus: z.strictObject({ url: z.url() }).optional(),
+  sampling: z
+    .strictObject({
+      samples: z.number().int().min(1).max(100).default(4),
+      interval: Duration.default(15_000),
+    })
+    .default({ samples: 4, interval: 15_000 }),
+  /** Every live call's deadline and bounded retry: the one place retries are configured. */
+  calls: z
+    .strictObject({ deadline: Duration.default(10_000), retries: z.number().int().min(0).max(10).default(2), backoff: Duration.default(200) })
+    .default({ deadline: 10_000, retries: 2, backoff: 200 }),
+  /** Topics whose name matches are read as dead-letter queues. */
+  dlqPattern: z.string().default("(^|[._-])(dlq|dlt|dead[._-]?letter)([._-]|$)"),
+  /** Consumer settings of groups, as deployed: brokers cannot report them. */
+  clientConfigs: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  policy: ApprovalPolicy.default("medium-and-above"),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+
+/** Every secret in the settings, for the redactor. */
+export function secretsOf(settings: Settings): Secret[] {
+  const out: Secret[] = [];
+  const sasl = settings.kafka?.sasl;
+  if (sasl) out.push("password" in sasl ? sasl.password : sasl.token);
+  if (settings.schemaRegistry?.basicAuth) out.push(settings.schemaRegistry.basicAuth.password);
+  return out;
+}
