@@ -1,5 +1,5 @@
 /** kafka-ops-agents: the library entry. */
-export { investigate, type InvestigateOptions } from "./investigate.ts";
+export { investigate, investigatePorts, type InvestigateOptions, type LiveInvestigateOptions } from "./investigate.ts";
 export { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 export { Incident } from "./contract/incident.ts";
 export { Report } from "./contract/report.ts";

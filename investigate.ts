@@ -24,22 +24,41 @@ export interface InvestigateOptions {
  * Faults in reads degrade to an escalation inside the report; only bad input throws.
  */
 export async function investigate(incident: Incident | unknown, options: InvestigateOptions = {}): Promise<Report> {
-  const started = performance.now();
   const parsed = parseIncident(incident);
+  return run({ incidentId: parsed.id, alert: parsed.alert, ports: options.ports ?? replayPorts(parsed), options });
+}
+
+export interface LiveInvestigateOptions extends Omit<InvestigateOptions, "ports"> {
+  /** What the investigation is about (a group, a topic...): steers triage and ranking. */
+  alert?: Alert;
+  incidentId?: string;
+}
+
+/**
+ * Investigates a live cluster through the given ports (see ports/live): same graph, same
+ * tools, same report. The caller owns the ports' connections.
+ */
+export async function investigatePorts(ports: Ports, options: LiveInvestigateOptions = {}): Promise<Report> {
+  return run({ incidentId: options.incidentId ?? `live-${new Date().toISOString().replace(/[:.]/g, "-").toLowerCase()}`, alert: options.alert, ports, options });
+}
+
+async function run(args: { incidentId: string; alert: Alert | undefined; ports: Ports; options: InvestigateOptions }): Promise<Report> {
+  const started = performance.now();
+  const { options } = args;
   const graph = createIncidentGraph({
-    ports: options.ports ?? replayPorts(parsed),
+    ports: args.ports,
     ...(options.policy && { policy: options.policy }),
     ...(options.agentOverrides && { agents: options.agentOverrides }),
   });
   const state = (await graph.invoke({
-    incidentId: parsed.id,
-    alert: parsed.alert,
+    incidentId: args.incidentId,
+    alert: args.alert,
     requestedAgents: options.agents ?? [],
   })) as State;
-  return toReport(state, parsed.id, parsed.alert, performance.now() - started);
+  return toReport(state, args.incidentId, performance.now() - started);
 }
 
-function toReport(state: State, incidentId: string, _alert: Alert | undefined, totalMs: number): Report {
+function toReport(state: State, incidentId: string, totalMs: number): Report {
   const c = state.correlation;
   const diagnoses = state.diagnoses.map((d, i) => (c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d));
   // The primary finding first, then by confidence: the order a reader wants.

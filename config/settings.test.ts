@@ -1,0 +1,62 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { BadInputError } from "../errors.ts";
+import { loadSettings } from "./load.ts";
+import { redactor } from "./secret.ts";
+import { secretsOf } from "./settings.ts";
+
+const CANARY = "canary-s3cret-7f3a";
+
+describe("settings", () => {
+  const env = {
+    KAFKA_BOOTSTRAP_SERVERS: "b1:9092, b2:9092",
+    KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+    KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+    KAFKA_SASL_USERNAME: "ops",
+    KAFKA_SASL_PASSWORD: CANARY,
+    SCHEMA_REGISTRY_URL: "https://sr.example:8081",
+    SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: `key:${CANARY}-sr`,
+  };
+
+  it("reads Confluent-style environment variables", () => {
+    const s = loadSettings({}, env);
+    expect(s.kafka?.bootstrap).toEqual(["b1:9092", "b2:9092"]);
+    expect(s.kafka?.ssl).toBe(true);
+    expect(s.kafka?.sasl?.mechanism).toBe("scram-sha-512");
+    expect(s.schemaRegistry?.basicAuth?.username).toBe("key");
+    expect(s.sampling).toEqual({ samples: 4, interval: 15_000 });
+  });
+
+  it("lets flags override the environment, with durations", () => {
+    const s = loadSettings({ bootstrap: "127.0.0.1:19092", interval: "2s", samples: "3", deadline: "1500ms" }, env);
+    expect([s.kafka?.bootstrap, s.sampling, s.calls.deadline]).toEqual([["127.0.0.1:19092"], { samples: 3, interval: 2000 }, 1500]);
+  });
+
+  it("never prints, serializes or inspects a secret", () => {
+    const s = loadSettings({}, env);
+    expect(JSON.stringify(s)).not.toContain(CANARY);
+    expect(inspect(s, { depth: 10 })).not.toContain(CANARY);
+    expect(String(secretsOf(s)[0])).toBe("[redacted]");
+    expect(secretsOf(s).map((x) => x.reveal())).toEqual([CANARY, `${CANARY}-sr`]);
+  });
+
+  it("scrubs secrets out of error text from client libraries", () => {
+    const scrub = redactor(secretsOf(loadSettings({}, env)));
+    expect(scrub(`SASL SCRAM failed for ops with ${CANARY}`)).toBe("SASL SCRAM failed for ops with [redacted]");
+  });
+
+  it("names the JSON path of a bad setting, without echoing secrets", () => {
+    expect(() => loadSettings({ bootstrap: "no-port" }, {})).toThrow(BadInputError);
+    expect(() => loadSettings({ bootstrap: "no-port" }, {})).toThrow("settings: settings.kafka.bootstrap[0]: expected host:port");
+    const message = (() => {
+      try {
+        loadSettings({}, { ...env, KAFKA_SASL_MECHANISM: "GSSAPI" });
+        return "no error";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toContain("settings.kafka.sasl.mechanism");
+    expect(message).not.toContain(CANARY);
+  });
+});
