@@ -6,17 +6,22 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
+import { LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
+       kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
 
-Replays a recorded incident (kafka-incident/v1) through the agents and prints what they
+Replays a recorded incident (kafka-incident/v1) through the agents, or investigates a live
+cluster (sampling it --samples times, --interval apart), and prints what the agents
 conclude: a report for people, or with --json one kafka-investigation/v1 document.
 Use - to read the incident from stdin.
 
 Options:
+  --group G       live: the consumer group the investigation is about
+  --topic T       live: the topic the investigation is about
   --json          print exactly one kafka-investigation/v1 JSON document on stdout
   --agents LIST   run only these specialists (comma-separated: streaming,schema,quality)
                   instead of letting triage choose; incident-debugging always runs
@@ -25,10 +30,15 @@ Options:
 Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it,
 FORCE_COLOR=0 turns it off.
 
+${LIVE_HELP}
+
 ${EXIT_CODES_HELP}
 `;
 
 const OPTIONS = {
+  ...LIVE_OPTIONS,
+  group: { type: "string" },
+  topic: { type: "string" },
   json: { type: "boolean" },
   agents: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -40,17 +50,13 @@ export async function run(args: string[]): Promise<ExitCode> {
     process.stdout.write(help);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError("investigate: missing incident file (a path, or - for stdin)");
+  const live = positionals.length === 0 && wantsLive(values, process.env);
+  if (positionals.length === 0 && !live) throw new UsageError("investigate: missing incident file (a path, or - for stdin), or --bootstrap for a live cluster");
   if (positionals.length > 1) throw new UsageError(`investigate: expected one incident file, got ${positionals.length}`);
-  const path = positionals[0]!;
 
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
-  const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
-  const incident = parseIncidentText(input.text, input.source);
-
-  const { investigate } = await import("../../investigate.ts");
-  const report = await withConsoleOnStderr(() => investigate(incident, agents ? { agents } : {}));
+  const { report, title } = live ? await investigateLive(values, agents) : await investigateFile(positionals[0]!, agents);
   await checkReport(report);
 
   if (values.json) {
@@ -58,9 +64,44 @@ export async function run(args: string[]): Promise<ExitCode> {
   } else {
     const [{ renderReport }, { createStyle, shouldColor }] = await Promise.all([import("../render/report.ts"), import("../render/text.ts")]);
     const style = createStyle(shouldColor(process.stdout, process.env));
-    process.stdout.write(renderReport(report, { style, title: incident.title }));
+    process.stdout.write(renderReport(report, { style, title }));
   }
   return exitCodeForDecision(report.decision);
+}
+
+async function investigateFile(path: string, agents: Specialist[] | undefined): Promise<{ report: Report; title: string }> {
+  const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
+  const incident = parseIncidentText(input.text, input.source);
+  const { investigate } = await import("../../investigate.ts");
+  const report = await withConsoleOnStderr(() => investigate(incident, agents ? { agents } : {}));
+  return { report, title: incident.title };
+}
+
+async function investigateLive(
+  values: Parameters<typeof liveSettings>[0] & { group?: string; topic?: string },
+  agents: Specialist[] | undefined,
+): Promise<{ report: Report; title: string }> {
+  const settings = await liveSettings(values, process.env);
+  if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
+  const [{ openLive }, { investigatePorts }] = await Promise.all([import("../../ports/live/live-ports.ts"), import("../../investigate.ts")]);
+  const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
+  const about = values.group ? `group ${values.group}` : values.topic ? `topic ${values.topic}` : "the cluster";
+  const session = openLive(settings, {
+    log: (line) => process.stderr.write(`${line}\n`),
+    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
+  });
+  try {
+    const report = await withConsoleOnStderr(() =>
+      investigatePorts(session.ports, {
+        ...(agents && { agents }),
+        policy: settings.policy,
+        ...(Object.keys(labels).length && { alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels } }),
+      }),
+    );
+    return { report, title: `live investigation of ${about} on ${settings.kafka!.bootstrap.join(",")}` };
+  } finally {
+    await session.close();
+  }
 }
 
 /** `streaming,schema` -> the specialists, in the order given, without duplicates. */

@@ -1,0 +1,56 @@
+/**
+ * `kafka-ops record`: freezes what the live ports read into a kafka-incident/v1 document, so
+ * the same investigation can be replayed later, offline, with the same verdict.
+ */
+import type { Alert, IncidentInput, RecordSample } from "../../contract/incident.ts";
+import { parseIncident } from "../../contract/parse.ts";
+import type { Incident } from "../../contract/incident.ts";
+import type { Settings } from "../../config/settings.ts";
+import { mapBounded } from "./bounded.ts";
+import type { LiveSession } from "./live-ports.ts";
+
+const DLQ_RECORDS = 200;
+
+export interface RecordOptions {
+  id?: string;
+  title?: string;
+  alert?: Alert;
+  flavor?: "apache" | "confluent-cloud" | "msk" | "redpanda" | "unknown";
+}
+
+export async function recordIncident(session: LiveSession, settings: Settings, options: RecordOptions = {}): Promise<Incident> {
+  const window = await session.window();
+  if (!window.snapshots.length) throw new Error(`no sample could be read: ${window.faults.join("; ")}`);
+  const { ports } = session;
+  const last = window.snapshots.at(-1)!;
+  const userTopics = last.topics.filter((t) => !t.internal).map((t) => t.name);
+
+  const [topicConfigs, subjects, dlqTopics] = await Promise.all([
+    mapBounded(userTopics, 8, async (t) => [t, await ports.configs.topicConfigs(t)] as const),
+    ports.registry.subjects(),
+    ports.records.dlqTopics(),
+  ]);
+  const dlq: Record<string, RecordSample[]> = {};
+  if (dlqTopics.kind === "ok") {
+    for (const [topic, read] of await mapBounded(dlqTopics.value, 4, async (t) => [t, await ports.records.peekDlq(t, DLQ_RECORDS)] as const)) {
+      if (read.kind === "ok" && read.value.length) dlq[topic] = read.value;
+    }
+  }
+  const stamp = last.at.replace(/[:.]/g, "-").toLowerCase();
+  const incident: IncidentInput = {
+    format: "kafka-incident/v1",
+    id: options.id ?? `recorded-${stamp}`,
+    title: options.title ?? `Recorded from ${settings.kafka?.bootstrap.join(",") ?? "a live cluster"} at ${last.at}`,
+    cluster: { id: window.clusterId ?? "unknown", flavor: options.flavor ?? "unknown" },
+    ...(options.alert && { alert: options.alert }),
+    brokers: window.brokers,
+    snapshots: window.snapshots,
+    ...(Object.keys(settings.clientConfigs).length && { clientConfigs: settings.clientConfigs }),
+    topicConfigs: Object.fromEntries(topicConfigs.flatMap(([t, r]) => (r.kind === "ok" ? [[t, r.value]] : []))),
+    ...(subjects.kind === "ok" && { schemaRegistry: { subjects: subjects.value, proposed: [] } }),
+    ...(Object.keys(dlq).length && { dlq }),
+    ...(window.faults.length && { "x-recording-faults": window.faults }),
+  };
+  // Validated before anyone writes it: a recording is a contract document like any other.
+  return parseIncident(incident, "recorded incident");
+}
