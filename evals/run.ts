@@ -2,7 +2,7 @@
  * The eval: replays every fixture that carries an `expected` block through investigate() and
  * scores the reports (primary, decision, required and forbidden actions, severity, latency).
  *
- *   node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>] [--thresholds <file>] [--no-warmup]
+ *   node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup]
  *
  * Exit 0 when every threshold in evals/thresholds.json holds, 1 when one does not, 2 on bad usage.
  * Writes evals/results.json (gitignored).
@@ -18,7 +18,7 @@ import { checkThresholds, loadThresholds } from "./thresholds.ts";
 
 const HERE = import.meta.dirname;
 const ROOT = resolve(HERE, "..");
-const USAGE = "usage: node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>] [--thresholds <file>] [--no-warmup]";
+const USAGE = "usage: node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup]";
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         filter: { type: "string" },
         json: { type: "boolean", default: false },
-        fixtures: { type: "string" },
+        fixtures: { type: "string", multiple: true },
         thresholds: { type: "string" },
         "no-warmup": { type: "boolean", default: false },
         llm: { type: "boolean", default: false },
@@ -51,13 +51,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const fixturesDir = resolve(args.fixtures ?? join(ROOT, "fixtures", "incidents"));
+  // The generated incidents and the hand-written ones recorded blind against the contract.
+  const fixtureDirs = (args.fixtures ?? [join(ROOT, "fixtures", "incidents"), join(ROOT, "fixtures", "handwritten")]).map((d) => resolve(d));
   const thresholdsPath = resolve(args.thresholds ?? join(HERE, "thresholds.json"));
   let thresholds;
   let loaded;
   try {
     thresholds = loadThresholds(thresholdsPath);
-    loaded = loadCases(fixturesDir, args.filter);
+    const perDir = fixtureDirs.map((d) => loadCases(d, args.filter));
+    loaded = { cases: perDir.flatMap((l) => l.cases), skipped: perDir.flatMap((l) => l.skipped) };
   } catch (error) {
     console.error(`eval: ${(error as Error).message}`);
     return 2;
@@ -75,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   const document: EvalResults = {
     format: "kafka-ops-eval/v1",
     generatedAt: new Date().toISOString(),
-    fixtures: relative(ROOT, fixturesDir) || ".",
+    fixtures: fixtureDirs.map((d) => relative(ROOT, d) || ".").join(", "),
     filter: args.filter ?? null,
     skipped: loaded.skipped,
     thresholds,
