@@ -7,6 +7,7 @@ import type { Report } from "./contract/report.ts";
 import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
+import type { LlmSession, LlmSessionOptions } from "./llm/session.ts";
 import type { Ports } from "./ports/ports.ts";
 import { replayPorts } from "./ports/replay/replay-ports.ts";
 
@@ -17,6 +18,14 @@ export interface InvestigateOptions {
   agents?: Specialist[];
   policy?: GraphDeps["policy"];
   agentOverrides?: GraphDeps["agents"];
+  /**
+   * Let a model take part (LLM triage, tool loops, synthesis) under the settings' budget. Absent:
+   * the deterministic rules alone, exactly as without an LLM. Each investigation gets its own
+   * session (budget, usage), reported in the report's `llm` field.
+   */
+  llm?: LlmSessionOptions;
+  /** A free-text question or alert text the investigation is about (read by the LLM triage). */
+  question?: string;
 }
 
 /**
@@ -45,20 +54,24 @@ export async function investigatePorts(ports: Ports, options: LiveInvestigateOpt
 async function run(args: { incidentId: string; alert: Alert | undefined; ports: Ports; options: InvestigateOptions }): Promise<Report> {
   const started = performance.now();
   const { options } = args;
+  // Loaded only when a model takes part: the deterministic path does not load the OpenAI client.
+  const llm = options.llm ? new (await import("./llm/session.ts")).LlmSession(options.llm) : undefined;
   const graph = createIncidentGraph({
     ports: args.ports,
     ...(options.policy && { policy: options.policy }),
     ...(options.agentOverrides && { agents: options.agentOverrides }),
+    ...(llm && { llm }),
   });
   const state = (await graph.invoke({
     incidentId: args.incidentId,
     alert: args.alert,
+    question: options.question,
     requestedAgents: options.agents ?? [],
   })) as State;
-  return toReport(state, args.incidentId, performance.now() - started);
+  return toReport(state, args.incidentId, performance.now() - started, llm);
 }
 
-function toReport(state: State, incidentId: string, totalMs: number): Report {
+function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSession): Report {
   const c = state.correlation;
   const diagnoses = state.diagnoses.map((d, i) => (c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d));
   // The primary finding first, then by confidence: the order a reader wants.
@@ -81,6 +94,7 @@ function toReport(state: State, incidentId: string, totalMs: number): Report {
     timings: { totalMs: round(totalMs), nodes: state.nodeTimings },
     ...(c && { rootCause: c.rootCause, blastRadius: c.blastRadius, timeline: c.timeline }),
     missingEvidence: [...new Set(state.missing)],
+    ...(llm && { llm: llm.toReport() }),
   };
 }
 

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   schema: { summary: "print the JSON Schema of an incident or a report", load: () => import("./commands/schema.ts") },
   lag: { summary: "print every consumer group's lag per partition, read live", load: () => import("./commands/lag.ts") },
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
+  chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
 };
 
 const HELP = `Usage: kafka-ops <command> [options]

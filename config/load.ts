@@ -29,6 +29,9 @@ export const ENVIRONMENT = {
   SCHEMA_REGISTRY_URL: "Schema Registry base URL",
   SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: "user:password for the registry (never logged)",
   PROMETHEUS_URL: "Prometheus HTTP API base URL for broker and client metrics",
+  OPENAI_API_KEY: "API key of the OpenAI(-compatible) endpoint; setting it turns the LLM on (never logged)",
+  OPENAI_BASE_URL: "an OpenAI-compatible endpoint (default api.openai.com); setting it turns the LLM on",
+  KAFKA_OPS_LLM_MODEL: "model name (default gpt-4o-mini); setting it turns the LLM on",
 } as const;
 
 export function loadSettings(flags: SettingsFlags, env: Record<string, string | undefined>): Settings {
@@ -69,6 +72,11 @@ function fromEnv(env: Record<string, string | undefined>): Record<string, unknow
     };
   }
   if (env.PROMETHEUS_URL) out.prometheus = { url: env.PROMETHEUS_URL };
+  const llm: Record<string, unknown> = {};
+  if (env.OPENAI_API_KEY) llm.apiKey = env.OPENAI_API_KEY;
+  if (env.OPENAI_BASE_URL) llm.baseUrl = env.OPENAI_BASE_URL;
+  if (env.KAFKA_OPS_LLM_MODEL) llm.model = env.KAFKA_OPS_LLM_MODEL;
+  if (Object.keys(llm).length) out.llm = llm;
   return out;
 }
 

@@ -60,3 +60,17 @@ describe("settings", () => {
     expect(message).not.toContain(CANARY);
   });
 });
+
+describe("llm settings", () => {
+  it("turn on from OPENAI_API_KEY / OPENAI_BASE_URL / KAFKA_OPS_LLM_MODEL, with the budget defaults, the key a Secret", () => {
+    const s = loadSettings({}, { OPENAI_API_KEY: CANARY, OPENAI_BASE_URL: "http://127.0.0.1:8000/v1", KAFKA_OPS_LLM_MODEL: "qwen2.5" });
+    expect(s.llm).toMatchObject({ model: "qwen2.5", baseUrl: "http://127.0.0.1:8000/v1", temperature: 0, maxRetries: 2, budget: { maxCalls: 6, maxTokens: 30_000 } });
+    expect(s.llm!.apiKey!.reveal()).toBe(CANARY);
+    expect(JSON.stringify(s)).not.toContain(CANARY);
+    expect(inspect(s, { depth: 10 })).not.toContain(CANARY);
+    expect(secretsOf(s).map((x) => x.reveal())).toContain(CANARY);
+  });
+  it("stay off without those variables", () => {
+    expect(loadSettings({}, {}).llm).toBeUndefined();
+  });
+});

@@ -36,6 +36,32 @@ function toMs(text: string): number {
   return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"];
 }
 
+/** Per-investigation LLM budget: beyond it the model is not called and the rules carry on. */
+export const LlmBudget = z.strictObject({
+  maxCalls: z.number().int().min(0).max(100).default(6),
+  maxTokens: z.number().int().min(0).default(30_000),
+  maxTime: Duration.default(120_000),
+});
+export type LlmBudget = z.infer<typeof LlmBudget>;
+
+export const LlmSettings = z.strictObject({
+  model: z.string().min(1).default("gpt-4o-mini"),
+  /** An OpenAI-compatible endpoint (vLLM, Ollama, a proxy); absent: api.openai.com. */
+  baseUrl: z.url().optional(),
+  apiKey: secret.optional(),
+  temperature: z.number().min(0).max(2).default(0),
+  /** Deadline of one model request. */
+  timeout: Duration.default(30_000),
+  /** Retries of one request on 429/5xx/connection errors, with exponential backoff. */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  /** Completion tokens per request. */
+  maxCompletionTokens: z.number().int().min(16).default(1_500),
+  /** Steps of a specialist's tool-calling loop (model turns). */
+  maxSteps: z.number().int().min(1).max(10).default(3),
+  budget: LlmBudget.default({ maxCalls: 6, maxTokens: 30_000, maxTime: 120_000 }),
+});
+export type LlmSettings = z.infer<typeof LlmSettings>;
+
 export const Settings = z.strictObject({
   kafka: z
     .strictObject({
@@ -67,6 +93,13 @@ export const Settings = z.strictObject({
   /** Consumer settings of groups, as deployed: brokers cannot report them. */
   clientConfigs: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   policy: ApprovalPolicy.default("medium-and-above"),
+  /**
+   * The LLM, when one takes part (absent: the deterministic rules alone, as without it).
+   * Retries live in one place: `maxRetries` of the model's own caller (LangChain's AsyncCaller:
+   * exponential backoff from 1 s, factor 2, randomized, honouring Retry-After up to 60 s, on
+   * 429, 5xx and connection errors; never on other 4xx). The OpenAI SDK's own retries are off.
+   */
+  llm: LlmSettings.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
@@ -77,5 +110,6 @@ export function secretsOf(settings: Settings): Secret[] {
   const sasl = settings.kafka?.sasl;
   if (sasl) out.push("password" in sasl ? sasl.password : sasl.token);
   if (settings.schemaRegistry?.basicAuth) out.push(settings.schemaRegistry.basicAuth.password);
+  if (settings.llm?.apiKey) out.push(settings.llm.apiKey);
   return out;
 }

@@ -25,6 +25,8 @@ export const Diagnosis = z.strictObject({
   evidence: z.array(Evidence),
   /** Extension: codes of other findings this one explains (set by incident-debugging). */
   explains: z.array(DiagnosisCode).optional(),
+  /** Extension: "model" when an LLM proposed this finding (validated against the tool results); absent for the rules'. */
+  origin: z.enum(["rules", "model"]).optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
@@ -71,6 +73,23 @@ export const BlastRadius = z.strictObject({
 });
 export type BlastRadius = z.infer<typeof BlastRadius>;
 
+/** Extension: what the LLM did in an investigation, when one took part. */
+export const LlmUsage = z.strictObject({
+  /** Model name, or a label such as "scripted responder (not a model)". */
+  model: z.string(),
+  calls: z.number().int().min(0),
+  promptTokens: z.number().int().min(0),
+  completionTokens: z.number().int().min(0),
+  totalTokens: z.number().int().min(0),
+  /** What happened that a reader must know: fallbacks to the rules, dropped output, budget stops. */
+  notes: z.array(z.string()),
+  /** The model's account of the incident (validated; the decision and actions stay the rules'). */
+  narrative: z.string().optional(),
+  /** Wall time spent waiting for the model. */
+  ms: z.number().min(0).optional(),
+});
+export type LlmUsage = z.infer<typeof LlmUsage>;
+
 export const Report = z.strictObject({
   format: z.literal("kafka-investigation/v1"),
   incidentId: z.string(),
@@ -94,5 +113,7 @@ export const Report = z.strictObject({
   timeline: z.array(TimelineEntry).optional(),
   /** Extension: reads the agents wanted and the recording or cluster could not give. */
   missingEvidence: z.array(z.string()).optional(),
+  /** Extension: model, LLM calls, token usage and notes, when an LLM took part. */
+  llm: LlmUsage.optional(),
 });
 export type Report = z.infer<typeof Report>;

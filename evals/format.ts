@@ -18,6 +18,8 @@ export interface EvalResults {
   generatedAt: string;
   fixtures: string;
   filter: string | null;
+  /** --llm: what answered as the model. */
+  model?: string;
   skipped: string[];
   thresholds: Record<string, number>;
   modes: ModeResult[];
@@ -67,6 +69,19 @@ export function totalsTable(modes: readonly ModeResult[]): string {
     ["latency p50", (t) => ms(t.latencyMs.p50)],
     ["latency p95", (t) => ms(t.latencyMs.p95)],
   ];
+  const usage = (m: ModeResult) => m.cases.flatMap((c) => (c.llm ? [c.llm] : []));
+  if (modes.some((m) => usage(m).length)) {
+    const stat = (m: ModeResult, pick: (u: NonNullable<CaseRow["llm"]>) => number) => {
+      const xs = usage(m).map(pick);
+      return xs.length ? `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)} / ${Math.max(...xs)}` : "-";
+    };
+    const byMode = new Map(modes.map((m) => [m.totals, m]));
+    rows.push(
+      ["LLM calls per case (mean / max)", (t) => stat(byMode.get(t)!, (u) => u.calls)],
+      ["LLM tokens per case (mean / max)", (t) => stat(byMode.get(t)!, (u) => u.tokens)],
+      ["model wait ms per case (mean / max)", (t) => stat(byMode.get(t)!, (u) => Math.round(u.ms))],
+    );
+  }
   return table(["totals", ...modes.map((m) => m.mode)], rows.map(([label, cell]) => [label, ...modes.map((m) => cell(m.totals))]));
 }
 

@@ -4,6 +4,7 @@
  */
 import { investigate } from "../index.ts";
 import type { Report } from "../contract/report.ts";
+import type { LlmSessionOptions } from "../llm/session.ts";
 import type { EvalCase } from "./cases.ts";
 import { failedCase, scoreCase, type CaseRow } from "./score.ts";
 
@@ -18,6 +19,11 @@ export const rulesMode: EvalMode = {
   name: "rules",
   investigate: (incident) => investigate(incident),
 };
+
+/** The same investigation with a model taking part (triage, tool loops, synthesis) under its budget. */
+export function llmMode(llm: LlmSessionOptions, name = "llm"): EvalMode {
+  return { name, investigate: (incident) => investigate(incident, { llm }) };
+}
 
 export interface RunOptions {
   /** Investigate the first valid case once, unscored, before timing (module loading, JIT). */
@@ -42,6 +48,7 @@ export async function runMode(mode: EvalMode, cases: readonly EvalCase[], option
       try {
         const report = await mode.investigate(incident);
         row = scoreCase(c.name, c.file, c.incident.expected!, report, performance.now() - started);
+        if (report.llm) row.llm = { calls: report.llm.calls, tokens: report.llm.totalTokens, ms: report.llm.ms ?? 0, notes: report.llm.notes.length };
       } catch (error) {
         row = failedCase(c.name, c.file, `investigate() threw: ${error instanceof Error ? error.message : String(error)}`, c.incident.expected);
       }

@@ -2,7 +2,14 @@
  * The eval: replays every fixture that carries an `expected` block through investigate() and
  * scores the reports (primary, decision, required and forbidden actions, severity, latency).
  *
- *   node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup]
+ *   node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup] [--llm]
+ *
+ * --llm runs every case a second time with a model taking part and prints both side by side.
+ * The model is the endpoint configured by OPENAI_API_KEY / OPENAI_BASE_URL / KAFKA_OPS_LLM_MODEL
+ * when one is; otherwise a SCRIPTED OpenAI-compatible responder on 127.0.0.1 (llm/scripted-
+ * responder.ts: deterministic answers in the real wire format, not a model), and the output
+ * says which. The LLM mode must never score below rules-only on primary, decision or forbidden
+ * actions, case by case, and stay within 6 LLM calls and 30,000 tokens per investigation.
  *
  * Exit 0 when every threshold in evals/thresholds.json holds, 1 when one does not, 2 on bad usage.
  * Writes evals/results.json (gitignored).
@@ -11,14 +18,16 @@ import { writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCases } from "./cases.ts";
-import { caseTable, totalsTable, verdict, type EvalResults, type ModeResult } from "./format.ts";
-import { rulesMode, runMode, type EvalMode } from "./modes.ts";
+import { caseNotes, caseTable, totalsTable, verdict, type EvalResults, type ModeResult } from "./format.ts";
+import { compareWithRules, sideBySideTable } from "./llm-compare.ts";
+import { llmMode, rulesMode, runMode, type EvalMode } from "./modes.ts";
+import type { LlmSessionOptions } from "../llm/session.ts";
 import { summarize } from "./score.ts";
 import { checkThresholds, loadThresholds } from "./thresholds.ts";
 
 const HERE = import.meta.dirname;
 const ROOT = resolve(HERE, "..");
-const USAGE = "usage: node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup]";
+const USAGE = "usage: node evals/run.ts [--filter <substring>] [--json] [--fixtures <dir>]... [--thresholds <file>] [--no-warmup] [--llm]";
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -45,11 +54,6 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (args.llm) {
-    // The slot for a second mode: add an EvalMode to `modes` below; totals print side by side.
-    console.error("--llm: the LLM run mode is not implemented yet");
-    return 2;
-  }
 
   // The generated incidents and the hand-written ones recorded blind against the contract.
   const fixtureDirs = (args.fixtures ?? [join(ROOT, "fixtures", "incidents"), join(ROOT, "fixtures", "handwritten")]).map((d) => resolve(d));
@@ -65,12 +69,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const modes: EvalMode[] = [rulesMode];
+  let model: LlmModeSetup | undefined;
+  try {
+    model = args.llm ? await setUpModel(process.env) : undefined;
+  } catch (error) {
+    console.error(`eval --llm: ${(error as Error).message}`);
+    return 2;
+  }
+  const modes: EvalMode[] = [rulesMode, ...(model ? [llmMode(model.options)] : [])];
   const results: ModeResult[] = [];
-  for (const mode of modes) {
-    const rows = await runMode(mode, loaded.cases, { warmup: !args["no-warmup"] });
-    const totals = summarize(rows);
-    results.push({ mode: mode.name, cases: rows, totals, thresholdFailures: checkThresholds(totals, thresholds) });
+  try {
+    for (const mode of modes) {
+      const rows = await runMode(mode, loaded.cases, { warmup: !args["no-warmup"] });
+      const totals = summarize(rows);
+      results.push({ mode: mode.name, cases: rows, totals, thresholdFailures: checkThresholds(totals, thresholds) });
+    }
+  } finally {
+    await model?.close();
+  }
+  if (model) {
+    const budget = model.options.settings.budget;
+    results[1]!.thresholdFailures.push(...compareWithRules(results[0]!.cases, results[1]!.cases, { maxCalls: Math.min(6, budget.maxCalls), maxTokens: Math.min(30_000, budget.maxTokens) }));
   }
 
   const pass = results.every((m) => m.thresholdFailures.length === 0);
@@ -79,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     generatedAt: new Date().toISOString(),
     fixtures: fixtureDirs.map((d) => relative(ROOT, d) || ".").join(", "),
     filter: args.filter ?? null,
+    ...(model && { model: model.describe }),
     skipped: loaded.skipped,
     thresholds,
     modes: results,
@@ -90,9 +110,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(JSON.stringify(document, null, 2));
     if (!pass) console.error(verdict(results));
   } else {
-    for (const m of results) {
-      if (results.length > 1) console.log(`\n== ${m.mode} ==`);
-      console.log(caseTable(m.cases));
+    if (model) {
+      console.log(`llm mode model: ${model.describe}`);
+      console.log(sideBySideTable(results[0]!.cases, results[1]!.cases));
+      for (const m of results) {
+        const notes = m.cases.flatMap((r) => caseNotes(r).map((n) => `  ${r.case}: ${n}`));
+        if (notes.length) console.log(`\n${m.mode} details:\n${notes.join("\n")}`);
+      }
+    } else {
+      for (const m of results) console.log(caseTable(m.cases));
     }
     console.log("");
     console.log(totalsTable(results));
@@ -102,6 +128,30 @@ async function main(argv: string[]): Promise<number> {
     console.log(`results: ${relative(process.cwd(), join(HERE, "results.json"))}`);
   }
   return pass ? 0 : 1;
+}
+
+interface LlmModeSetup {
+  options: LlmSessionOptions;
+  /** What answered: a configured endpoint, or the scripted responder. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** A configured endpoint when the environment names one, else the scripted responder. */
+async function setUpModel(env: Record<string, string | undefined>): Promise<LlmModeSetup> {
+  const { loadSettings } = await import("../config/load.ts");
+  const configured = loadSettings({}, env).llm;
+  if (configured && (env.OPENAI_API_KEY || env.OPENAI_BASE_URL)) {
+    return { options: { settings: configured }, describe: `${configured.model} at ${configured.baseUrl ?? "api.openai.com"} (a real endpoint)`, close: async () => {} };
+  }
+  const [{ startScriptedResponder, SCRIPTED_LABEL }, { LlmSettings }] = await Promise.all([import("../llm/scripted-responder.ts"), import("../config/settings.ts")]);
+  const responder = await startScriptedResponder();
+  const settings = LlmSettings.parse({ model: "scripted", baseUrl: responder.baseUrl, apiKey: "scripted-no-key", maxRetries: 0 });
+  return {
+    options: { settings, label: SCRIPTED_LABEL },
+    describe: `${SCRIPTED_LABEL}: deterministic answers in the OpenAI wire format at ${responder.baseUrl}; it is NOT a model, so these figures test the plumbing and the guards, not a model's judgement`,
+    close: () => responder.close(),
+  };
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -37,6 +37,8 @@ export interface CaseRow {
   pass: boolean;
   /** Set when the fixture could not be read or validated, or investigate() threw. */
   error?: string;
+  /** LLM mode: model calls, total tokens, time waiting for the model, notes in the report. */
+  llm?: { calls: number; tokens: number; ms: number; notes: number };
 }
 
 export interface Totals {

@@ -11,6 +11,8 @@ import { qualityAgent } from "../agents/quality/quality-agent.ts";
 import { schemaAgent } from "../agents/schema/schema-agent.ts";
 import { streamingAgent } from "../agents/streaming/streaming-agent.ts";
 import type { Agent } from "../agents/agent.ts";
+import { llmSpecialist } from "../agents/llm/llm-specialist.ts";
+import type { LlmSession } from "../llm/session.ts";
 import type { Specialist } from "../contract/vocabulary.ts";
 import type { Ports } from "../ports/ports.ts";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
@@ -26,6 +28,8 @@ export interface GraphDeps {
   policy?: ApprovalPolicy;
   /** Replace a specialist (tests, an LLM-assisted variant). */
   agents?: Partial<Record<Specialist, Agent>>;
+  /** A model session: LLM triage, tool loops in the specialists, the synthesis. Absent: rules only. */
+  llm?: LlmSession;
 }
 
 export const NODE = {
@@ -38,17 +42,21 @@ export const NODE = {
 } as const;
 
 export function createIncidentGraph(deps: GraphDeps) {
-  const agents: Record<Specialist, Agent> = { streaming: streamingAgent, schema: schemaAgent, quality: qualityAgent, ...deps.agents };
+  const base: Record<Specialist, Agent> = { streaming: streamingAgent, schema: schemaAgent, quality: qualityAgent, ...deps.agents };
+  const llm = deps.llm;
+  const agents: Record<Specialist, Agent> = llm
+    ? { streaming: llmSpecialist(base.streaming, llm), schema: llmSpecialist(base.schema, llm), quality: llmSpecialist(base.quality, llm) }
+    : base;
   const fanOut = (state: State) =>
     state.plan.length ? state.plan.map((p) => new Send(p.agent, state)) : [new Send(NODE.incidentDebugging, state)];
 
   return new StateGraph(InvestigationState)
-    .addNode(NODE.triage, timed(NODE.triage, triage(deps.ports)))
+    .addNode(NODE.triage, timed(NODE.triage, triage(deps.ports, llm)))
     .addNode(NODE.streaming, timed(NODE.streaming, specialistNode(agents.streaming, deps.ports)))
     .addNode(NODE.schema, timed(NODE.schema, specialistNode(agents.schema, deps.ports)))
     .addNode(NODE.quality, timed(NODE.quality, specialistNode(agents.quality, deps.ports)))
-    .addNode(NODE.incidentDebugging, timed(NODE.incidentDebugging, correlateNode(deps.ports)))
-    .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.ports, deps.policy)))
+    .addNode(NODE.incidentDebugging, timed(NODE.incidentDebugging, correlateNode(deps.ports, llm)))
+    .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.ports, deps.policy, llm)))
     .addEdge(START, NODE.triage)
     .addConditionalEdges(NODE.triage, fanOut, [NODE.streaming, NODE.schema, NODE.quality, NODE.incidentDebugging])
     // Separate edges, not one waiting edge: only the specialists triage chose run, and the

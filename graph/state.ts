@@ -8,6 +8,7 @@ import type { Alert } from "../contract/incident.ts";
 import type { Action, Diagnosis, Escalation, ToolCall } from "../contract/report.ts";
 import type { Decision, DiagnosisCode, Specialist } from "../contract/vocabulary.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
+import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 
 const concat = <T>() =>
   new ReducedValue(z.custom<T[]>().default(() => []), { reducer: (current: T[], next: T[]) => current.concat(next) });
@@ -17,6 +18,8 @@ export const InvestigationState = new StateSchema({
   incidentId: z.string(),
   /** What started the investigation, when anything did. */
   alert: z.custom<Alert | undefined>(),
+  /** A free-text question or alert text the investigation is about (LLM triage reads it). */
+  question: z.custom<string | undefined>(),
   /** Specialists the caller insists on (`--agents`); empty lets triage choose. */
   requestedAgents: z.custom<Specialist[]>().default(() => []),
   /** Specialists triage sent work to, with why. */
@@ -37,6 +40,8 @@ export const InvestigationState = new StateSchema({
   primary: z.custom<DiagnosisCode | undefined>(),
   actions: z.custom<Action[]>().default(() => []),
   escalation: z.custom<Escalation | null>().default(() => null),
+  /** Actions a model suggested in the synthesis: the decide node admits them only through the guards. */
+  modelActions: z.custom<ActionSuggestion[]>().default(() => []),
 });
 
 export type State = typeof InvestigationState.State;

@@ -98,3 +98,19 @@ function radius(findings: readonly Finding[], primary: number | null, explained:
   ].sort((a, b) => a - b);
   return { groups: pick("group"), topics: [...new Set([...pick("topic"), ...pick("dlqTopic")])].sort(), subjects: pick("subject"), brokers };
 }
+
+/**
+ * `correlate` with the rules first: when any finding came from the rules, the primary is
+ * chosen among the rules' findings only (model findings stay secondary and explain nothing);
+ * only when the rules found nothing may a model finding be the primary. With no model
+ * findings this is exactly `correlate`.
+ */
+export function correlateByOrigin(findings: readonly Finding[], alert: Alert | undefined): Correlation {
+  if (!findings.some((f) => f.origin === "model")) return correlate(findings, alert);
+  const ruled = findings.flatMap((f, i) => (f.origin === "model" ? [] : [i]));
+  const pool = ruled.length ? ruled : findings.map((_, i) => i);
+  const sub = correlate(pool.map((i) => findings[i]!), alert);
+  const explained: Record<number, DiagnosisCode[]> = {};
+  for (const [k, v] of Object.entries(sub.explained)) explained[pool[Number(k)]!] = v;
+  return { ...sub, primary: sub.primary === null ? null : pool[sub.primary]!, explained };
+}

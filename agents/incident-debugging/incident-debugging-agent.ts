@@ -5,7 +5,7 @@
 import type { Alert } from "../../contract/incident.ts";
 import type { Diagnosis, TimelineEntry } from "../../contract/report.ts";
 import { valueOf, type CallTool } from "../agent.ts";
-import { correlate, type Correlation } from "./correlate.ts";
+import { correlateByOrigin, type Correlation } from "./correlate.ts";
 import { buildTimeline } from "./timeline.ts";
 
 /** What the Incident Debugging agent concludes: the correlation plus the timeline. */
@@ -14,7 +14,7 @@ export interface Conclusion extends Correlation {
 }
 
 export async function debugIncident(call: CallTool, findings: readonly Diagnosis[], alert: Alert | undefined): Promise<Conclusion> {
-  const correlation = correlate(findings, alert);
+  const correlation = correlateByOrigin(findings, alert);
   const [overview, groups, subjects, dlq, logs] = await Promise.all([
     call("cluster_overview", {}),
     call("consumer_groups", {}),

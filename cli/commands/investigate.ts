@@ -25,6 +25,10 @@ Options:
   --json          print exactly one kafka-investigation/v1 JSON document on stdout
   --agents LIST   run only these specialists (comma-separated: streaming,schema,quality)
                   instead of letting triage choose; incident-debugging always runs
+  --llm           let a model take part (triage, tool loops, synthesis) within a budget
+                  (6 calls, 30,000 tokens); the rules keep the decision and the actions.
+                  Needs OPENAI_API_KEY and/or OPENAI_BASE_URL (model: KAFKA_OPS_LLM_MODEL,
+                  default gpt-4o-mini); the report's "llm" field says what it did
   -h, --help      show this help
 
 Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it,
@@ -41,6 +45,7 @@ const OPTIONS = {
   topic: { type: "string" },
   json: { type: "boolean" },
   agents: { type: "string" },
+  llm: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -56,8 +61,13 @@ export async function run(args: string[]): Promise<ExitCode> {
 
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
-  const { report, title } = live ? await investigateLive(values, agents) : await investigateFile(positionals[0]!, agents);
+  const llm = values.llm ? await llmOptions(values) : undefined;
+  const { report, title } = live ? await investigateLive(values, agents, llm) : await investigateFile(positionals[0]!, agents, llm);
   await checkReport(report);
+  if (report.llm) {
+    const u = report.llm;
+    process.stderr.write(`kafka-ops: LLM ${u.model}: ${u.calls} calls, ${u.totalTokens} tokens${u.notes.length ? `\n${u.notes.map((n) => `kafka-ops: llm note: ${n}`).join("\n")}` : ""}\n`);
+  }
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -69,17 +79,27 @@ export async function run(args: string[]): Promise<ExitCode> {
   return exitCodeForDecision(report.decision);
 }
 
-async function investigateFile(path: string, agents: Specialist[] | undefined): Promise<{ report: Report; title: string }> {
+type LlmOptions = NonNullable<import("../../investigate.ts").InvestigateOptions["llm"]>;
+
+/** --llm: the model settings from the environment (or --config); a usage error when there are none. */
+async function llmOptions(values: Parameters<typeof liveSettings>[0]): Promise<LlmOptions> {
+  const settings = await liveSettings(values, process.env);
+  if (!settings.llm) throw new UsageError("--llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)");
+  return { settings: settings.llm };
+}
+
+async function investigateFile(path: string, agents: Specialist[] | undefined, llm?: LlmOptions): Promise<{ report: Report; title: string }> {
   const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
   const incident = parseIncidentText(input.text, input.source);
   const { investigate } = await import("../../investigate.ts");
-  const report = await withConsoleOnStderr(() => investigate(incident, agents ? { agents } : {}));
+  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }) }));
   return { report, title: incident.title };
 }
 
 async function investigateLive(
   values: Parameters<typeof liveSettings>[0] & { group?: string; topic?: string },
   agents: Specialist[] | undefined,
+  llm?: LlmOptions,
 ): Promise<{ report: Report; title: string }> {
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
@@ -94,6 +114,7 @@ async function investigateLive(
     const report = await withConsoleOnStderr(() =>
       investigatePorts(session.ports, {
         ...(agents && { agents }),
+        ...(llm && { llm }),
         policy: settings.policy,
         ...(Object.keys(labels).length && { alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels } }),
       }),

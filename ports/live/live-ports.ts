@@ -3,8 +3,7 @@
  * Cluster state (metadata, groups, offsets) comes from a sampling window taken once and
  * shared by every tool; the registry, DLQ peeks, configs and metrics are read on demand.
  */
-import type { Kafka, Admin } from "kafkajs";
-import { ConfigResourceTypes } from "kafkajs";
+import kafkajs, { type Kafka, type Admin } from "kafkajs";
 import { secretsOf, type Settings } from "../../config/settings.ts";
 import { redactor } from "../../config/secret.ts";
 import { notRecorded, ok, unavailable, type Ports, type Readout, type Sampled } from "../ports.ts";
@@ -14,6 +13,9 @@ import { metricsPort } from "./metrics-port.ts";
 import { recordPort } from "./record-port.ts";
 import { registryPort } from "./registry-port.ts";
 import { sampleWindow, type SampleWindow, type SamplingOptions } from "./sampling.ts";
+
+// kafkajs is CommonJS and Node's ESM loader cannot see this export by name (only vite could).
+const { ConfigResourceTypes } = kafkajs;
 
 export interface LiveSession {
   ports: Ports;

@@ -13,7 +13,8 @@ export function poisonMessage({ group, lag, metrics, logs }: GroupObservation): 
   if (stuck.length === 0 || stuck.length > 2 || advancing.length === 0) return null;
 
   const p = stuck.sort((a, b) => b.lagLatest - a.lagLatest)[0]!;
-  const offset = p.committed.at(-1)!;
+  // The latest committed offset read: a sample whose group read failed holds null.
+  const offset = p.committed.findLast((c) => c !== null)!;
   const name = tp(p.topic, p.partition);
   const failing = metrics ? Math.max(...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
   const mentions = logs.filter((l) => l.message.includes(name) || l.message.includes(`${name}@`) || l.message.includes(offset));

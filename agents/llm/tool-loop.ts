@@ -1,0 +1,91 @@
+/**
+ * The bounded tool-calling loop: the model asks for reads (several at once run concurrently,
+ * with Promise.all, through the same recording caller as the rules' reads, so they land in
+ * `toolCalls`), reads the fenced results, and answers with JSON. On its last allowed turn it
+ * gets no tools and must answer in the structured format. Null when no valid answer came.
+ */
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import type { z } from "zod";
+import type { LlmSession, ModelTool } from "../../llm/session.ts";
+import { toolResultText } from "../../prompts/specialist-loop.ts";
+import type { ToolName } from "../../tools/registry.ts";
+import type { CallTool } from "../agent.ts";
+
+export interface ToolLoopOptions<T> {
+  session: LlmSession;
+  /** For notes: "streaming tool loop". */
+  label: string;
+  system: string;
+  user: string;
+  tools: readonly ModelTool[];
+  call: CallTool;
+  /** Model turns allowed (>= 1); the last one is the structured answer. */
+  turns: number;
+  answer: z.ZodType<T>;
+  answerName: string;
+  maxResultChars?: number;
+  signal?: AbortSignal;
+}
+
+export interface ToolLoopResult<T> {
+  value: T | null;
+  /** Tool calls the model made, in order. */
+  toolCalls: { tool: string; ok: boolean }[];
+}
+
+export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult<T>> {
+  const messages: BaseMessage[] = [new SystemMessage(o.system), new HumanMessage(o.user)];
+  const allowed = new Set(o.tools.map((t) => t.name));
+  const made: { tool: string; ok: boolean }[] = [];
+  for (let turn = 1; turn <= o.turns; turn++) {
+    if (turn === o.turns) {
+      if (turn > 1) messages.push(new HumanMessage("Answer now with the JSON, from what the tools returned."));
+      return { value: await o.session.structured(`${o.label} (answer)`, messages, o.answer, o.answerName, o.signal), toolCalls: made };
+    }
+    const reply = await o.session.chat(`${o.label} (turn ${turn})`, messages, { tools: o.tools, ...(o.signal && { signal: o.signal }) });
+    if (!reply) return { value: null, toolCalls: made };
+    messages.push(reply);
+    const calls = reply.tool_calls ?? [];
+    const invalid = reply.invalid_tool_calls ?? [];
+    if (!calls.length && !invalid.length) return { value: parseAnswer(o, reply), toolCalls: made };
+    const results = await Promise.all(
+      calls.map(async (tc) => {
+        const id = tc.id ?? `${tc.name}-${turn}`;
+        if (!allowed.has(tc.name)) {
+          o.session.note(`${o.label}: the model asked for unknown tool ${JSON.stringify(tc.name.slice(0, 60))}; refused`);
+          made.push({ tool: tc.name, ok: false });
+          return new ToolMessage({ tool_call_id: id, content: `error: no tool named ${JSON.stringify(tc.name.slice(0, 60))}` });
+        }
+        const result = await o.call(tc.name as ToolName, tc.args as never);
+        made.push({ tool: tc.name, ok: result.kind === "ok" });
+        return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), o.maxResultChars ?? 3_000) });
+      }),
+    );
+    for (const bad of invalid) {
+      o.session.note(`${o.label}: the model sent tool arguments that are not JSON (${bad.name ?? "?"}); refused`);
+      results.push(new ToolMessage({ tool_call_id: bad.id ?? "invalid", content: "error: arguments were not valid JSON" }));
+    }
+    messages.push(...results);
+  }
+  return { value: null, toolCalls: made };
+}
+
+/** A final answer given as content on a tool-enabled turn: JSON, possibly in a code fence. */
+function parseAnswer<T>(o: ToolLoopOptions<T>, reply: AIMessage): T | null {
+  const text = typeof reply.content === "string" ? reply.content : reply.content.map((c) => ("text" in c ? String(c.text) : "")).join("");
+  const body = /```(?:json)?\s*([\s\S]*?)```/.exec(text)?.[1] ?? text;
+  let json: unknown;
+  try {
+    json = JSON.parse(body.trim());
+  } catch {
+    o.session.note(`${o.label}: the model's answer was not valid JSON; the rules' result stands`);
+    return null;
+  }
+  const parsed = o.answer.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    o.session.note(`${o.label}: the model's answer did not match the schema (${issue.path.join(".") || "$"}: ${issue.message}); the rules' result stands`);
+    return null;
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LlmSettings, Settings } from "../config/settings.ts";
+import { startScriptedResponder, type ScriptedResponder } from "../llm/scripted-responder.ts";
+import type { ChatEvent } from "./engine.ts";
+import { createChatEngine } from "./graph-engine.ts";
+
+const incident = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "incidents", "lag-poison-message-1.json"), "utf8")) as unknown;
+const signal = () => new AbortController().signal;
+
+describe("rules-only chat engine (no model configured)", () => {
+  const engine = createChatEngine({ incident, settings: Settings.parse({}), threadId: "rules-1" });
+
+  it("answers from the report's sections and says no model is configured", async () => {
+    expect(engine.usesModel).toBe(false);
+    const events: ChatEvent[] = [];
+    const turn = await engine.ask("why is orders-svc lagging?", (e) => events.push(e), signal());
+    expect(events[0]).toMatchObject({ kind: "note", text: expect.stringContaining("no model configured") });
+    expect(turn.answer).toContain("Root cause (lag.poison_message)");
+    expect(turn.evidence.length).toBeGreaterThan(0);
+    const plan = await engine.ask("what would you do?", () => {}, signal());
+    expect(plan.answer).toContain("skip_poison_message");
+  });
+
+  it("plans, approves (never applies) and reports", async () => {
+    const p = await engine.plan(signal());
+    expect(p.decision).toBe("remediate");
+    const actions = await engine.approve([1]);
+    expect(actions[0]!.status).toBe("approved");
+    expect((await engine.report(signal())).actions[0]!.status).toBe("approved");
+    await expect(engine.approve([9])).rejects.toThrow(/no action 9/);
+  });
+});
+
+describe("chat engine with a model (the scripted responder, not a model)", () => {
+  let responder: ScriptedResponder;
+  const dir = mkdtempSync(join(tmpdir(), "kafka-ops-threads-"));
+  beforeAll(async () => {
+    responder = await startScriptedResponder();
+  });
+  afterAll(() => responder.close());
+  const llm = () => ({ settings: LlmSettings.parse({ model: "scripted", baseUrl: responder.baseUrl, apiKey: "sk-chat-canary-123", maxRetries: 0 }) });
+
+  it("streams tokens and tool events, keeps the thread on disk, and resumes it", async () => {
+    const engine = createChatEngine({ incident, settings: Settings.parse({}), threadId: "thread-a", threadsDir: dir, llm: llm() });
+    expect(engine.usesModel).toBe(true);
+    const events: ChatEvent[] = [];
+    const turn = await engine.ask("which groups are there?", (e) => events.push(e), signal());
+    const kinds = events.map((e) => e.kind);
+    expect(kinds).toContain("tool-start");
+    expect(kinds).toContain("tool-end");
+    expect(kinds.filter((k) => k === "token").length).toBeGreaterThan(1);
+    expect(kinds.indexOf("tool-start")).toBeLessThan(kinds.indexOf("tool-end"));
+    expect(turn.answer).toMatch(/^Scripted answer \(not a model\): consumer_groups says:/);
+    expect(turn.evidence[0]).toMatch(/^consumer_groups: /);
+    const saved = readFileSync(join(dir, "thread-a.json"), "utf8");
+    expect(JSON.parse(saved).messages).toHaveLength(4); // human, ai (tool call), tool, ai
+    expect(saved).not.toContain("sk-chat-canary-123");
+
+    const again = createChatEngine({ incident, settings: Settings.parse({}), threadId: "thread-a", threadsDir: dir, llm: llm() });
+    const notes: ChatEvent[] = [];
+    await again.ask("and now?", (e) => notes.push(e), signal());
+    expect(notes[0]).toEqual({ kind: "note", text: "resumed thread thread-a (4 messages)" });
+    // The resumed history reached the model: seeing the earlier tool result, the script answers
+    // without a new read (question + answer: 6 messages).
+    expect(JSON.parse(readFileSync(join(dir, "thread-a.json"), "utf8")).messages).toHaveLength(6);
+  });
+
+  it("rejects a thread id that could escape the threads directory", () => {
+    expect(() => createChatEngine({ incident, settings: Settings.parse({}), threadId: "../x" })).toThrow(/thread id/);
+  });
+});

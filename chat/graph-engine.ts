@@ -1,0 +1,319 @@
+/**
+ * The chat engine behind the REPL (see chat/engine.ts): `createChatEngine(...)`.
+ *
+ * With a model (settings.llm), `ask()` runs a conversational tool-calling loop as a small
+ * LangGraph graph (agent -> tools -> agent ..., bounded), streaming tokens and tool start/end
+ * events; several tool calls in one turn run concurrently. Without a model, `ask()` answers
+ * from the deterministic report (the sections the question is about) and says so in a note.
+ * Either way `plan()`, `approve()` (marks actions approved, never applies them) and `report()`
+ * work on one investigation of the incident, made once per engine.
+ *
+ * Thread history: LangGraph's `MemorySaver` holds the live thread (keyed by thread id), and
+ * after every turn the transcript is written as LangChain `StoredMessage` JSON to
+ * `<threadsDir>/<id>.json` (default `~/.kafka-ops/threads`); a new engine given that id seeds
+ * the thread from the file. Why not a custom BaseCheckpointSaver writing checkpoints to disk:
+ * resuming needs the messages only, and the checkpoint format (channel versions, pending
+ * writes, serializer bytes) belongs to LangGraph and changes with it, while the StoredMessage
+ * transcript is stable, readable and holds nothing but the conversation (never the API key).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  AIMessage,
+  AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  mapChatMessagesToStoredMessages,
+  mapStoredMessagesToChatMessages,
+  type BaseMessage,
+} from "@langchain/core/messages";
+import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
+import { loadSettings } from "../config/load.ts";
+import type { Settings } from "../config/settings.ts";
+import type { Alert } from "../contract/incident.ts";
+import { parseIncident } from "../contract/parse.ts";
+import type { Action, Report } from "../contract/report.ts";
+import { investigate, investigatePorts } from "../investigate.ts";
+import type { LlmSessionOptions } from "../llm/session.ts";
+import type { ChatModel } from "../llm/model.ts";
+import type { Ports } from "../ports/ports.ts";
+import { replayPorts } from "../ports/replay/replay-ports.ts";
+import { chatPrompt } from "../prompts/chat.ts";
+import { toolResultText } from "../prompts/specialist-loop.ts";
+import { TOOLS, type ToolName } from "../tools/registry.ts";
+import type { ToolResult } from "../tools/define-tool.ts";
+import type { ChatEngine, ChatEvent, ChatTurn } from "./engine.ts";
+import { answerFromReport } from "./rules-answer.ts";
+
+export interface ChatEngineOptions {
+  /** A recorded incident (kafka-incident/v1), replayed. */
+  incident?: unknown;
+  /** Or ports to read (a live cluster). */
+  ports?: Ports;
+  /** Live: what the conversation is about (steers triage and ranking), and the report's id. */
+  alert?: Alert;
+  incidentId?: string;
+  /**
+   * Validated settings (settings.llm turns the model on). A caller that has none (the chat
+   * command hands only its flags) gets them read once from the environment, here.
+   */
+  settings?: Settings;
+  /** Approval policy; default settings.policy. */
+  policy?: Settings["policy"];
+  /** Model name overriding settings.llm.model (--llm-model); ignored when no model is configured. */
+  model?: string;
+  /** Resume this thread (its transcript file), or start it under this id. */
+  threadId?: string;
+  /** Where transcripts live; default ~/.kafka-ops/threads. */
+  threadsDir?: string;
+  /** Model session options (tests: a scripted endpoint); default from settings.llm. */
+  llm?: LlmSessionOptions;
+  /** A model built elsewhere (tests); default ChatOpenAI from settings.llm. */
+  chatModel?: ChatModel;
+}
+
+const THREAD_ID = /^[A-Za-z0-9._-]{1,80}$/;
+
+export function createChatEngine(options: ChatEngineOptions): ChatEngine {
+  const threadId = options.threadId ?? `t-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString("hex")}`;
+  if (!THREAD_ID.test(threadId)) throw new Error(`thread id ${JSON.stringify(threadId)}: expected letters, digits, ".", "_" or "-"`);
+  const incident = options.incident === undefined ? undefined : parseIncident(options.incident);
+  const ports = options.ports ?? (incident ? replayPorts(incident) : undefined);
+  const settings = options.settings ?? loadSettings({}, process.env);
+  const configured = settings.llm && (options.model ? { ...settings.llm, model: options.model } : settings.llm);
+  const llm: LlmSessionOptions | undefined = options.llm ?? (configured ? { settings: configured } : undefined);
+  return new GraphChatEngine({
+    threadId,
+    incident,
+    ports,
+    explicitPorts: options.ports !== undefined,
+    alert: options.alert,
+    incidentId: options.incidentId,
+    llm,
+    policy: options.policy ?? settings.policy,
+    threadsDir: options.threadsDir ?? join(homedir(), ".kafka-ops", "threads"),
+    model: options.chatModel,
+  });
+}
+
+interface EngineInit {
+  threadId: string;
+  incident: ReturnType<typeof parseIncident> | undefined;
+  ports: Ports | undefined;
+  explicitPorts: boolean;
+  alert: Alert | undefined;
+  incidentId: string | undefined;
+  llm: LlmSessionOptions | undefined;
+  policy: Settings["policy"];
+  threadsDir: string;
+  model: ChatModel | undefined;
+}
+
+class GraphChatEngine implements ChatEngine {
+  readonly threadId: string;
+  readonly usesModel: boolean;
+  readonly #o: EngineInit;
+  #report: Promise<Report> | undefined;
+  #approved = new Map<number, Action>();
+  #chat: Promise<ModelChat> | undefined;
+
+  constructor(o: EngineInit) {
+    this.threadId = o.threadId;
+    this.usesModel = o.llm !== undefined;
+    this.#o = o;
+  }
+
+  async ask(question: string, onEvent: (e: ChatEvent) => void, signal: AbortSignal): Promise<ChatTurn> {
+    if (!this.usesModel) {
+      onEvent({ kind: "note", text: "no model configured (set OPENAI_API_KEY or OPENAI_BASE_URL): answering from the rules' report" });
+      const { answer, evidence } = answerFromReport(question, await this.report(signal));
+      for (const line of answer.split(/(?<=\n)/)) onEvent({ kind: "token", text: line });
+      return { answer, evidence };
+    }
+    this.#chat ??= this.#startChat(signal);
+    return (await this.#chat).ask(question, onEvent, signal);
+  }
+
+  async plan(signal: AbortSignal) {
+    const r = await this.report(signal);
+    return { decision: r.decision, actions: r.actions, escalation: r.escalation };
+  }
+
+  async approve(indexes: number[] | "all"): Promise<Action[]> {
+    const r = await this.report(new AbortController().signal);
+    const chosen = indexes === "all" ? r.actions.map((_, i) => i + 1) : indexes;
+    for (const i of chosen) {
+      const a = r.actions[i - 1];
+      if (!a) throw new Error(`no action ${i} (the plan has ${r.actions.length})`);
+      // Approval is a mark for a human-run change; nothing here applies an action.
+      if (a.status === "proposed") {
+        a.status = "approved";
+        this.#approved.set(i, a);
+      }
+    }
+    return r.actions;
+  }
+
+  report(signal: AbortSignal): Promise<Report> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    this.#report ??= this.#investigate();
+    return this.#report;
+  }
+
+  async close(): Promise<void> {}
+
+  #investigate(): Promise<Report> {
+    const { incident, ports, llm, policy, alert, incidentId } = this.#o;
+    const common = { policy, ...(llm && { llm }) };
+    if (incident) return investigate(incident, { ...common, ...(this.#o.explicitPorts && ports && { ports }) });
+    if (ports) return investigatePorts(ports, { ...common, ...(alert && { alert }), ...(incidentId && { incidentId }) });
+    return Promise.reject(new Error("nothing to investigate: give an incident or ports"));
+  }
+
+  async #startChat(signal: AbortSignal): Promise<ModelChat> {
+    const { createChatModel } = await import("../llm/model.ts");
+    const model = this.#o.model ?? createChatModel(this.#o.llm!.settings);
+    // The chat's context is the rules' report: the same one /plan and /report show.
+    const report = await this.report(signal);
+    return new ModelChat({ model, report, ports: this.#o.ports, threadId: this.threadId, threadsDir: this.#o.threadsDir, maxSteps: this.#o.llm!.settings.maxSteps });
+  }
+}
+
+interface Turn {
+  onEvent: (e: ChatEvent) => void;
+  signal: AbortSignal;
+  evidence: string[];
+}
+
+/** The conversational tool-calling loop as a LangGraph graph with a checkpointer. */
+class ModelChat {
+  readonly #graph;
+  readonly #saver = new MemorySaver();
+  readonly #file: string;
+  readonly #threadsDir: string;
+  readonly #threadId: string;
+  #turn: Turn | undefined;
+  #seeded = false;
+
+  constructor(o: { model: ChatModel; report: Report; ports: Ports | undefined; threadId: string; threadsDir: string; maxSteps: number }) {
+    this.#threadId = o.threadId;
+    this.#threadsDir = o.threadsDir;
+    this.#file = join(o.threadsDir, `${o.threadId}.json`);
+    const tools = o.ports ? modelTools(SPECIALIST_TOOLS.chat) : [];
+    const system = new SystemMessage(`${chatPrompt.system}\n${chatPrompt.render({ report: condense(o.report) })}`);
+    const ports = o.ports;
+
+    const agent = async (state: typeof MessagesAnnotation.State) => {
+      const turn = this.#turn!;
+      // Model turns since the last question: the last allowed one gets no tools, so it answers.
+      const lastHuman = state.messages.findLastIndex((m) => m.getType() === "human");
+      const steps = state.messages.slice(lastHuman + 1).filter((m) => m.getType() === "ai").length;
+      const runnable = tools.length && steps < o.maxSteps ? o.model.bindTools(tools, { parallel_tool_calls: true }) : o.model;
+      let reply: AIMessageChunk | undefined;
+      for await (const chunk of await runnable.stream([system, ...state.messages], { signal: turn.signal })) {
+        const text = typeof chunk.content === "string" ? chunk.content : "";
+        if (text) turn.onEvent({ kind: "token", text });
+        reply = reply ? reply.concat(chunk) : chunk;
+      }
+      const done = reply ?? new AIMessageChunk({ content: "" });
+      return { messages: [new AIMessage({ content: done.content, tool_calls: done.tool_calls ?? [], id: done.id })] };
+    };
+
+    const toolsNode = async (state: typeof MessagesAnnotation.State) => {
+      const turn = this.#turn!;
+      const last = state.messages.at(-1) as AIMessage;
+      const results = await Promise.all(
+        (last.tool_calls ?? []).map(async (tc, i) => {
+          const id = tc.id ?? `${tc.name}-${i}`;
+          turn.onEvent({ kind: "tool-start", id, tool: tc.name, input: tc.args });
+          const started = performance.now();
+          let result: ToolResult<unknown>;
+          if (!ports || !(tc.name in TOOLS)) result = { kind: "unavailable", what: tc.name, reason: ports ? "no such tool" : "no cluster or incident to read" };
+          else {
+            try {
+              result = await (TOOLS[tc.name as ToolName].run as (p: Ports, i: unknown) => Promise<ToolResult<unknown>>)(ports, tc.args);
+            } catch (error) {
+              result = { kind: "unavailable", what: tc.name, reason: `tool failed: ${(error as Error).message}` };
+            }
+          }
+          const summary = result.kind === "ok" ? result.summary : result.kind === "notRecorded" ? `not recorded: ${result.what}` : `${result.what}: ${result.reason}`;
+          turn.onEvent({ kind: "tool-end", id, tool: tc.name, ms: Math.round((performance.now() - started) * 100) / 100, ok: result.kind === "ok", summary });
+          turn.evidence.push(`${tc.name}: ${summary}`);
+          return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), 4_000) });
+        }),
+      );
+      return { messages: results };
+    };
+
+    this.#graph = new StateGraph(MessagesAnnotation)
+      .addNode("agent", agent)
+      .addNode("tools", toolsNode)
+      .addEdge(START, "agent")
+      .addConditionalEdges("agent", (s) => ((s.messages.at(-1) as AIMessage).tool_calls?.length ? "tools" : END), ["tools", END])
+      .addEdge("tools", "agent")
+      .compile({ checkpointer: this.#saver });
+  }
+
+  async ask(question: string, onEvent: (e: ChatEvent) => void, signal: AbortSignal): Promise<ChatTurn> {
+    const config = { configurable: { thread_id: this.#threadId }, signal, recursionLimit: 25 };
+    const input: BaseMessage[] = [];
+    if (!this.#seeded) {
+      this.#seeded = true;
+      const prior = loadTranscript(this.#file);
+      if (prior.length) onEvent({ kind: "note", text: `resumed thread ${this.#threadId} (${prior.length} messages)` });
+      input.push(...prior);
+    }
+    input.push(new HumanMessage(question));
+    this.#turn = { onEvent, signal, evidence: [] };
+    try {
+      const state = (await this.#graph.invoke({ messages: input }, config)) as typeof MessagesAnnotation.State;
+      const last = state.messages.at(-1)!;
+      const answer = typeof last.content === "string" ? last.content : "";
+      saveTranscript(this.#threadsDir, this.#file, state.messages);
+      return { answer, evidence: this.#turn.evidence };
+    } finally {
+      this.#turn = undefined;
+    }
+  }
+}
+
+/** What the chat model is told about the investigation: the report without raw evidence quotes. */
+function condense(r: Report) {
+  return {
+    incidentId: r.incidentId,
+    decision: r.decision,
+    primary: r.primary,
+    rootCause: r.rootCause,
+    diagnoses: r.diagnoses.map((d) => ({ code: d.code, agent: d.agent, confidence: d.confidence, summary: d.summary, entities: d.entities, ...(d.origin && { origin: d.origin }) })),
+    actions: r.actions.map((a, i) => ({ n: i + 1, kind: a.kind, risk: a.risk, status: a.status, params: a.params })),
+    escalation: r.escalation && { severity: r.escalation.severity, owner: r.escalation.owner },
+    blastRadius: r.blastRadius,
+    missingEvidence: r.missingEvidence,
+  };
+}
+
+function loadTranscript(file: string): BaseMessage[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  try {
+    const doc = JSON.parse(text) as { messages?: unknown };
+    return Array.isArray(doc.messages) ? mapStoredMessagesToChatMessages(doc.messages) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveTranscript(dir: string, file: string, messages: BaseMessage[]): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ format: "kafka-ops-thread/v1", savedAt: new Date().toISOString(), messages: mapChatMessagesToStoredMessages(messages) }, null, 1));
+  renameSync(tmp, file);
+}

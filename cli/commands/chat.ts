@@ -1,0 +1,154 @@
+/**
+ * `kafka-ops chat`: ask the agents about an incident, in a conversation. The answer streams as
+ * it is written, tool calls as they run; /plan, /approve and /report show where the
+ * investigation stands. The REPL is chat/repl.ts; what answers is chat/graph-engine.ts,
+ * loaded (with the graph and LangGraph) only once the input has been read and validated.
+ */
+import { EventEmitter } from "node:events";
+import { parseCommandArgs } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
+import { readInput } from "../input.ts";
+import { LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
+import type { Alert, Incident } from "../../contract/incident.ts";
+import type { ChatEngine } from "../../chat/engine.ts";
+import type { Ports } from "../../ports/ports.ts";
+import type { Settings } from "../../config/settings.ts";
+
+export const help = `Usage: kafka-ops chat --incident FILE [options]
+       kafka-ops chat --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
+
+A conversation about an incident: ask in plain words ("why is payments lagging?") and the
+agents answer, reading the recorded incident (--incident) or a live cluster (--bootstrap) as
+they go. Tool calls show as they run, the evidence after each answer.
+
+In the chat:
+  /plan              the decision and numbered actions (or the escalation)
+  /approve N[,M]|all record approval of actions; nothing is ever applied to the cluster
+  /report [--json]   the full investigation report (or its kafka-investigation/v1 JSON)
+  /help, /quit       (also Ctrl-D, or Ctrl-C twice at an empty prompt)
+Ctrl-C while an answer runs cancels that answer and returns to the prompt.
+
+Options:
+  --incident FILE    the recorded incident (kafka-incident/v1) to talk about
+  --group G          live: the consumer group the conversation is about
+  --topic T          live: the topic the conversation is about
+  --thread ID        resume the conversation with this thread id (printed at start)
+  --llm-model M      the model to use (with OPENAI_API_KEY or OPENAI_BASE_URL)
+  -h, --help         show this help
+
+Model: OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server); without either,
+answers come from the deterministic rules.
+Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it.
+
+${LIVE_HELP}
+
+${EXIT_CODES_HELP}
+`;
+
+const OPTIONS = {
+  ...LIVE_OPTIONS,
+  incident: { type: "string" },
+  group: { type: "string" },
+  topic: { type: "string" },
+  thread: { type: "string" },
+  "llm-model": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * What chat.ts hands `createChatEngine` of chat/graph-engine.ts: the recorded incident, or the
+ * live ports (owned and closed here) with what the conversation is about.
+ */
+export interface ChatEngineRequest {
+  incident?: Incident;
+  ports?: Ports;
+  alert?: Alert;
+  incidentId?: string;
+  policy?: Settings["policy"];
+  threadId?: string;
+  model?: string;
+}
+type CreateChatEngine = (request: ChatEngineRequest) => ChatEngine | Promise<ChatEngine>;
+
+export async function run(args: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs("chat", args, OPTIONS);
+  if (values.help) {
+    process.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError(`chat: unexpected argument ${JSON.stringify(positionals[0])} (the incident file goes after --incident)`);
+  const live = values.incident === undefined && wantsLive(values, process.env);
+  if (values.incident === undefined && !live) throw new UsageError("chat: missing --incident FILE, or --bootstrap for a live cluster");
+  if (values.incident !== undefined && values.bootstrap !== undefined) throw new UsageError("chat: give --incident or --bootstrap, not both");
+  if (values.incident === "-") throw new UsageError("chat: --incident needs a file (stdin is where the chat reads your questions)");
+  for (const [flag, value] of [["--thread", values.thread], ["--llm-model", values["llm-model"]]] as const) {
+    if (value !== undefined && !value.trim()) throw new UsageError(`chat: ${flag} needs a non-empty value`);
+  }
+  const common: ChatEngineRequest = {
+    ...(values.thread !== undefined && { threadId: values.thread }),
+    ...(values["llm-model"] !== undefined && { model: values["llm-model"] }),
+  };
+
+  if (!live) {
+    const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(values.incident!)]);
+    const incident = parseIncidentText(input.text, input.source);
+    return converse({ ...common, incident }, incident.title);
+  }
+
+  const settings = await liveSettings(values, process.env);
+  if (!settings.kafka) throw new UsageError("chat: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
+  const { openLive } = await import("../../ports/live/live-ports.ts");
+  const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
+  const about = values.group ? `group ${values.group}` : values.topic ? `topic ${values.topic}` : "the cluster";
+  const session = openLive(settings, {
+    log: (line) => process.stderr.write(`${line}\n`),
+    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
+  });
+  try {
+    return await converse(
+      {
+        ...common,
+        ports: session.ports,
+        policy: settings.policy,
+        ...(Object.keys(labels).length && { alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels } }),
+      },
+      `live: ${about} on ${settings.kafka.bootstrap.join(",")}`,
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+async function converse(request: ChatEngineRequest, title: string): Promise<ExitCode> {
+  // Not a literal specifier: the engine module is built separately; its absence must not break
+  // type-checking of the REPL, and it loads (with the graph) only here.
+  const engineModule = "../../chat/graph-engine.ts";
+  const { createChatEngine } = (await import(engineModule)) as { createChatEngine?: CreateChatEngine };
+  if (typeof createChatEngine !== "function") throw new Error("chat/graph-engine.ts does not export createChatEngine");
+  const [{ runRepl }, engine] = await Promise.all([import("../../chat/repl.ts"), withConsoleOnStderr(async () => createChatEngine(request))]);
+
+  // Ctrl-C reaches the REPL as a key when stdin is a terminal (raw mode), else as SIGINT: both
+  // cancel the running answer; twice at an empty prompt they end the chat.
+  const interrupts = new EventEmitter();
+  const onSigint = () => interrupts.emit("interrupt");
+  process.on("SIGINT", onSigint);
+  try {
+    await withConsoleOnStderr(() => runRepl({ engine, input: process.stdin, output: process.stdout, interrupts, title }));
+  } finally {
+    process.off("SIGINT", onSigint);
+    await engine.close();
+  }
+  return EXIT.ok;
+}
+
+/** Keeps stdout for the conversation: anything that logs while the engine works goes to stderr. */
+async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = console.error;
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
