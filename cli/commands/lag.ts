@@ -1,0 +1,219 @@
+/**
+ * `kafka-ops lag`: every consumer group's lag per partition, read live, like
+ * `kafka-consumer-groups --describe --all-groups`, plus LAG-TIME (seconds behind). One
+ * snapshot of the whole cluster costs O(topics + groups) requests (ports/live/cluster-sampler.ts).
+ */
+import { parseCommandArgs } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT, type ExitCode } from "../exit-codes.ts";
+import { oneLine } from "../render/text.ts";
+import { renderLagTable, type LagGroup, type LagReport, type LagRow } from "../render/lag-table.ts";
+import { KafkaOpsError } from "../../errors.ts";
+import { ENVIRONMENT, loadSettings } from "../../config/load.ts";
+import { Duration } from "../../config/settings.ts";
+import type { Snapshot } from "../../contract/incident.ts";
+import { computeGroupLag } from "../../tools/kafka/consumer-group-lag.ts";
+import { offsetDelta, round, secondsBetween } from "../../tools/lib/series.ts";
+
+const DEFAULT_SAMPLES = "1";
+const DEFAULT_INTERVAL = "5s";
+
+export const help = `Usage: kafka-ops lag [--bootstrap host:port] [options]
+
+Prints the lag of every consumer group (or of one, with --group) per partition, read live
+from the cluster, like kafka-consumer-groups --describe --all-groups. One snapshot of the whole
+cluster takes O(topics + groups) requests, however many partitions each group reads.
+
+Columns:
+  GROUP           consumer group id
+  TOPIC           topic
+  PARTITION       partition number
+  CURRENT-OFFSET  the group's committed offset (the next record it will read); - when none
+  LOG-END-OFFSET  the partition's end offset (offset of the next record to be written)
+  LAG             LOG-END-OFFSET - CURRENT-OFFSET; - without a committed offset
+  LAG-TIME        seconds behind: LAG / the partition's produce rate between the last two
+                  samples; - with one sample (the default), or when nothing was produced
+  CONSUMER-ID     member the partition is assigned to; - when no member holds it
+  HOST            that member's host; -
+  CLIENT-ID       that member's client.id; -
+Rows: a group's assigned partitions and every partition it has a committed offset for, sorted
+by group, topic and partition. Like the official tool, a group with neither (no members with
+partitions, no committed offsets) is left out.
+
+Options:
+  --bootstrap LIST  Kafka brokers, comma-separated host:port (or KAFKA_BOOTSTRAP_SERVERS)
+  --group ID        only this consumer group (exit 2 when it does not exist)
+  --json            print one JSON object instead of the table:
+                    { at, groups: [{ group, state, partitions: [{ topic, partition,
+                      currentOffset, logEndOffset, lag, lagSeconds, consumerId, host,
+                      clientId }] }] }   (unknown values are null)
+  --samples N       snapshots to take, 1-100 (default ${DEFAULT_SAMPLES}); 2 or more give LAG-TIME
+  --interval D      time between snapshots (default ${DEFAULT_INTERVAL}); e.g. 500ms, 5s, 1m
+  --deadline D      deadline of each call to Kafka (default 10s); an unreachable cluster is
+                    reported within it
+  --config FILE     JSON settings file (kafka.bootstrap, ssl, sasl, calls); flags win over
+                    environment variables, which win over the file
+  -h, --help        show this help
+
+Environment:
+${Object.entries(ENVIRONMENT)
+  .map(([name, what]) => `  ${name.padEnd(37)} ${what}`)
+  .join("\n")}
+
+Reads that fail (one topic's offsets, one group's commits) are reported on stderr as
+warnings; the rest is printed.
+
+Exit codes:
+  ${EXIT.ok}  lag printed
+  ${EXIT.badInput}  bad flags or settings, or the --group does not exist
+  ${EXIT.internal}  Kafka could not be reached (one line on stderr), or an internal error
+`;
+
+const OPTIONS = {
+  bootstrap: { type: "string" },
+  group: { type: "string" },
+  json: { type: "boolean" },
+  samples: { type: "string" },
+  interval: { type: "string" },
+  deadline: { type: "string" },
+  config: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function run(args: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs("lag", args, OPTIONS);
+  if (values.help) {
+    process.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError(`lag: unexpected argument ${JSON.stringify(positionals[0])} (see kafka-ops lag --help)`);
+  if (values.group !== undefined && !values.group) throw new UsageError("--group: expected a consumer group id");
+  const samples = values.samples ?? DEFAULT_SAMPLES;
+  if (!/^\d+$/.test(samples) || Number(samples) < 1 || Number(samples) > 100) throw new UsageError("--samples: expected a whole number from 1 to 100");
+  for (const flag of ["interval", "deadline"] as const) {
+    const value = values[flag];
+    if (value !== undefined && !Duration.safeParse(/^\d+$/.test(value) ? Number(value) : value).success) {
+      throw new UsageError(`--${flag}: expected a duration such as 500ms, 5s or 2m, got ${JSON.stringify(value)}`);
+    }
+  }
+
+  const settings = loadSettings(
+    {
+      ...(values.config !== undefined && { config: values.config }),
+      ...(values.bootstrap !== undefined && { bootstrap: values.bootstrap }),
+      ...(values.deadline !== undefined && { deadline: values.deadline }),
+      samples,
+      interval: values.interval ?? DEFAULT_INTERVAL,
+    },
+    process.env,
+  );
+  if (!settings.kafka) {
+    throw new UsageError("lag: no Kafka to read: give --bootstrap host:port, set KAFKA_BOOTSTRAP_SERVERS, or kafka.bootstrap in --config");
+  }
+  const kafkaSettings = settings.kafka;
+
+  const [{ redactor }, { secretsOf }, { callPolicy, liveCall, withDeadline }, { createKafka }, { sampleWindow }] = await Promise.all([
+    import("../../config/secret.ts"),
+    import("../../config/settings.ts"),
+    import("../../ports/live/call.ts"),
+    import("../../ports/live/connection.ts"),
+    import("../../ports/live/sampling.ts"),
+  ]);
+  const redact = redactor(secretsOf(settings));
+  const policy = callPolicy(settings, redact);
+  const admin = createKafka(kafkaSettings, settings, redact).admin();
+  const where = kafkaSettings.bootstrap.join(",");
+  const unreachable = (reason: string): ExitCode => {
+    process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(where, 300)}: ${oneLine(redact(reason), 500)}\n`);
+    return EXIT.internal;
+  };
+
+  // The connect attempt in flight: one that outlives the deadline is waited for, then closed,
+  // or its sockets would keep the process alive.
+  let connecting: Promise<void> = Promise.resolve();
+  try {
+    // The whole connect, retries included, stays within one call deadline.
+    const connect = liveCall("connect", policy, () => (connecting = admin.connect()));
+    const connected = await withDeadline("connect", policy.deadlineMs, connect).catch(
+      (error: unknown) => ({ kind: "unavailable" as const, what: "connect", reason: error instanceof Error ? error.message : String(error) }),
+    );
+    if (connected.kind !== "ok") return unreachable("reason" in connected ? connected.reason : "not available");
+
+    const window = await sampleWindow(admin, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval });
+    if (!window.snapshots.length) return unreachable(window.faults.join("; ").replace(/^sample 1: /, "") || "no answer");
+    for (const fault of window.faults) process.stderr.write(`kafka-ops: warning: ${oneLine(fault, 500)}\n`);
+
+    const report = buildLagReport(window.snapshots, values.group);
+    if (values.group !== undefined && !report.groups.length && !window.snapshots.at(-1)!.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
+      throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderLagTable(report));
+    return EXIT.ok;
+  } finally {
+    const close = connecting.catch(() => {}).then(() => admin.disconnect());
+    await withDeadline("disconnect", policy.deadlineMs, close).catch(() => {});
+  }
+}
+
+/**
+ * Lag rows from one or more snapshots of the cluster (oldest first): the groups of the last
+ * snapshot (or only `onlyGroup`), each with its assigned partitions and the partitions it has
+ * committed offsets for, sorted by group, topic, partition. Groups without rows and Dead groups
+ * are left out, like kafka-consumer-groups does.
+ */
+export function buildLagReport(snapshots: readonly Snapshot[], onlyGroup?: string): LagReport {
+  const last = snapshots.at(-1);
+  if (!last) throw new Error("buildLagReport: no snapshot");
+  // The same arrays for every group: computeGroupLag's indexes are memoized on them.
+  const groupSamples = snapshots.map((s) => ({ at: s.at, value: s.groups }));
+  const topicSamples = snapshots.map((s) => ({ at: s.at, value: s.topics }));
+  const ids = last.groups
+    .filter((g) => g.state !== "Dead" && (onlyGroup === undefined || g.groupId === onlyGroup))
+    .map((g) => g.groupId)
+    .sort(compareText);
+
+  const groups: LagGroup[] = [];
+  for (const id of ids) {
+    const group = last.groups.find((g) => g.groupId === id)!;
+    const lag = computeGroupLag(id, groupSamples, topicSamples);
+    if (!lag || !lag.partitions.length) continue;
+    const members = new Map(group.members.map((m) => [m.memberId, m]));
+    const times = lag.samples;
+    const partitions = lag.partitions.map((p): LagRow => {
+      const currentOffset = p.committed.at(-1) ?? null;
+      const logEndOffset = p.end.at(-1)!;
+      const behind = currentOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
+      const member = p.owner === null ? undefined : members.get(p.owner);
+      return {
+        topic: p.topic,
+        partition: p.partition,
+        currentOffset,
+        logEndOffset,
+        lag: behind,
+        lagSeconds: lagSeconds(behind, p.end, times),
+        consumerId: member?.memberId ?? null,
+        host: member?.host ?? null,
+        clientId: member?.clientId ?? null,
+      };
+    });
+    partitions.sort((a, b) => compareText(a.topic, b.topic) || a.partition - b.partition);
+    groups.push({ group: id, state: group.state, partitions });
+  }
+  return { at: last.at, groups };
+}
+
+/**
+ * Seconds behind: lag / produce rate, the rate from the end offsets of the last two samples.
+ * Null with fewer than two samples, without a committed offset, or when nothing was produced.
+ */
+export function lagSeconds(lag: number | null, ends: readonly string[], times: readonly string[]): number | null {
+  if (lag === null || ends.length < 2 || times.length < 2) return null;
+  if (lag <= 0) return 0;
+  const seconds = secondsBetween(times.at(-2)!, times.at(-1)!);
+  const produced = offsetDelta(ends.at(-1)!, ends.at(-2)!);
+  if (seconds <= 0 || produced <= 0) return null;
+  return round(lag / (produced / seconds), 1);
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

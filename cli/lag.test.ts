@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import type { Group, Snapshot, Topic } from "../contract/incident.ts";
+import { buildLagReport, help, lagSeconds, run } from "./commands/lag.ts";
+import { UsageError } from "./errors.ts";
+import { formatSeconds, renderLagTable, type LagReport } from "./render/lag-table.ts";
+
+const REPORT: LagReport = {
+  at: "2026-01-01T00:00:10.000Z",
+  groups: [
+    {
+      group: "billing",
+      state: "Stable",
+      partitions: [
+        {
+          topic: "orders",
+          partition: 0,
+          currentOffset: "120",
+          logEndOffset: "150",
+          lag: 30,
+          lagSeconds: 3,
+          consumerId: "billing-1-4f2a",
+          host: "/10.0.0.7",
+          clientId: "billing-1",
+        },
+        {
+          topic: "orders",
+          partition: 1,
+          currentOffset: null,
+          logEndOffset: "99",
+          lag: null,
+          lagSeconds: null,
+          consumerId: "billing-1-4f2a",
+          host: "/10.0.0.7",
+          clientId: "billing-1",
+        },
+      ],
+    },
+    {
+      group: "audit",
+      state: "Empty",
+      partitions: [
+        {
+          topic: "payments",
+          partition: 10,
+          currentOffset: "1000000",
+          logEndOffset: "1000000",
+          lag: 0,
+          lagSeconds: 0,
+          consumerId: null,
+          host: null,
+          clientId: null,
+        },
+        {
+          topic: "payments",
+          partition: 11,
+          currentOffset: "5",
+          logEndOffset: "1005",
+          lag: 1000,
+          lagSeconds: 125.4,
+          consumerId: null,
+          host: null,
+          clientId: "",
+        },
+      ],
+    },
+  ],
+};
+
+describe("renderLagTable", () => {
+  it("prints the official tool's columns plus LAG-TIME, left-aligned, - for unknowns", () => {
+    expect(renderLagTable(REPORT)).toBe(
+      [
+        "GROUP    TOPIC     PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG   LAG-TIME  CONSUMER-ID     HOST       CLIENT-ID",
+        "billing  orders    0          120             150             30    3.0       billing-1-4f2a  /10.0.0.7  billing-1",
+        "billing  orders    1          -               99              -     -         billing-1-4f2a  /10.0.0.7  billing-1",
+        "audit    payments  10         1000000         1000000         0     0         -               -          -",
+        "audit    payments  11         5               1005            1000  125       -               -          -",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints only the header when there is nothing to show", () => {
+    expect(renderLagTable({ at: REPORT.at, groups: [] })).toBe(
+      "GROUP  TOPIC  PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG  LAG-TIME  CONSUMER-ID  HOST  CLIENT-ID\n",
+    );
+  });
+
+  it("escapes control characters in names a client chose", () => {
+    const report: LagReport = {
+      at: REPORT.at,
+      groups: [{ group: "g\u001b[2J", state: "Empty", partitions: [{ ...REPORT.groups[1]!.partitions[0]!, topic: "t\nx" }] }],
+    };
+    const out = renderLagTable(report);
+    expect(out).not.toContain("\u001b");
+    expect(out.split("\n")[1]).toBe("g\\x1b[2J  t\\nx   10         1000000         1000000         0    0         -            -     -");
+  });
+});
+
+describe("formatSeconds", () => {
+  it.each([
+    [null, "-"],
+    [0, "0"],
+    [0.25, "0.3"],
+    [9.94, "9.9"],
+    [10, "10"],
+    [3600.4, "3600"],
+  ] as const)("%s -> %s", (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
+  });
+});
+
+describe("lagSeconds", () => {
+  const times = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:05.000Z", "2026-01-01T00:00:10.000Z"];
+  it("is lag / produce rate between the last two samples", () => {
+    // last interval: 50 records in 5 s = 10/s; 30 behind = 3 s.
+    expect(lagSeconds(30, ["0", "500", "550"], times)).toBe(3);
+  });
+  it("is unknown with one sample, without a commit, or when nothing was produced", () => {
+    expect(lagSeconds(30, ["550"], times.slice(0, 1))).toBeNull();
+    expect(lagSeconds(null, ["0", "500", "550"], times)).toBeNull();
+    expect(lagSeconds(30, ["0", "550", "550"], times)).toBeNull();
+  });
+  it("is 0 when caught up", () => {
+    expect(lagSeconds(0, ["0", "550", "550"], times)).toBe(0);
+    expect(lagSeconds(-2, ["0", "550", "550"], times)).toBe(0);
+  });
+});
+
+function topic(name: string, ends: string[]): Topic {
+  return {
+    name,
+    internal: false,
+    partitions: ends.map((endOffset, partition) => ({ partition, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], startOffset: "0", endOffset })),
+  };
+}
+
+function group(groupId: string, state: Group["state"], offsets: Group["offsets"], members: Group["members"] = []): Group {
+  return { groupId, state, protocolType: "consumer", protocol: members.length ? "range" : "", members, offsets };
+}
+
+describe("buildLagReport", () => {
+  const member = { memberId: "m-1", clientId: "app", host: "/127.0.0.1", groupInstanceId: null, assignment: { t: [0, 1, 2] } };
+  const first: Snapshot = {
+    at: "2026-01-01T00:00:00.000Z",
+    topics: [topic("t", ["100", "100", "100"]), topic("u", Array.from({ length: 11 }, () => "7"))],
+    groups: [
+      group("z-live", "Stable", { t: { "0": "90" } }, [member]),
+      group("a-idle", "Empty", { u: { "10": "2", "2": "7" } }),
+      group("nothing", "Empty", {}),
+      group("gone", "Dead", { t: { "0": "1" } }),
+    ],
+  };
+  const second: Snapshot = {
+    ...first,
+    at: "2026-01-01T00:00:02.000Z",
+    topics: [topic("t", ["120", "100", "100"]), topic("u", Array.from({ length: 11 }, () => "7"))],
+    groups: [group("z-live", "Stable", { t: { "0": "100" } }, [member]), ...first.groups.slice(1)],
+  };
+
+  it("one sample: offsets and lag like the official tool, no LAG-TIME, groups without rows left out", () => {
+    const report = buildLagReport([first]);
+    expect(report.at).toBe(first.at);
+    expect(report.groups.map((g) => g.group)).toEqual(["a-idle", "z-live"]);
+    expect(report.groups[0]!.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.consumerId])).toEqual([
+      ["u", 2, "7", "7", 0, null],
+      ["u", 10, "2", "7", 5, null],
+    ]);
+    expect(report.groups[1]).toEqual({
+      group: "z-live",
+      state: "Stable",
+      partitions: [
+        { topic: "t", partition: 0, currentOffset: "90", logEndOffset: "100", lag: 10, lagSeconds: null, consumerId: "m-1", host: "/127.0.0.1", clientId: "app" },
+        { topic: "t", partition: 1, currentOffset: null, logEndOffset: "100", lag: null, lagSeconds: null, consumerId: "m-1", host: "/127.0.0.1", clientId: "app" },
+        { topic: "t", partition: 2, currentOffset: null, logEndOffset: "100", lag: null, lagSeconds: null, consumerId: "m-1", host: "/127.0.0.1", clientId: "app" },
+      ],
+    });
+  });
+
+  it("two samples: LAG-TIME from the produce rate of the last interval", () => {
+    const report = buildLagReport([first, second]);
+    expect(report.at).toBe(second.at);
+    const live = report.groups.find((g) => g.group === "z-live")!;
+    // t/0: 20 records in 2 s = 10/s; 20 behind = 2 s. t/1, t/2: nothing committed.
+    expect(live.partitions.map((p) => [p.partition, p.lag, p.lagSeconds])).toEqual([
+      [0, 20, 2],
+      [1, null, null],
+      [2, null, null],
+    ]);
+    // u: nothing produced: rate 0, so unknown unless caught up.
+    expect(report.groups.find((g) => g.group === "a-idle")!.partitions.map((p) => p.lagSeconds)).toEqual([0, null]);
+  });
+
+  it("--group keeps only that group", () => {
+    expect(buildLagReport([first], "a-idle").groups.map((g) => g.group)).toEqual(["a-idle"]);
+    expect(buildLagReport([first], "missing").groups).toEqual([]);
+  });
+});
+
+describe("lag command, before any network", () => {
+  it("documents the columns, flags and environment variables", () => {
+    for (const word of ["LAG-TIME", "CURRENT-OFFSET", "--samples", "--interval", "--group", "--json", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SASL_PASSWORD"]) {
+      expect(help).toContain(word);
+    }
+  });
+
+  it.each([
+    [["--samples", "0", "--bootstrap", "h:1"], "--samples: expected a whole number from 1 to 100"],
+    [["--samples", "x", "--bootstrap", "h:1"], "--samples: expected a whole number from 1 to 100"],
+    [["--interval", "5 s", "--bootstrap", "h:1"], '--interval: expected a duration such as 500ms, 5s or 2m, got "5 s"'],
+    [["--deadline", "soon", "--bootstrap", "h:1"], '--deadline: expected a duration such as 500ms, 5s or 2m, got "soon"'],
+    [["--nope"], "unknown option '--nope' (see kafka-ops lag --help)"],
+    [["extra", "--bootstrap", "h:1"], 'lag: unexpected argument "extra" (see kafka-ops lag --help)'],
+    [["--group", "", "--bootstrap", "h:1"], "--group: expected a consumer group id"],
+  ])("%j is a usage error", async (args, message) => {
+    const error = await run(args).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(message);
+  });
+});
