@@ -3,6 +3,7 @@
  * help text, and opening a live session from validated settings.
  */
 import type { Settings } from "../config/settings.ts";
+import type { Alert } from "../contract/incident.ts";
 import type { SettingsFlags } from "../config/load.ts";
 
 export const LIVE_OPTIONS = {
@@ -47,4 +48,12 @@ export async function liveSettings(values: LiveValues, env: Record<string, strin
 /** True when the flags or environment name a cluster to connect to. */
 export function wantsLive(values: LiveValues, env: Record<string, string | undefined>): boolean {
   return values.bootstrap !== undefined || values.config !== undefined || env.KAFKA_BOOTSTRAP_SERVERS !== undefined || env.KAFKA_OPS_CONFIG !== undefined;
+}
+
+/** What a live command is about (--group / --topic), as an alert that steers triage and ranking. */
+export function focus(values: { group?: string; topic?: string }): { about: string; alert: Alert | undefined } {
+  const about = values.group ? `group ${values.group}` : values.topic ? `topic ${values.topic}` : "the cluster";
+  const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
+  if (!Object.keys(labels).length) return { about, alert: undefined };
+  return { about, alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels, firedAt: new Date().toISOString() } };
 }

@@ -9,7 +9,7 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
-import { LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
 import type { Alert, Incident } from "../../contract/incident.ts";
 import type { ChatEngine } from "../../chat/engine.ts";
 import type { Ports } from "../../ports/ports.ts";
@@ -99,8 +99,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("chat: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const { openLive } = await import("../../ports/live/live-ports.ts");
-  const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
-  const about = values.group ? `group ${values.group}` : values.topic ? `topic ${values.topic}` : "the cluster";
+  const { about, alert } = focus(values);
   const session = openLive(settings, {
     log: (line) => process.stderr.write(`${line}\n`),
     onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
@@ -111,7 +110,7 @@ export async function run(args: string[]): Promise<ExitCode> {
         ...common,
         ports: session.ports,
         policy: settings.policy,
-        ...(Object.keys(labels).length && { alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels } }),
+        ...(alert && { alert }),
       },
       `live: ${about} on ${settings.kafka.bootstrap.join(",")}`,
     );

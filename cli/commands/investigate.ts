@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
-import { LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
@@ -104,8 +104,7 @@ async function investigateLive(
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const [{ openLive }, { investigatePorts }] = await Promise.all([import("../../ports/live/live-ports.ts"), import("../../investigate.ts")]);
-  const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
-  const about = values.group ? `group ${values.group}` : values.topic ? `topic ${values.topic}` : "the cluster";
+  const { about, alert } = focus(values);
   const session = openLive(settings, {
     log: (line) => process.stderr.write(`${line}\n`),
     onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
@@ -116,7 +115,7 @@ async function investigateLive(
         ...(agents && { agents }),
         ...(llm && { llm }),
         policy: settings.policy,
-        ...(Object.keys(labels).length && { alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels } }),
+        ...(alert && { alert }),
       }),
     );
     return { report, title: `live investigation of ${about} on ${settings.kafka!.bootstrap.join(",")}` };

@@ -11,8 +11,7 @@ import { renderLagTable, type LagGroup, type LagReport, type LagRow } from "../r
 import { KafkaOpsError } from "../../errors.ts";
 import { ENVIRONMENT, loadSettings } from "../../config/load.ts";
 import { Duration } from "../../config/settings.ts";
-import type { Snapshot } from "../../contract/incident.ts";
-import { computeGroupLag } from "../../tools/kafka/consumer-group-lag.ts";
+import type { Member, Snapshot } from "../../contract/incident.ts";
 import { offsetDelta, round, secondsBetween } from "../../tools/lib/series.ts";
 
 const DEFAULT_SAMPLES = "1";
@@ -157,47 +156,54 @@ export async function run(args: string[]): Promise<ExitCode> {
 
 /**
  * Lag rows from one or more snapshots of the cluster (oldest first): the groups of the last
- * snapshot (or only `onlyGroup`), each with its assigned partitions and the partitions it has
- * committed offsets for, sorted by group, topic, partition. Groups without rows and Dead groups
- * are left out, like kafka-consumer-groups does.
+ * snapshot (or only `onlyGroup`), each with the partitions its members are assigned and the
+ * partitions it has committed offsets for, sorted by group, topic, partition. Groups without
+ * rows and Dead groups are left out, like kafka-consumer-groups does. (The same reading as
+ * tools/kafka/consumer-group-lag.ts, which is not imported: it loads LangChain, ~0.5 s.)
  */
 export function buildLagReport(snapshots: readonly Snapshot[], onlyGroup?: string): LagReport {
   const last = snapshots.at(-1);
   if (!last) throw new Error("buildLagReport: no snapshot");
-  // The same arrays for every group: computeGroupLag's indexes are memoized on them.
-  const groupSamples = snapshots.map((s) => ({ at: s.at, value: s.groups }));
-  const topicSamples = snapshots.map((s) => ({ at: s.at, value: s.topics }));
-  const ids = last.groups
-    .filter((g) => g.state !== "Dead" && (onlyGroup === undefined || g.groupId === onlyGroup))
-    .map((g) => g.groupId)
-    .sort(compareText);
+  const previous = snapshots.length > 1 ? snapshots.at(-2) : undefined;
+  const endsOf = (s: Snapshot) => new Map(s.topics.map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))]));
+  const ends = endsOf(last);
+  const previousEnds = previous && endsOf(previous);
 
   const groups: LagGroup[] = [];
-  for (const id of ids) {
-    const group = last.groups.find((g) => g.groupId === id)!;
-    const lag = computeGroupLag(id, groupSamples, topicSamples);
-    if (!lag || !lag.partitions.length) continue;
-    const members = new Map(group.members.map((m) => [m.memberId, m]));
-    const times = lag.samples;
-    const partitions = lag.partitions.map((p): LagRow => {
-      const currentOffset = p.committed.at(-1) ?? null;
-      const logEndOffset = p.end.at(-1)!;
-      const behind = currentOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
-      const member = p.owner === null ? undefined : members.get(p.owner);
-      return {
-        topic: p.topic,
-        partition: p.partition,
+  const selected = last.groups.filter((g) => g.state !== "Dead" && (onlyGroup === undefined || g.groupId === onlyGroup));
+  for (const group of selected.sort((a, b) => compareText(a.groupId, b.groupId))) {
+    const owners = new Map<string, Member>();
+    for (const m of group.members) {
+      for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) owners.set(`${topic}\u0000${p}`, m);
+    }
+    const keys = new Set(owners.keys());
+    for (const [topic, parts] of Object.entries(group.offsets)) for (const p of Object.keys(parts)) keys.add(`${topic}\u0000${p}`);
+
+    const partitions: LagRow[] = [];
+    for (const key of keys) {
+      const [topic, p] = key.split("\u0000") as [string, string];
+      const partition = Number(p);
+      const logEndOffset = ends.get(topic)?.get(partition);
+      if (logEndOffset === undefined) continue; // offsets of a topic (or partition) that is gone
+      const currentOffset = group.offsets[topic]?.[p] ?? null;
+      const lag = currentOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
+      const before = previousEnds?.get(topic)?.get(partition);
+      const member = owners.get(key);
+      partitions.push({
+        topic,
+        partition,
         currentOffset,
         logEndOffset,
-        lag: behind,
-        lagSeconds: lagSeconds(behind, p.end, times),
+        lag,
+        lagSeconds: before === undefined ? null : lagSeconds(lag, [before, logEndOffset], [previous!.at, last.at]),
         consumerId: member?.memberId ?? null,
         host: member?.host ?? null,
         clientId: member?.clientId ?? null,
-      };
-    });
+      });
+    }
+    if (!partitions.length) continue;
     partitions.sort((a, b) => compareText(a.topic, b.topic) || a.partition - b.partition);
-    groups.push({ group: id, state: group.state, partitions });
+    groups.push({ group: group.groupId, state: group.state, partitions });
   }
   return { at: last.at, groups };
 }

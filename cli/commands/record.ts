@@ -6,7 +6,7 @@ import { rename, writeFile } from "node:fs/promises";
 import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
-import { LIVE_HELP, LIVE_OPTIONS, liveSettings } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings } from "../live.ts";
 import { Duration } from "../../config/settings.ts";
 
 export const help = `Usage: kafka-ops record --bootstrap HOSTS [--interval 15s] [--duration 2m] [-o incident.json] [options]
@@ -63,13 +63,11 @@ export async function run(args: string[]): Promise<ExitCode> {
     onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
   });
   try {
-    const labels = { ...(values.group && { group: values.group }), ...(values.topic && { topic: values.topic }) };
+    const { alert } = focus(values);
     const incident = await recordIncident(session, settings, {
       ...(values.id && { id: values.id }),
       ...(values.title && { title: values.title }),
-      ...(Object.keys(labels).length && {
-        alert: { kind: values.group ? "consumer_lag" : "other", summary: `recorded for ${values.group ?? values.topic}`, labels, firedAt: new Date().toISOString() },
-      }),
+      ...(alert && { alert }),
     });
     const text = `${JSON.stringify(incident, null, 2)}\n`;
     if (values.output) {
