@@ -120,7 +120,8 @@ export async function run(args: string[]): Promise<ExitCode> {
   ]);
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
-  const admin = createKafka(kafkaSettings, settings, redact).admin();
+  const kafka = createKafka(kafkaSettings, settings, redact);
+  const admin = kafka.admin();
   const where = kafkaSettings.bootstrap.join(",");
   const unreachable = (reason: string): ExitCode => {
     process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(where, 300)}: ${oneLine(redact(reason), 500)}\n`);
@@ -138,7 +139,7 @@ export async function run(args: string[]): Promise<ExitCode> {
     );
     if (connected.kind !== "ok") return unreachable("reason" in connected ? connected.reason : "not available");
 
-    const window = await sampleWindow(admin, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval });
+    const window = await sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval });
     if (!window.snapshots.length) return unreachable(window.faults.join("; ").replace(/^sample 1: /, "") || "no answer");
     for (const fault of window.faults) process.stderr.write(`kafka-ops: warning: ${oneLine(fault, 500)}\n`);
 

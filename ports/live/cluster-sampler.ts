@@ -19,6 +19,8 @@ export interface SnapshotResult {
   clusterId: string | undefined;
   /** Reads that failed; the snapshot holds what the others gave. */
   faults: string[];
+  /** False when a partition with a leader has no offsets: such a sample would fake a flat log. */
+  complete: boolean;
 }
 
 /** Offsets last seen per topic-partition: a leaderless partition keeps its last known offsets. */
@@ -28,10 +30,11 @@ export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: Off
   const faults: string[] = [];
   const at = new Date().toISOString();
   const cluster = await liveCall("describeCluster", policy, () => admin.describeCluster());
-  if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`] };
+  if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`], complete: false };
   const brokers = cluster.value.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
 
-  const [topics, groups] = await Promise.all([readTopics(admin, policy, memory, faults), readGroups(admin, policy, faults)]);
+  const gaps = { offsets: 0 };
+  const [topics, groups] = await Promise.all([readTopics(admin, policy, memory, faults, gaps), readGroups(admin, policy, faults)]);
   return {
     snapshot: {
       at,
@@ -43,10 +46,11 @@ export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: Off
     brokers,
     clusterId: cluster.value.clusterId,
     faults,
+    complete: gaps.offsets === 0,
   };
 }
 
-async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory, faults: string[]): Promise<Topic[]> {
+async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory, faults: string[], gaps: { offsets: number }): Promise<Topic[]> {
   const names = await liveCall("listTopics", policy, () => admin.listTopics());
   if (names.kind !== "ok") return fault(faults, names), [];
   const metadata = await liveCall("fetchTopicMetadata", policy, () => admin.fetchTopicMetadata({ topics: names.value }));
@@ -62,8 +66,11 @@ async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory
       internal: t.name.startsWith("__"),
       partitions: t.partitions
         .map((p) => {
-          const known = memory.get(`${t.name}\u0000${p.partitionId}`);
           const leader = p.leader ?? -1;
+          // Only a leaderless partition keeps its last known offsets (the contract's rule); a
+          // partition with a leader whose offsets could not be read leaves the sample incomplete.
+          const known = offsets.kind === "ok" || leader < 0 ? memory.get(`${t.name}\u0000${p.partitionId}`) : undefined;
+          if (!known && leader >= 0) gaps.offsets++;
           return {
             partition: p.partitionId,
             leader,

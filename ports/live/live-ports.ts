@@ -39,7 +39,7 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
   const getWindow = () =>
     (window ??= connect().then((a) =>
       a.kind === "ok"
-        ? sampleWindow(a.value, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, ...options })
+        ? sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, ...options })
         : { snapshots: [], brokers: [], clusterId: undefined, faults: [`${a.what}: ${a.kind === "unavailable" ? a.reason : "unavailable"}`] },
     ));
   const series = async <T>(what: string, pick: (w: SampleWindow) => Sampled<T>[] | T): Promise<Readout<T>> => {

@@ -1,7 +1,7 @@
 // The live RegistryPort against the REAL Apicurio Registry 3.0.9 (Confluent API) started by
 // devtools/cluster/global-setup.ts. Run: node_modules/.bin/vitest run -c devtools/vitest.int.config.ts ports/live
 import { randomBytes } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { Settings } from "../../config/settings.ts";
 import { redactor } from "../../config/secret.ts";
 import type { Subject } from "../../contract/incident.ts";
@@ -26,6 +26,15 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 
 const settings = Settings.parse({ schemaRegistry: { url }, calls: { deadline: 10_000, retries: 1, backoff: 50 } });
 const port = registryPort(settings, callPolicy(settings, redactor([])));
+
+// The registry is shared by every integration test file: a breaking subject left behind would
+// become every later live investigation's schema.incompatible_change.
+afterAll(async () => {
+  for (const s of [subject, `it-plain-${suffix}-value`]) {
+    await call("DELETE", `/subjects/${s}`);
+    await call("DELETE", `/subjects/${s}?permanent=true`);
+  }
+});
 
 describe("registryPort against Apicurio (real)", () => {
   it("reads v1..v3 registered the way real incidents happen (NONE, register the breaking one, back to BACKWARD)", async () => {

@@ -3,9 +3,9 @@
  * windowed rules (stalled offsets, growing lag, churn) have something to judge. A broker that
  * vanishes mid-window ends the window early; what was read is kept.
  */
-import type { Admin } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
-import type { CallPolicy } from "./call.ts";
+import { liveCall, type CallPolicy } from "./call.ts";
 import { takeSnapshot, type OffsetMemory } from "./cluster-sampler.ts";
 
 export interface SampleWindow {
@@ -24,7 +24,11 @@ export interface SamplingOptions {
   signal?: AbortSignal;
 }
 
-export async function sampleWindow(admin: Admin, policy: CallPolicy, options: SamplingOptions): Promise<SampleWindow> {
+/**
+ * Each snapshot uses a fresh admin client: kafkajs keeps asking for every topic an admin has
+ * seen, so one topic deleted mid-window would otherwise fail every later metadata request.
+ */
+export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: SamplingOptions): Promise<SampleWindow> {
   const memory: OffsetMemory = new Map();
   const window: SampleWindow = { snapshots: [], brokers: [], clusterId: undefined, faults: [] };
   const seen = new Map<number, Broker>();
@@ -33,9 +37,16 @@ export async function sampleWindow(admin: Admin, policy: CallPolicy, options: Sa
       const stopped = await pause(options.intervalMs, options.signal);
       if (stopped) break;
     }
-    const result = await takeSnapshot(admin, policy, memory);
+    const admin = kafka.admin();
+    const connected = await liveCall("connect to Kafka", policy, () => admin.connect());
+    if (connected.kind !== "ok") {
+      window.faults.push(`sample ${i + 1}: ${connected.what}: ${connected.kind === "unavailable" ? connected.reason : "unavailable"}`);
+      break; // the cluster stopped answering: keep the window read so far
+    }
+    const result = await takeSnapshot(admin, policy, memory).finally(() => admin.disconnect().catch(() => {}));
     window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
-    if (!result.snapshot) break; // the cluster stopped answering: keep the window read so far
+    if (!result.snapshot) break;
+    if (!result.complete) continue; // counted as a fault above; a partial sample would mislead the windowed rules
     for (const b of result.brokers) seen.set(b.id, b);
     window.clusterId ??= result.clusterId;
     window.snapshots.push(result.snapshot);

@@ -107,6 +107,10 @@ describe("rebalanceStorm", () => {
     expect(f?.code).toBe("rebalance.storm");
     expect(f?.summary).toContain("420000 ms, above max.poll.interval.ms 300000");
   });
+  it("fires on member-id churn alone, when every sample fell between rebalances", async () => {
+    const f = rebalanceStorm(await observeGroup(scenario({ churn: true })));
+    expect(f?.summary).toContain("10 member ids seen for at most 2 members");
+  });
   it("ignores one membership change (a rolling restart)", async () => {
     const inc = scenario({ members: (s) => (s < 2 ? 2 : 3) });
     expect(rebalanceStorm(await observeGroup(inc))).toBeNull();

@@ -10,7 +10,13 @@ export function rebalanceStorm({ group, metrics, config }: GroupObservation): Fi
   const rate = metrics ? Math.max(...metrics.series.map((s) => s.metrics.rebalancesPerHour ?? 0)) : 0;
   const signals: string[] = [];
   if (group.rebalancingSamples >= 2) signals.push(`${group.rebalancingSamples} of ${group.history.length} samples rebalancing`);
-  if (group.membershipChanges >= 2) signals.push(`membership changed ${group.membershipChanges} times, ${group.distinctMembersSeen} member ids seen`);
+  if (group.membershipChanges >= 2) signals.push(`membership changed ${group.membershipChanges} times`);
+  // Evicted members rejoin under new ids: many more ids than members is churn even when the
+  // samples happened to fall between rebalances.
+  const peakMembers = Math.max(...group.history.map((h) => h.members), 1);
+  if (group.distinctMembersSeen >= 1.5 * peakMembers && group.distinctMembersSeen - peakMembers >= 2) {
+    signals.push(`${group.distinctMembersSeen} member ids seen for at most ${peakMembers} members`);
+  }
   if (rate >= 6) signals.push(`${rate} rebalances/hour`);
   if (signals.length < 2 && rate < 20) return null;
 
