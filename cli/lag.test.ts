@@ -191,6 +191,13 @@ describe("buildLagReport", () => {
     expect(report.groups.find((g) => g.group === "a-idle")!.partitions.map((p) => p.lagSeconds)).toEqual([0, null]);
   });
 
+  it("a topic whose offsets could not be read: no LOG-END-OFFSET, LAG or LAG-TIME rather than wrong ones", () => {
+    const unread = new Set(["t"]); // as takeSnapshot reports a topic whose offsets it could not read
+    const report = buildLagReport([{ snapshot: first }, { snapshot: second, unreadTopics: unread }], "z-live");
+    expect(report.groups[0]!.partitions[0]).toMatchObject({ topic: "t", partition: 0, currentOffset: "100", logEndOffset: null, lag: null, lagSeconds: null });
+    expect(renderLagTable(report).split("\n")[1]).toBe("z-live  t      0          100             -               -    -         m-1          /127.0.0.1  app");
+  });
+
   it("--group keeps only that group", () => {
     expect(buildLagReport([first], "a-idle").groups.map((g) => g.group)).toEqual(["a-idle"]);
     expect(buildLagReport([first], "missing").groups).toEqual([]);

@@ -11,6 +11,7 @@ import { renderLagTable, type LagGroup, type LagReport, type LagRow } from "../r
 import { KafkaOpsError } from "../../errors.ts";
 import { ENVIRONMENT, loadSettings } from "../../config/load.ts";
 import { Duration } from "../../config/settings.ts";
+import type { Admin } from "kafkajs";
 import type { Member, Snapshot } from "../../contract/incident.ts";
 import { offsetDelta, round, secondsBetween } from "../../tools/lib/series.ts";
 
@@ -111,63 +112,106 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
   const kafkaSettings = settings.kafka;
 
-  const [{ redactor }, { secretsOf }, { callPolicy, liveCall, withDeadline }, { createKafka }, { sampleWindow }] = await Promise.all([
+  const [{ redactor }, { secretsOf }, { callPolicy, liveCall, withDeadline }, { createKafka }, { takeSnapshot }] = await Promise.all([
     import("../../config/secret.ts"),
     import("../../config/settings.ts"),
     import("../../ports/live/call.ts"),
     import("../../ports/live/connection.ts"),
-    import("../../ports/live/sampling.ts"),
+    import("../../ports/live/cluster-sampler.ts"),
   ]);
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
   const kafka = createKafka(kafkaSettings, settings, redact);
-  const admin = kafka.admin();
   const where = kafkaSettings.bootstrap.join(",");
   const unreachable = (reason: string): ExitCode => {
     process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(where, 300)}: ${oneLine(redact(reason), 500)}\n`);
     return EXIT.internal;
   };
 
-  // The connect attempt in flight: one that outlives the deadline is waited for, then closed,
-  // or its sockets would keep the process alive.
-  let connecting: Promise<void> = Promise.resolve();
-  try {
+  // Every admin client opened, with its connect attempt: one still connecting after the
+  // deadline is waited for, then closed, or its sockets would keep the process alive.
+  const opened: { admin: Admin; connecting: Promise<void> }[] = [];
+  const open = async (): Promise<{ admin: Admin } | { reason: string }> => {
+    const entry = { admin: kafka.admin(), connecting: Promise.resolve() };
+    opened.push(entry);
     // The whole connect, retries included, stays within one call deadline.
-    const connect = liveCall("connect", policy, () => (connecting = admin.connect()));
-    const connected = await withDeadline("connect", policy.deadlineMs, connect).catch(
-      (error: unknown) => ({ kind: "unavailable" as const, what: "connect", reason: error instanceof Error ? error.message : String(error) }),
-    );
-    if (connected.kind !== "ok") return unreachable("reason" in connected ? connected.reason : "not available");
+    const connect = liveCall("connect", policy, () => (entry.connecting = entry.admin.connect()));
+    const connected = await withDeadline("connect", policy.deadlineMs, connect).catch((error: unknown) => ({
+      kind: "unavailable" as const,
+      reason: error instanceof Error ? error.message : String(error),
+    }));
+    if (connected.kind === "ok") return { admin: entry.admin };
+    return { reason: "reason" in connected ? connected.reason : "not available" };
+  };
+  const close = (entries: typeof opened) =>
+    withDeadline("disconnect", policy.deadlineMs, Promise.all(entries.map((e) => e.connecting.catch(() => {}).then(() => e.admin.disconnect())))).catch(() => {});
 
-    const window = await sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval });
-    if (!window.snapshots.length) return unreachable(window.faults.join("; ").replace(/^sample 1: /, "") || "no answer");
-    for (const fault of window.faults) process.stderr.write(`kafka-ops: warning: ${oneLine(fault, 500)}\n`);
+  try {
+    const taken: Sample[] = [];
+    const faults: string[] = [];
+    const memory = new Map<string, { low: string; high: string }>();
+    const count = settings.sampling.samples;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, settings.sampling.interval));
+      const label = count > 1 ? `sample ${i + 1}: ` : "";
+      // A fresh client per sample: kafkajs keeps asking for every topic an admin has seen, so a
+      // topic deleted mid-window would fail every later metadata request of a long-lived one.
+      const client = await open();
+      if ("reason" in client) {
+        if (i === 0) return unreachable(client.reason);
+        faults.push(`${label}connect: ${client.reason}`);
+        break;
+      }
+      const result = await takeSnapshot(client.admin, policy, memory);
+      await close(opened.splice(0));
+      if (!result.snapshot) {
+        if (i === 0) return unreachable(result.faults.join("; ") || "no answer");
+        faults.push(...result.faults.map((f) => label + f));
+        break;
+      }
+      faults.push(...result.faults.map((f) => label + f));
+      taken.push({ snapshot: result.snapshot, unreadTopics: result.unreadTopics });
+    }
+    for (const fault of faults) process.stderr.write(`kafka-ops: warning: ${oneLine(fault, 500)}\n`);
 
-    const report = buildLagReport(window.snapshots, values.group);
-    if (values.group !== undefined && !report.groups.length && !window.snapshots.at(-1)!.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
+    const report = buildLagReport(taken, values.group);
+    const last = taken.at(-1)!.snapshot;
+    if (values.group !== undefined && !report.groups.length && !last.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
       throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
     }
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderLagTable(report));
     return EXIT.ok;
   } finally {
-    const close = connecting.catch(() => {}).then(() => admin.disconnect());
-    await withDeadline("disconnect", policy.deadlineMs, close).catch(() => {});
+    await close(opened.splice(0));
   }
 }
+
+/** One snapshot, and the topics whose offsets it could not read (their end offsets are not real). */
+export interface Sample {
+  snapshot: Snapshot;
+  unreadTopics?: ReadonlySet<string>;
+}
+
 
 /**
  * Lag rows from one or more snapshots of the cluster (oldest first): the groups of the last
  * snapshot (or only `onlyGroup`), each with the partitions its members are assigned and the
- * partitions it has committed offsets for, sorted by group, topic, partition. Groups without
+ * partitions it has committed offsets for, sorted by group, topic, partition. A topic whose
+ * end offsets could not be read shows no LOG-END-OFFSET and no LAG rather than wrong ones. Groups without
  * rows and Dead groups are left out, like kafka-consumer-groups does. (The same reading as
  * tools/kafka/consumer-group-lag.ts, which is not imported: it loads LangChain, ~0.5 s.)
  */
-export function buildLagReport(snapshots: readonly Snapshot[], onlyGroup?: string): LagReport {
-  const last = snapshots.at(-1);
-  if (!last) throw new Error("buildLagReport: no snapshot");
-  const previous = snapshots.length > 1 ? snapshots.at(-2) : undefined;
-  const endsOf = (s: Snapshot) => new Map(s.topics.map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))]));
-  const ends = endsOf(last);
+export function buildLagReport(samples: readonly (Sample | Snapshot)[], onlyGroup?: string): LagReport {
+  const all = samples.map((s): Sample => ("snapshot" in s ? s : { snapshot: s }));
+  const lastSample = all.at(-1);
+  if (!lastSample) throw new Error("buildLagReport: no snapshot");
+  const last = lastSample.snapshot;
+  const previous = all.length > 1 ? all.at(-2) : undefined;
+  // topic -> partition -> end offset, without the topics whose offsets could not be read.
+  const endsOf = ({ snapshot, unreadTopics }: Sample) =>
+    new Map(snapshot.topics.filter((t) => !unreadTopics?.has(t.name)).map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))]));
+  const exists = new Set(last.topics.map((t) => t.name));
+  const ends = endsOf(lastSample);
   const previousEnds = previous && endsOf(previous);
 
   const groups: LagGroup[] = [];
@@ -184,10 +228,10 @@ export function buildLagReport(snapshots: readonly Snapshot[], onlyGroup?: strin
     for (const key of keys) {
       const [topic, p] = key.split("\u0000") as [string, string];
       const partition = Number(p);
-      const logEndOffset = ends.get(topic)?.get(partition);
-      if (logEndOffset === undefined) continue; // offsets of a topic (or partition) that is gone
+      if (!exists.has(topic)) continue; // offsets of a topic that is gone
+      const logEndOffset = ends.get(topic)?.get(partition) ?? null;
       const currentOffset = group.offsets[topic]?.[p] ?? null;
-      const lag = currentOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
+      const lag = currentOffset === null || logEndOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
       const before = previousEnds?.get(topic)?.get(partition);
       const member = owners.get(key);
       partitions.push({
@@ -196,7 +240,7 @@ export function buildLagReport(snapshots: readonly Snapshot[], onlyGroup?: strin
         currentOffset,
         logEndOffset,
         lag,
-        lagSeconds: before === undefined ? null : lagSeconds(lag, [before, logEndOffset], [previous!.at, last.at]),
+        lagSeconds: before === undefined || logEndOffset === null ? null : lagSeconds(lag, [before, logEndOffset], [previous!.snapshot.at, last.at]),
         consumerId: member?.memberId ?? null,
         host: member?.host ?? null,
         clientId: member?.clientId ?? null,

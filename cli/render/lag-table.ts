@@ -9,8 +9,9 @@ export interface LagRow {
   partition: number;
   /** The group's committed offset (the next offset to read); null when none is committed. */
   currentOffset: string | null;
-  logEndOffset: string;
-  /** logEndOffset - currentOffset (negative if the commit is ahead of the log); null without a commit. */
+  /** Null when the partition's offsets could not be read. */
+  logEndOffset: string | null;
+  /** logEndOffset - currentOffset (negative if the commit is ahead of the log); null without both. */
   lag: number | null;
   /** Seconds behind, estimated as lag / the partition's produce rate; null when no rate is known. */
   lagSeconds: number | null;
@@ -59,7 +60,7 @@ export function renderLagTable(report: LagReport): string {
         safe(p.topic),
         String(p.partition),
         p.currentOffset ?? "-",
-        p.logEndOffset,
+        p.logEndOffset ?? "-",
         p.lag === null ? "-" : String(p.lag),
         formatSeconds(p.lagSeconds),
         cell(p.consumerId),

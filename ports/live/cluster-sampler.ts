@@ -21,6 +21,8 @@ export interface SnapshotResult {
   faults: string[];
   /** False when a partition with a leader has no offsets: such a sample would fake a flat log. */
   complete: boolean;
+  /** Topics whose offsets could not be read: their start/end offsets in the snapshot are placeholders. */
+  unreadTopics: Set<string>;
 }
 
 /** Offsets last seen per topic-partition: a leaderless partition keeps its last known offsets. */
@@ -30,10 +32,10 @@ export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: Off
   const faults: string[] = [];
   const at = new Date().toISOString();
   const cluster = await liveCall("describeCluster", policy, () => admin.describeCluster());
-  if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`], complete: false };
+  if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`], complete: false, unreadTopics: new Set() };
   const brokers = cluster.value.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
 
-  const gaps = { offsets: 0 };
+  const gaps = { offsets: 0, topics: new Set<string>() };
   const [topics, groups] = await Promise.all([readTopics(admin, policy, memory, faults, gaps), readGroups(admin, policy, faults)]);
   return {
     snapshot: {
@@ -47,10 +49,11 @@ export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: Off
     clusterId: cluster.value.clusterId,
     faults,
     complete: gaps.offsets === 0,
+    unreadTopics: gaps.topics,
   };
 }
 
-async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory, faults: string[], gaps: { offsets: number }): Promise<Topic[]> {
+async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory, faults: string[], gaps: { offsets: number; topics: Set<string> }): Promise<Topic[]> {
   const names = await liveCall("listTopics", policy, () => admin.listTopics());
   if (names.kind !== "ok") return fault(faults, names), [];
   const metadata = await liveCall("fetchTopicMetadata", policy, () => admin.fetchTopicMetadata({ topics: names.value }));
@@ -59,7 +62,10 @@ async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory
   return mapBounded(metadata.value.topics, CONCURRENCY, async (t) => {
     const offsets = await liveCall(`offsets of ${t.name}`, policy, () => admin.fetchTopicOffsets(t.name));
     if (offsets.kind === "ok") for (const o of offsets.value) memory.set(`${t.name}\u0000${o.partition}`, { low: o.low, high: o.high });
-    else fault(faults, offsets);
+    else {
+      fault(faults, offsets);
+      gaps.topics.add(t.name);
+    }
     return {
       name: t.name,
       // Kafka's internal topics (__consumer_offsets, __transaction_state) start with "__".
