@@ -54,6 +54,6 @@ export function answerFromReport(question: string, report: Report): { answer: st
   const lines = picked.flatMap((s) => s.render(report));
   const p = primaryOf(report);
   const evidence = (p?.evidence ?? []).map((e) => `${e.tool}: ${e.detail}`);
-  if (picked.some((s) => s.name === "root cause") && evidence.length) lines.push("Evidence:", ...evidence.map((e) => `  ${e}`));
+  // The evidence travels separately (ChatTurn.evidence): the REPL prints it once, after the answer.
   return { answer: lines.join("\n"), evidence, sections: picked.map((s) => s.name) };
 }
