@@ -8,9 +8,11 @@ import type { State, Update } from "../state.ts";
 
 export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm?: LlmSession) {
   return async (state: State): Promise<Update> => {
-    const faults = state.toolCalls.filter((c) => c.outcome === "unavailable").map((c) => `${c.tool}: ${c.note ?? "unavailable"}`);
+    const readFaults = state.toolCalls.filter((c) => c.outcome === "unavailable").map((c) => `${c.tool}: ${c.note ?? "unavailable"}`);
     // Faults the adapter met outside any read, e.g. a sampling window the cluster cut short.
-    faults.push(...((await ports.faults?.()) ?? []));
+    // Only these are new to `missing`: failed reads are there already, from the tool caller.
+    const portFaults = (await ports.faults?.()) ?? [];
+    const faults = [...readFaults, ...portFaults];
     const unexplainedErrors = (state.correlation?.timeline ?? []).some((e) => e.source === "search_logs");
     const result = plan({
       findings: state.diagnoses,
@@ -34,7 +36,7 @@ export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm
           reason: `a model found a cause the rules did not (${primary.code}: ${primary.summary}); a human must confirm it`,
           owner: "kafka-platform on-call",
         },
-        missing: [...dropped, ...faults],
+        missing: [...dropped, ...portFaults],
       };
     }
     let actions = result.actions;
@@ -51,7 +53,7 @@ export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm
       primary: result.primary,
       actions,
       escalation: result.escalation,
-      missing: [...dropped, ...faults],
+      missing: [...dropped, ...portFaults],
     };
   };
 }
