@@ -32,8 +32,7 @@ import {
 } from "@langchain/core/messages";
 import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
-import { loadSettings } from "../config/load.ts";
-import type { Settings } from "../config/settings.ts";
+import { Settings } from "../config/settings.ts";
 import type { Alert } from "../contract/incident.ts";
 import { parseIncident } from "../contract/parse.ts";
 import type { Action, Report } from "../contract/report.ts";
@@ -57,10 +56,7 @@ export interface ChatEngineOptions {
   /** Live: what the conversation is about (steers triage and ranking), and the report's id. */
   alert?: Alert;
   incidentId?: string;
-  /**
-   * Validated settings (settings.llm turns the model on). A caller that has none (the chat
-   * command hands only its flags) gets them read once from the environment, here.
-   */
+  /** Validated settings (settings.llm turns the model on); default: none, rules only. */
   settings?: Settings;
   /** Approval policy; default settings.policy. */
   policy?: Settings["policy"];
@@ -83,7 +79,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
   if (!THREAD_ID.test(threadId)) throw new Error(`thread id ${JSON.stringify(threadId)}: expected letters, digits, ".", "_" or "-"`);
   const incident = options.incident === undefined ? undefined : parseIncident(options.incident);
   const ports = options.ports ?? (incident ? replayPorts(incident) : undefined);
-  const settings = options.settings ?? loadSettings({}, process.env);
+  const settings = options.settings ?? Settings.parse({});
   const configured = settings.llm && (options.model ? { ...settings.llm, model: options.model } : settings.llm);
   const llm: LlmSessionOptions | undefined = options.llm ?? (configured ? { settings: configured } : undefined);
   return new GraphChatEngine({

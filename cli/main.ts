@@ -6,7 +6,7 @@
  * and exit 2, anything else one line and exit 1 (the stack with KAFKA_OPS_DEBUG=1).
  */
 import module from "node:module";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { KafkaOpsError } from "../errors.ts";
 import { UsageError } from "./errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.ts";
@@ -79,7 +79,10 @@ function command(name: string) {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+  // cli/main.ts in a checkout, dist/cli/main.js in a published package: the manifest is the
+  // nearest package.json above this file.
+  const url = [new URL("../package.json", import.meta.url), new URL("../../package.json", import.meta.url)].find((u) => existsSync(u))!;
+  const pkg = JSON.parse(readFileSync(url, "utf8")) as { version?: string };
   return pkg.version ?? "unknown";
 }
 

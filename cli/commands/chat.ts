@@ -13,7 +13,7 @@ import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live
 import type { Alert, Incident } from "../../contract/incident.ts";
 import type { ChatEngine } from "../../chat/engine.ts";
 import type { Ports } from "../../ports/ports.ts";
-import type { Settings } from "../../config/settings.ts";
+import type { ChatEngineOptions } from "../../chat/graph-engine.ts";
 
 export const help = `Usage: kafka-ops chat --incident FILE [options]
        kafka-ops chat --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
@@ -56,21 +56,6 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/**
- * What chat.ts hands `createChatEngine` of chat/graph-engine.ts: the recorded incident, or the
- * live ports (owned and closed here) with what the conversation is about.
- */
-export interface ChatEngineRequest {
-  incident?: Incident;
-  ports?: Ports;
-  alert?: Alert;
-  incidentId?: string;
-  policy?: Settings["policy"];
-  threadId?: string;
-  model?: string;
-}
-type CreateChatEngine = (request: ChatEngineRequest) => ChatEngine | Promise<ChatEngine>;
-
 export async function run(args: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("chat", args, OPTIONS);
   if (values.help) {
@@ -85,7 +70,10 @@ export async function run(args: string[]): Promise<ExitCode> {
   for (const [flag, value] of [["--thread", values.thread], ["--llm-model", values["llm-model"]]] as const) {
     if (value !== undefined && !value.trim()) throw new UsageError(`chat: ${flag} needs a non-empty value`);
   }
-  const common: ChatEngineRequest = {
+  // Settings (the model's among them) are read here, once, for the engine: flags, env, --config.
+  const settings = await liveSettings(values, process.env);
+  const common: ChatEngineOptions = {
+    settings,
     ...(values.thread !== undefined && { threadId: values.thread }),
     ...(values["llm-model"] !== undefined && { model: values["llm-model"] }),
   };
@@ -96,7 +84,6 @@ export async function run(args: string[]): Promise<ExitCode> {
     return converse({ ...common, incident }, incident.title);
   }
 
-  const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("chat: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const { openLive } = await import("../../ports/live/live-ports.ts");
   const { about, alert } = focus(values);
@@ -119,12 +106,9 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
 }
 
-async function converse(request: ChatEngineRequest, title: string): Promise<ExitCode> {
-  // Not a literal specifier: the engine module is built separately; its absence must not break
-  // type-checking of the REPL, and it loads (with the graph) only here.
-  const engineModule = "../../chat/graph-engine.ts";
-  const { createChatEngine } = (await import(engineModule)) as { createChatEngine?: CreateChatEngine };
-  if (typeof createChatEngine !== "function") throw new Error("chat/graph-engine.ts does not export createChatEngine");
+async function converse(request: ChatEngineOptions, title: string): Promise<ExitCode> {
+  // The engine (and with it the graph and LangGraph) loads only here.
+  const { createChatEngine } = await import("../../chat/graph-engine.ts");
   const [{ runRepl }, engine] = await Promise.all([import("../../chat/repl.ts"), withConsoleOnStderr(async () => createChatEngine(request))]);
 
   // Ctrl-C reaches the REPL as a key when stdin is a terminal (raw mode), else as SIGINT: both
