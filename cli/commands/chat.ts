@@ -10,9 +10,6 @@ import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
-import type { Alert, Incident } from "../../contract/incident.ts";
-import type { ChatEngine } from "../../chat/engine.ts";
-import type { Ports } from "../../ports/ports.ts";
 import type { ChatEngineOptions } from "../../chat/graph-engine.ts";
 
 export const help = `Usage: kafka-ops chat --incident FILE [options]
