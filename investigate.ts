@@ -73,10 +73,14 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
 
 function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSession): Report {
   const c = state.correlation;
-  const diagnoses = state.diagnoses.map((d, i) => (c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d));
-  // The primary finding first, then by confidence: the order a reader wants.
-  const primaryFinding = c?.primary === null || c?.primary === undefined ? undefined : state.diagnoses[c.primary];
-  diagnoses.sort((a, b) => (a === primaryFinding ? -1 : b === primaryFinding ? 1 : b.confidence - a.confidence));
+  // The primary finding first, then by confidence: the order a reader wants. Sorted by index,
+  // since a finding that explains others is copied (with `explains`) below.
+  const primary = c?.primary ?? -1;
+  const order = state.diagnoses.map((_, i) => i).sort((a, b) => (a === primary ? -1 : b === primary ? 1 : state.diagnoses[b]!.confidence - state.diagnoses[a]!.confidence));
+  const diagnoses = order.map((i) => {
+    const d = state.diagnoses[i]!;
+    return c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d;
+  });
   const escalation = state.escalation && {
     ...state.escalation,
     context: [...(c ? [c.rootCause] : []), ...[...new Set(state.missing)].map((m) => `not seen: ${m}`)],

@@ -52,6 +52,20 @@ describe("incident graph", () => {
     expect(report.toolCalls.length).toBeGreaterThan(15);
   });
 
+  it("lists the primary finding first, also when it explains others", async () => {
+    // A stuck partition while the others lag too: the poison message explains the group's lag.
+    const both = scenario({
+      partitions: 6,
+      members: () => 2,
+      end: (s) => 10_000 + 600 * s,
+      committed: (s, p) => (p === 1 ? 10_042 : 10_000 + 300 * s),
+    });
+    const report = await investigate(both);
+    expect(report.primary).toBe("lag.poison_message");
+    expect(report.diagnoses.map((d) => d.code)).toEqual(["lag.poison_message", "lag.slow_consumer"]);
+    expect(report.diagnoses[0]!.explains).toEqual(["lag.slow_consumer"]);
+  });
+
   it("runs only the requested specialists", async () => {
     const report = await investigate(incident, { agents: ["schema"] });
     expect(report.agents).toEqual(["schema", "incident-debugging"]);
