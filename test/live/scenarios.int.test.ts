@@ -76,7 +76,10 @@ describe("live scenarios (real workloads)", () => {
     expect(w.failures()).toBeGreaterThanOrEqual(3);
   });
 
-  it("a rebalance storm (handlers outlast the session): rebalance.storm, tune_consumer_config", { timeout: 90_000 }, async () => {
+  // The one scenario whose pattern depends on the coordinator's timing (evictions locked to the
+  // 6 s session minimum): one retry on a fresh workload, so a window that fell between two
+  // storms does not fail the build. A second miss is a real failure.
+  it("a rebalance storm (handlers outlast the session): rebalance.storm, tune_consumer_config", { timeout: 90_000, retry: 1 }, async () => {
     const w = await workload.rebalanceStorm(ctx());
     // Sampled fast enough to see the churn: the group cycles about every 6 s (the session).
     const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 8, interval: 1500 } }));
