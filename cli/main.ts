@@ -18,7 +18,7 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  investigate: { summary: "investigate a recorded incident (file or - for stdin)", load: () => import("./commands/investigate.ts") },
+  investigate: { summary: "investigate a recorded incident (file, or - for stdin) or a live cluster (--bootstrap)", load: () => import("./commands/investigate.ts") },
   schema: { summary: "print the JSON Schema of an incident or a report", load: () => import("./commands/schema.ts") },
   lag: { summary: "print every consumer group's lag per partition, read live", load: () => import("./commands/lag.ts") },
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
@@ -41,6 +41,9 @@ Options:
 Examples:
   kafka-ops investigate fixtures/incidents/lag-poison-message-1.json
   kafka-ops investigate --json - < incident.json > report.json
+  kafka-ops investigate --bootstrap 127.0.0.1:19092 --group payments
+  kafka-ops record --bootstrap 127.0.0.1:19092 --interval 15s --duration 2m -o incident.json
+  kafka-ops chat --incident incident.json
   kafka-ops schema incident
   kafka-ops lag --bootstrap localhost:9092 --samples 2 --interval 5s
 
