@@ -66,6 +66,15 @@ describe("incident graph", () => {
     expect(report.diagnoses[0]!.explains).toEqual(["lag.slow_consumer"]);
   });
 
+  it("escalates an alert about a group the evidence does not contain instead of calling it healthy", async () => {
+    const healthy = scenario({ extra: { alert: { kind: "consumer_lag", summary: "lag", labels: { group: "no-such-group" } } } });
+    const report = await investigate(healthy);
+    expect([report.decision, report.primary]).toEqual(["escalate", "unknown"]);
+    expect(report.rootCause).toContain("the alert names group no-such-group, which the cluster does not report");
+    const known = scenario({ extra: { alert: { kind: "consumer_lag", summary: "lag", labels: { group: "orders-svc" } } } });
+    expect((await investigate(known)).primary).toBe("healthy");
+  });
+
   it("runs only the requested specialists", async () => {
     const report = await investigate(incident, { agents: ["schema"] });
     expect(report.agents).toEqual(["schema", "incident-debugging"]);

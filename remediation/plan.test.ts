@@ -26,6 +26,10 @@ describe("plan", () => {
     expect(p.decision).toBe("escalate");
     expect(p.escalation?.reason).toContain("consumer_groups: broker gone");
   });
+  it("never calls healthy an alert about a group the cluster does not have", () => {
+    const p = plan({ findings: [], primary: null, faults: [], unexplainedErrors: false, unseenAlertEntities: ["group payments-svc"] });
+    expect([p.decision, p.primary, p.escalation?.reason]).toEqual(["escalate", "unknown", "the alert names group payments-svc, which the cluster does not report"]);
+  });
   it("is none and healthy with no finding, no fault and no error, unknown otherwise", () => {
     expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: false })).toMatchObject({ decision: "none", primary: "healthy" });
     expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: true })).toMatchObject({ decision: "escalate", primary: "unknown" });

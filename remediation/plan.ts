@@ -15,6 +15,8 @@ export interface PlanInput {
   faults: readonly string[];
   /** Error log lines were seen: with no finding, something unexplained is going on. */
   unexplainedErrors: boolean;
+  /** What the alert names that the evidence lacks: with no finding, nobody can say "healthy". */
+  unseenAlertEntities?: readonly string[];
   policy?: ApprovalPolicy;
 }
 
@@ -29,7 +31,8 @@ export interface Plan {
 
 export function plan(input: PlanInput): Plan {
   const p = input.primary === null ? undefined : input.findings[input.primary];
-  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.unexplainedErrors ? "unknown" : "healthy";
+  const unseen = input.unseenAlertEntities ?? [];
+  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.unexplainedErrors || unseen.length ? "unknown" : "healthy";
   const verdict = VERDICTS[primary];
   const dropped: string[] = [];
   const actions =
@@ -62,7 +65,11 @@ export function plan(input: PlanInput): Plan {
       decision: "escalate",
       primary,
       actions: [],
-      escalation: { severity: severityOf(verdict, p), reason: p ? `${verdict.why}: ${p.summary}` : verdict.why, owner: p ? verdict.owner(p) : "kafka-platform on-call" },
+      escalation: {
+        severity: severityOf(verdict, p),
+        reason: p ? `${verdict.why}: ${p.summary}` : unseen.length ? `the alert names ${unseen.join(" and ")}, which the cluster does not report` : verdict.why,
+        owner: p ? verdict.owner(p) : "kafka-platform on-call",
+      },
       dropped,
     };
   }

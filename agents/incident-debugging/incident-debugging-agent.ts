@@ -11,16 +11,19 @@ import { buildTimeline } from "./timeline.ts";
 /** What the Incident Debugging agent concludes: the correlation plus the timeline. */
 export interface Conclusion extends Correlation {
   timeline: TimelineEntry[];
+  /** Entities the alert names that the evidence does not contain ("group payments-svc"). */
+  unseen: string[];
 }
 
 export async function debugIncident(call: CallTool, findings: readonly Diagnosis[], alert: Alert | undefined): Promise<Conclusion> {
   const correlation = correlateByOrigin(findings, alert);
-  const [overview, groups, subjects, dlq, logs] = await Promise.all([
+  const [overview, groups, subjects, dlq, logs, topics] = await Promise.all([
     call("cluster_overview", {}),
     call("consumer_groups", {}),
     call("schema_subjects", {}),
     call("dlq_records", {}),
     call("search_logs", { minLevel: "ERROR", limit: 20 }),
+    call("topic_partitions", { includeInternal: true }),
   ]);
   const groupList = valueOf(groups)?.groups ?? [];
   const radius = correlation.blastRadius;
@@ -36,5 +39,26 @@ export async function debugIncident(call: CallTool, findings: readonly Diagnosis
     logs: valueOf(logs),
     focus: { groups: blastRadius.groups, topics: blastRadius.topics, subjects: blastRadius.subjects },
   });
-  return { ...correlation, blastRadius, timeline };
+  const unseen = unseenAlertEntities(alert, {
+    groups: valueOf(groups) && groupList.map((g) => g.groupId),
+    topics: valueOf(topics)?.topics.map((t) => t.name),
+  });
+  const rootCause =
+    correlation.primary === null && unseen.length
+      ? `No finding: the alert names ${unseen.join(" and ")}, which the cluster does not report (a typo, a deleted group, or the wrong cluster).`
+      : correlation.rootCause;
+  return { ...correlation, rootCause, blastRadius, timeline, unseen };
+}
+
+/**
+ * The alert's group and topic that the reads came back without. Only judged where the read
+ * itself succeeded: a failed read proves nothing about what exists.
+ */
+export function unseenAlertEntities(alert: Alert | undefined, seen: { groups: string[] | undefined; topics: string[] | undefined }): string[] {
+  const out: string[] = [];
+  const group = alert?.labels.group;
+  const topic = alert?.labels.topic;
+  if (group !== undefined && seen.groups && !seen.groups.includes(group)) out.push(`group ${group}`);
+  if (topic !== undefined && seen.topics && !seen.topics.includes(topic)) out.push(`topic ${topic}`);
+  return out;
 }

@@ -19,6 +19,7 @@ export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm
       primary: state.correlation?.primary ?? null,
       faults: [...new Set(faults)],
       unexplainedErrors,
+      unseenAlertEntities: state.correlation?.unseen ?? [],
       ...(policy && { policy }),
     });
     const dropped = result.dropped.map((d) => `action dropped by guard: ${d}`);
