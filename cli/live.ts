@@ -57,3 +57,12 @@ export function focus(values: { group?: string; topic?: string }): { about: stri
   if (!Object.keys(labels).length) return { about, alert: undefined };
   return { about, alert: { kind: values.group ? "consumer_lag" : "other", summary: `investigation of ${about}`, labels, firedAt: new Date().toISOString() } };
 }
+
+/** A live session that reports progress and client log lines on stderr (stdout is the result's). */
+export async function openLiveSession(settings: Settings) {
+  const { openLive } = await import("../ports/live/live-ports.ts");
+  return openLive(settings, {
+    log: (line) => process.stderr.write(`${line}\n`),
+    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
+  });
+}

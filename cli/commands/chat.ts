@@ -9,7 +9,8 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
-import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
+import { withConsoleOnStderr } from "../stdout.ts";
 import type { ChatEngineOptions } from "../../chat/graph-engine.ts";
 
 export const help = `Usage: kafka-ops chat --incident FILE [options]
@@ -82,12 +83,8 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
 
   if (!settings.kafka) throw new UsageError("chat: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
-  const { openLive } = await import("../../ports/live/live-ports.ts");
   const { about, alert } = focus(values);
-  const session = openLive(settings, {
-    log: (line) => process.stderr.write(`${line}\n`),
-    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
-  });
+  const session = await openLiveSession(settings);
   try {
     return await converse(
       {
@@ -122,13 +119,3 @@ async function converse(request: ChatEngineOptions, title: string): Promise<Exit
   return EXIT.ok;
 }
 
-/** Keeps stdout for the conversation: anything that logs while the engine works goes to stderr. */
-async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  console.log = console.info = console.debug = console.error;
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, saved);
-  }
-}

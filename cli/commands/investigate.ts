@@ -6,7 +6,8 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
-import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, wantsLive } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
+import { withConsoleOnStderr } from "../stdout.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
@@ -103,12 +104,9 @@ async function investigateLive(
 ): Promise<{ report: Report; title: string }> {
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
-  const [{ openLive }, { investigatePorts }] = await Promise.all([import("../../ports/live/live-ports.ts"), import("../../investigate.ts")]);
+  const { investigatePorts } = await import("../../investigate.ts");
   const { about, alert } = focus(values);
-  const session = openLive(settings, {
-    log: (line) => process.stderr.write(`${line}\n`),
-    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
-  });
+  const session = await openLiveSession(settings);
   try {
     const report = await withConsoleOnStderr(() =>
       investigatePorts(session.ports, {
@@ -145,13 +143,3 @@ async function checkReport(report: Report): Promise<void> {
   throw new KafkaOpsError("INTERNAL", `the report breaks kafka-investigation/v1 at ${jsonPath("report", issue.path)}: ${issue.message}`);
 }
 
-/** Keeps stdout for the report alone: anything that logs while the agents run goes to stderr. */
-async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  console.log = console.info = console.debug = console.error;
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, saved);
-  }
-}

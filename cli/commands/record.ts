@@ -6,7 +6,7 @@ import { rename, writeFile } from "node:fs/promises";
 import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
-import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings } from "../live.ts";
+import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession } from "../live.ts";
 import { Duration } from "../../config/settings.ts";
 
 export const help = `Usage: kafka-ops record --bootstrap HOSTS [--interval 15s] [--duration 2m] [-o incident.json] [options]
@@ -57,11 +57,8 @@ export async function run(args: string[]): Promise<ExitCode> {
     settings = { ...settings, sampling: { ...settings.sampling, samples: Math.floor(duration.data / settings.sampling.interval) + 1 } };
   }
 
-  const [{ openLive }, { recordIncident }] = await Promise.all([import("../../ports/live/live-ports.ts"), import("../../ports/live/record-incident.ts")]);
-  const session = openLive(settings, {
-    log: (line) => process.stderr.write(`${line}\n`),
-    onSample: (i) => process.stderr.write(`kafka-ops: sample ${i + 1}/${settings.sampling.samples} read\n`),
-  });
+  const { recordIncident } = await import("../../ports/live/record-incident.ts");
+  const session = await openLiveSession(settings);
   try {
     const { alert } = focus(values);
     const incident = await recordIncident(session, settings, {
