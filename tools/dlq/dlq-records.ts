@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { RecordSample } from "../../contract/incident.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
-import { classifyFailure } from "./lib/classify-failure.ts";
+import { classifyFailure, FailureClass } from "./lib/classify-failure.ts";
 import { parseDlqHeaders } from "./lib/error-headers.ts";
 
 /** Values are untrusted and can be large: the report quotes a bounded preview only. */
@@ -19,7 +19,7 @@ const DlqRecordView = z.object({
   originalTopic: z.string().optional(),
   originalPartition: z.number().optional(),
   originalOffset: z.string().optional(),
-  failureClass: z.enum(["transient", "deserialization", "business", "poison", "unknown"]),
+  failureClass: FailureClass,
   reason: z.string(),
 });
 export type DlqRecordView = z.infer<typeof DlqRecordView>;

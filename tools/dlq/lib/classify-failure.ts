@@ -30,9 +30,11 @@
  *                     or an HTTP 4xx status other than 408/429.
  *  8. unknown
  */
+import { z } from "zod";
 import type { DlqError } from "./error-headers.ts";
 
-export type FailureClass = "transient" | "deserialization" | "business" | "poison" | "unknown";
+export const FailureClass = z.enum(["transient", "deserialization", "business", "poison", "unknown"]);
+export type FailureClass = z.infer<typeof FailureClass>;
 
 export type FailureClassification = { class: FailureClass; reason: string };
 
