@@ -26,6 +26,8 @@ export interface InvestigateOptions {
   llm?: LlmSessionOptions;
   /** A free-text question or alert text the investigation is about (read by the LLM triage). */
   question?: string;
+  /** Thresholds with per-topic and per-group overrides; absent: the documented defaults. */
+  thresholds?: GraphDeps["thresholds"];
 }
 
 /**
@@ -61,6 +63,7 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
     ...(options.policy && { policy: options.policy }),
     ...(options.agentOverrides && { agents: options.agentOverrides }),
     ...(llm && { llm }),
+    ...(options.thresholds && { thresholds: options.thresholds }),
   });
   const state = (await graph.invoke({
     incidentId: args.incidentId,

@@ -3,6 +3,7 @@
  * recording tool caller, and turns what it read into findings with quoted evidence.
  */
 import type { Alert } from "../contract/incident.ts";
+import type { Thresholds } from "../config/thresholds/index.ts";
 import type { ToolCall } from "../contract/report.ts";
 import type { Finding } from "./finding.ts";
 import type { AgentName, Specialist } from "../contract/vocabulary.ts";
@@ -17,6 +18,8 @@ export type CallTool = <N extends ToolName>(name: N, input: ToolInput<N>) => Pro
 export interface AgentContext {
   call: CallTool;
   alert: Alert | undefined;
+  /** The thresholds in force: defaults with the configured per-topic and per-group overrides. */
+  thresholds: Thresholds;
 }
 
 export interface AgentOutcome {

@@ -16,6 +16,7 @@ import type { LlmSession } from "../llm/session.ts";
 import type { Specialist } from "../contract/vocabulary.ts";
 import type { Ports } from "../ports/ports.ts";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
+import { defaultThresholds, type Thresholds } from "../config/thresholds/index.ts";
 import { correlateNode } from "./nodes/correlate.ts";
 import { decideNode } from "./nodes/decide.ts";
 import { specialistNode } from "./nodes/specialist.ts";
@@ -30,6 +31,8 @@ export interface GraphDeps {
   agents?: Partial<Record<Specialist, Agent>>;
   /** A model session: LLM triage, tool loops in the specialists, the synthesis. Absent: rules only. */
   llm?: LlmSession;
+  /** Thresholds with their overrides; absent: the documented defaults. */
+  thresholds?: Thresholds;
 }
 
 export const NODE = {
@@ -44,6 +47,7 @@ export const NODE = {
 export function createIncidentGraph(deps: GraphDeps) {
   const base: Record<Specialist, Agent> = { streaming: streamingAgent, schema: schemaAgent, quality: qualityAgent, ...deps.agents };
   const llm = deps.llm;
+  const thresholds = deps.thresholds ?? defaultThresholds;
   const agents: Record<Specialist, Agent> = llm
     ? { streaming: llmSpecialist(base.streaming, llm), schema: llmSpecialist(base.schema, llm), quality: llmSpecialist(base.quality, llm) }
     : base;
@@ -52,9 +56,9 @@ export function createIncidentGraph(deps: GraphDeps) {
 
   return new StateGraph(InvestigationState)
     .addNode(NODE.triage, timed(NODE.triage, triage(deps.ports, llm)))
-    .addNode(NODE.streaming, timed(NODE.streaming, specialistNode(agents.streaming, deps.ports)))
-    .addNode(NODE.schema, timed(NODE.schema, specialistNode(agents.schema, deps.ports)))
-    .addNode(NODE.quality, timed(NODE.quality, specialistNode(agents.quality, deps.ports)))
+    .addNode(NODE.streaming, timed(NODE.streaming, specialistNode(agents.streaming, deps.ports, thresholds)))
+    .addNode(NODE.schema, timed(NODE.schema, specialistNode(agents.schema, deps.ports, thresholds)))
+    .addNode(NODE.quality, timed(NODE.quality, specialistNode(agents.quality, deps.ports, thresholds)))
     .addNode(NODE.incidentDebugging, timed(NODE.incidentDebugging, correlateNode(deps.ports, llm)))
     .addNode(NODE.decide, timed(NODE.decide, decideNode(deps.ports, deps.policy, llm)))
     .addEdge(START, NODE.triage)

@@ -1,3 +1,4 @@
+import { defaultThresholds } from "../../config/thresholds/index.ts";
 import { describe, expect, it } from "vitest";
 import { scenario } from "../../test/scenario.ts";
 import { replayPorts } from "../../ports/replay/replay-ports.ts";
@@ -26,7 +27,7 @@ function registry(latest: string, level = "BACKWARD", proposed?: string): Incide
 
 async function run(incident: Incident) {
   const log: ToolCall[] = [];
-  return (await schemaAgent.investigate({ call: recordingCaller(replayPorts(incident), "schema", log, []), alert: undefined })).findings;
+  return (await schemaAgent.investigate({ call: recordingCaller(replayPorts(incident), "schema", log, []), alert: undefined, thresholds: defaultThresholds })).findings;
 }
 
 describe("schema agent", () => {

@@ -2,14 +2,15 @@
 import { recordingCaller, type Agent } from "../../agents/agent.ts";
 import type { ToolCall } from "../../contract/report.ts";
 import type { Ports } from "../../ports/ports.ts";
+import type { Thresholds } from "../../config/thresholds/index.ts";
 import type { State, Update } from "../state.ts";
 
-export function specialistNode(agent: Agent, ports: Ports) {
+export function specialistNode(agent: Agent, ports: Ports, thresholds: Thresholds) {
   return async (state: State): Promise<Update> => {
     const toolCalls: ToolCall[] = [];
     const missing: string[] = [];
     const call = recordingCaller(ports, agent.name, toolCalls, missing);
-    const outcome = await agent.investigate({ call, alert: state.alert });
+    const outcome = await agent.investigate({ call, alert: state.alert, thresholds });
     return { diagnoses: outcome.findings, toolCalls, missing: [...missing, ...outcome.missing] };
   };
 }
