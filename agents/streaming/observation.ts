@@ -3,9 +3,12 @@
  * Rules read this and nothing else, so they stay pure and testable in a few lines.
  */
 import type { ToolValue } from "../../tools/registry.ts";
-import type { GroupLag } from "../../tools/kafka/consumer-group-lag.ts";
+import type { GroupLag, PartitionLag } from "../../tools/kafka/consumer-group-lag.ts";
 import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
 import type { LogLine } from "../../contract/incident.ts";
+import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../config/thresholds/index.ts";
+import { memoByIdentity } from "../../tools/lib/memo.ts";
+import { evaluatePartition, type PartitionStatus, type PartitionWindow } from "./partition-window.ts";
 
 export interface GroupObservation {
   group: GroupView;
@@ -17,7 +20,40 @@ export interface GroupObservation {
   leaders: ReadonlyMap<string, number>;
   brokers: ToolValue<"broker_metrics"> | undefined;
   logs: readonly LogLine[];
+  /** Thresholds in force for this group (per-topic values: `window(p)` applies them). */
+  thresholds: ThresholdValues;
+  /** The partition window verdict of one of `lag.partitions`, under its topic's thresholds. */
+  window(p: PartitionLag): PartitionWindow;
 }
+
+/** Builds the `window` lookup of an observation: each partition judged once, under its topic's thresholds. */
+export function windowsOf(lag: GroupLag, thresholdsFor: (topic: string) => ThresholdValues): (p: PartitionLag) => PartitionWindow {
+  const times = lag.samples.map((at) => Date.parse(at));
+  return memoByIdentity((p: PartitionLag) =>
+    evaluatePartition(
+      { times, committed: p.committed, end: p.end, lag: p.lag, ...("lagSeconds" in p && { lagSeconds: (p as { lagSeconds: (number | null)[] }).lagSeconds }), owner: p.owner },
+      thresholdsFor(p.topic),
+    ),
+  );
+}
+
+/** Rules' shorthand: the status of a partition of the observed group. */
+export const statusOf = (o: Pick<GroupObservation, "window">, p: PartitionLag): PartitionStatus => o.window(p).status;
+
+/** How many partitions are in each status. */
+export function countStatuses(o: Pick<GroupObservation, "window" | "lag">): Record<PartitionStatus, number> {
+  const counts: Record<PartitionStatus, number> = { ok: 0, idle: 0, catching_up: 0, growing: 0, stalled: 0, stopped: 0, rewind: 0, no_offsets: 0 };
+  for (const p of o.lag.partitions) counts[statusOf(o, p)]++;
+  return counts;
+}
+
+/** The worst rate of failed records the group's clients reported over the window (0 when unknown). */
+export function worstFailureRate(metrics: GroupObservation["metrics"]): number {
+  return metrics ? Math.max(0, ...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
+}
+
+/** Defaults for tests and callers that build an observation by hand. */
+export const DEFAULT_GROUP_THRESHOLDS = DEFAULT_THRESHOLDS;
 
 /** Whether a broker's worst reading in the window shows it saturated, and why. */
 export function saturation(m: ToolValue<"broker_metrics">["brokers"][number]["worst"]): string[] {

@@ -5,7 +5,7 @@
  */
 import { valueOf, type Agent } from "../agent.ts";
 import { tp, type Finding } from "../finding.ts";
-import type { GroupObservation } from "./observation.ts";
+import { observeGroups } from "./observe.ts";
 import { brokerSaturated } from "./rules/broker-saturated.ts";
 import { consumerDown } from "./rules/consumer-down.ts";
 import { dlqFailures } from "./rules/dlq-failures.ts";
@@ -17,6 +17,9 @@ import { rebalanceStorm } from "./rules/rebalance-storm.ts";
 import { recovering } from "./rules/recovering.ts";
 import { offlinePartitions, underReplicated } from "./rules/replication.ts";
 import { underProvisioned } from "./rules/under-provisioned.ts";
+import { unexplainedLag } from "./rules/unexplained-lag.ts";
+import { withDeletedUnread } from "./rules/deleted-unread.ts";
+import type { GroupObservation } from "./observation.ts";
 
 /** Rules over one consumer group, most specific first. */
 export const GROUP_RULES = [
@@ -30,9 +33,19 @@ export const GROUP_RULES = [
   underProvisioned,
 ] as const satisfies readonly ((o: GroupObservation) => Finding | null)[];
 
+/** Every group rule's findings, then `unknown` for abnormal lag none of them explained. */
+export function judgeGroup(o: GroupObservation): Finding[] {
+  const found = GROUP_RULES.map((rule) => rule(o)).filter((f): f is Finding => f !== null);
+  if (!found.length) {
+    const unexplained = unexplainedLag(o);
+    if (unexplained) found.push(unexplained);
+  }
+  return withDeletedUnread(o, found);
+}
+
 export const streamingAgent: Agent = {
   name: "streaming",
-  async investigate({ call }) {
+  async investigate({ call, thresholds }) {
     const [overviewR, topicsR, groupsR, brokersR, dlqR, logsR] = await Promise.all([
       call("cluster_overview", {}),
       call("topic_partitions", {}),
@@ -56,32 +69,16 @@ export const streamingAgent: Agent = {
       const f = dlqFailures(dlq);
       if (f) findings.push(f);
     }
-
     const leaders = new Map<string, number>();
     for (const t of topics) for (const p of t.partitions) leaders.set(tp(t.name, p.partition), p.leader);
-    const brokers = valueOf(brokersR);
-    const logs = valueOf(logsR)?.lines ?? [];
     const groups = (valueOf(groupsR)?.groups ?? []).filter((g) => g.protocolType === "consumer");
-
-    const observations = await Promise.all(
-      groups.map(async (group): Promise<GroupObservation | null> => {
-        const [lagR, metricsR, configR] = await Promise.all([
-          call("consumer_group_lag", { group: group.groupId }),
-          call("client_metrics", { group: group.groupId }),
-          call("consumer_config", { group: group.groupId }),
-        ]);
-        const lag = valueOf(lagR);
-        if (!lag) return null;
-        return { group, lag, metrics: valueOf(metricsR), config: valueOf(configR)?.effective, leaders, brokers, logs };
-      }),
-    );
-    for (const observation of observations) {
-      if (!observation) continue;
-      for (const rule of GROUP_RULES) {
-        const f = rule(observation);
-        if (f) findings.push(f);
-      }
-    }
+    const observations = await observeGroups(call, groups, {
+      leaders,
+      brokers: valueOf(brokersR),
+      logs: valueOf(logsR)?.lines ?? [],
+      thresholds,
+    });
+    for (const o of observations) findings.push(...judgeGroup(o));
     return { findings, missing: [] };
   },
 };

@@ -1,26 +1,35 @@
+import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, tp, type Finding } from "../../finding.ts";
-import { saturation, type GroupObservation } from "../observation.ts";
+import { pct, type GroupObservation } from "../observation.ts";
+import type { ToolValue } from "../../../tools/registry.ts";
 import { partitionStatus } from "./lag-status.ts";
+import { thresholdsOf } from "./thresholds-of.ts";
+
+/** Confidence grows with the share of lagging partitions the saturated brokers lead. */
+const CONFIDENCE = { base: 0.75, perLedShare: 0.2 } as const;
 
 /**
  * Lag that follows the leaders: most lagging partitions are led by brokers that are
  * saturated, and the consumers themselves are not failing.
  */
-export function brokerSaturated({ group, lag, leaders, brokers, metrics }: GroupObservation): Finding | null {
+export function brokerSaturated(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+  const { group, lag, leaders, brokers, metrics } = o;
   if (!brokers || group.members.length === 0) return null;
-  const hot = new Map(brokers.brokers.map((b) => [b.broker, saturation(b.worst)] as const).filter(([, r]) => r.length > 0));
+  const hot = new Map(brokers.brokers.map((b) => [b.broker, saturation(b.worst, t)] as const).filter(([, r]) => r.length > 0));
   if (hot.size === 0) return null;
   const lagging = lag.partitions.filter((p) => ["growing", "stalled"].includes(partitionStatus(p)));
   if (lagging.length === 0) return null;
   const onHot = lagging.filter((p) => hot.has(leaders.get(tp(p.topic, p.partition)) ?? -1));
-  if (onHot.length / lagging.length < 0.5) return null;
+  const share = onHot.length / lagging.length;
+  if (share < t["broker.laggingLedShare"]) return null;
+  // Consumers that fail records explain their own lag, whatever the brokers do.
   const failing = metrics ? Math.max(...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
   if (failing > 0) return null;
   const ids = [...new Set(onHot.map((p) => leaders.get(tp(p.topic, p.partition))!))].sort((a, b) => a - b);
   return finding(
     "streaming",
     "lag.broker_saturated",
-    0.75 + 0.2 * (onHot.length / lagging.length),
+    CONFIDENCE.base + CONFIDENCE.perLedShare * share,
     `${onHot.length} of ${lagging.length} lagging partitions of group ${group.groupId} are led by saturated broker${ids.length > 1 ? "s" : ""} ${ids.join(", ")} (${ids.map((id) => hot.get(id)!.join(", ")).join("; ")}); the consumers report no failures`,
     { group: group.groupId, topic: onHot[0]!.topic, broker: ids[0]!, brokers: ids.join(",") },
     [
@@ -28,4 +37,15 @@ export function brokerSaturated({ group, lag, leaders, brokers, metrics }: Group
       evidence("topic_partitions", `lagging partitions led by ${ids.join(", ")}: ${onHot.slice(0, 6).map((p) => tp(p.topic, p.partition)).join(", ")}`),
     ],
   );
+}
+
+/** Whether a broker's worst reading in the window shows it saturated, and why. */
+export function saturation(m: ToolValue<"broker_metrics">["brokers"][number]["worst"], t: ThresholdValues): string[] {
+  const reasons: string[] = [];
+  if (m.cpu !== undefined && m.cpu >= t["broker.cpuSaturated"]) reasons.push(`cpu ${pct(m.cpu)}`);
+  if (m.requestHandlerIdle !== undefined && m.requestHandlerIdle <= t["broker.requestHandlerIdleMin"]) reasons.push(`request handler idle ${pct(m.requestHandlerIdle)}`);
+  if (m.networkIn !== undefined && m.networkIn >= t["broker.networkSaturated"]) reasons.push(`network in ${pct(m.networkIn)}`);
+  if (m.networkOut !== undefined && m.networkOut >= t["broker.networkSaturated"]) reasons.push(`network out ${pct(m.networkOut)}`);
+  if (m.diskUsed !== undefined && m.diskUsed >= t["broker.diskUsedSaturated"]) reasons.push(`disk ${pct(m.diskUsed)} used`);
+  return reasons;
 }

@@ -1,26 +1,64 @@
-import { evidence, finding, type Finding } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
-import { partitionStatus } from "./lag-status.ts";
+import type { PartitionLag } from "../../../tools/kafka/consumer-group-lag.ts";
+import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { statusOf, type GroupObservation } from "../observation.ts";
+import { hungMembers, poisonCase } from "../stuck.ts";
 
-/** No member is left to consume while the log keeps growing (or members vanished mid-window). */
-export function consumerDown({ group, lag }: GroupObservation): Finding | null {
-  if (group.members.length > 0 || group.protocolType !== "consumer") return null;
-  const growing = lag.partitions.filter((p) => {
-    const s = partitionStatus(p);
-    return s === "stopped" || s === "growing" || s === "stalled";
-  });
-  if (growing.length === 0) return null; // an idle, empty group harms nobody
+/**
+ * Nobody consumes while records wait: the group has no members, or members that are still in
+ * the group have stopped committing on every partition they own (hung). Either way the fix is
+ * the consumer's deployment, never more partitions or more instances of a process that hangs.
+ */
+export function consumerDown(o: GroupObservation): Finding | null {
+  if (o.group.protocolType !== "consumer") return null;
+  return o.group.members.length === 0 ? noMembers(o) : hung(o);
+}
+
+function noMembers(o: GroupObservation): Finding | null {
+  const { group, lag } = o;
+  const waiting = lag.partitions.filter((p) => !o.window(p).withinFloor && ["stopped", "growing", "stalled", "ok", "catching_up"].includes(statusOf(o, p)));
+  if (waiting.length === 0) return null; // an idle, empty group harms nobody
   const hadMembers = group.history.find((h) => h.members > 0);
   const total = lag.totalLag;
   return finding(
     "streaming",
     "lag.consumer_down",
     hadMembers ? 0.9 : 0.92,
-    `group ${group.groupId} is ${group.state} with no members${hadMembers ? ` (had ${hadMembers.members} at ${hadMembers.at})` : ""} while lag grew from ${total[0]} to ${total.at(-1)} on ${growing.length} partitions`,
-    { group: group.groupId, topic: lag.partitions[0]?.topic ?? "" },
+    `group ${group.groupId} is ${group.state} with no members${hadMembers ? ` (had ${hadMembers.members} at ${hadMembers.at})` : ""} while ${sumLag(o, waiting)} records wait unread on ${waiting.length} partitions (lag ${total[0]} -> ${total.at(-1)})`,
+    { group: group.groupId, topic: waiting[0]!.topic },
     [
       evidence("consumer_groups", `${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
       evidence("consumer_group_lag", `${group.groupId} total lag per sample: ${total.join(", ")}; consuming ${lag.consumeRatePerSec}/s, producing ${lag.produceRatePerSec}/s`),
     ],
   );
+}
+
+function hung(o: GroupObservation): Finding | null {
+  const members = hungMembers(o);
+  if (members.length === 0 || poisonCase(o)) return null;
+  const { group } = o;
+  const frozen = members.flatMap((m) => m.frozen);
+  const all = members.length === group.members.length;
+  const tail = Math.min(...frozen.map((p) => o.window(p).frozenTail!.seconds));
+  const growth = frozen.reduce((a, p) => a + o.window(p).frozenTail!.logGrowth, 0);
+  const who = all
+    ? `every member of group ${group.groupId} (${members.length})`
+    : `member ${members.map((m) => `${m.memberId} (client ${JSON.stringify(m.clientId)}, host ${m.host})`).join(", ")} of group ${group.groupId}`;
+  return finding(
+    "streaming",
+    "lag.consumer_down",
+    all ? 0.88 : 0.85,
+    `${who} is still in the group but has not committed on any of ${all ? "their" : "its"} ${frozen.length} partitions (${names(frozen)}) for at least ${Math.round(tail)} s while ${sumLag(o, frozen)} records wait${growth > 0 ? ` (${growth} arrived meanwhile)` : ""}; no failures point at a record: the consumer is hung, not slow`,
+    { group: group.groupId, topic: frozen[0]!.topic, member: members[0]!.memberId, partitions: frozen.length },
+    [
+      evidence("consumer_group_lag", frozen.slice(0, 6).map((p) => `${tp(p.topic, p.partition)} committed ${o.window(p).frozenTail!.offset} for ${o.window(p).frozenTail!.samples} samples, lag ${o.window(p).lag}`).join("; ")),
+      evidence("consumer_groups", `${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
+    ],
+  );
+}
+
+const sumLag = (o: GroupObservation, ps: readonly PartitionLag[]) => ps.reduce((a, p) => a + (o.window(p).lag ?? 0), 0);
+
+function names(ps: readonly { topic: string; partition: number }[]): string {
+  const list = ps.map((p) => tp(p.topic, p.partition));
+  return list.length <= 4 ? list.join(", ") : `${list.slice(0, 4).join(", ")} and ${list.length - 4} more`;
 }

@@ -23,13 +23,31 @@ describe("consumerDown", () => {
     const o = await observeGroup(scenario({ members: () => 0, end: () => 1000, committed: () => 990 }));
     expect(consumerDown(o)).toBeNull();
   });
-  it("stays quiet while members are present", async () => {
+  it("stays quiet while members are present and consuming", async () => {
     expect(consumerDown(await observeGroup(scenario(growingLag)))).toBeNull();
+  });
+  it("fires for an Empty group with a backlog on a quiet topic (idle means nothing unread)", async () => {
+    const o = await observeGroup(scenario({ members: () => 0, end: () => 9000, committed: () => 1000 }));
+    expect(consumerDown(o)?.code).toBe("lag.consumer_down");
+  });
+  it("names a hung member: still in the group, frozen on every partition it owns, others advancing", async () => {
+    // Two members, partitions 0,2 (member 0) and 1,3 (member 1); member 1 stops at sample 1.
+    const o = await observeGroup(scenario({ end: (s) => 1000 + 100 * s, committed: (s, p) => (p % 2 === 1 ? 1000 + 100 * Math.min(s, 1) : 1000 + 100 * s) }));
+    const f = consumerDown(o);
+    expect(f?.code).toBe("lag.consumer_down");
+    expect(f?.entities).toEqual({ group: "orders-svc", topic: "orders", member: "orders-svc-1-0", partitions: 2 });
+    expect(poisonMessage(o)).toBeNull();
+  });
+  it("calls a group hung when every member stopped part-way through the window", async () => {
+    const o = await observeGroup(scenario({ samples: 6, end: (s) => 1000 + 100 * s, committed: (s) => 1000 + 100 * Math.min(s, 3) }));
+    expect(consumerDown(o)?.summary).toMatch(/^every member of group orders-svc \(2\) is still in the group/);
+    expect(lagGrowth(o)).toBeNull();
   });
 });
 
 describe("poisonMessage", () => {
-  const stuck = { end: (s: number) => 1000 + 100 * s, committed: (s: number, p: number) => (p === 1 ? 1042 : 1000 + 100 * s) };
+  const failing = { snapshotExtra: () => ({ clientMetrics: { "orders-svc": { recordsConsumedPerSec: 300, recordsFailedPerSec: 0.5 } } }) };
+  const stuck = { end: (s: number) => 1000 + 100 * s, committed: (s: number, p: number) => (p === 1 ? 1042 : 1000 + 100 * s), ...failing };
   it("names the stuck partition and offset", async () => {
     const f = poisonMessage(await observeGroup(scenario(stuck)));
     expect(f?.code).toBe("lag.poison_message");
@@ -39,8 +57,22 @@ describe("poisonMessage", () => {
     const o = await observeGroup(scenario({ end: (s) => 1000 + 100 * s, committed: () => 1000 }));
     expect(poisonMessage(o)).toBeNull();
   });
-  it("needs three samples of a stuck offset", async () => {
+  it("needs a stuck tail of two intervals", async () => {
     expect(poisonMessage(await observeGroup(scenario({ ...stuck, samples: 2 })))).toBeNull();
+  });
+  it("needs failure evidence: a frozen partition alone is not a poison record", async () => {
+    const { snapshotExtra: _, ...silent } = stuck;
+    expect(poisonMessage(await observeGroup(scenario(silent)))).toBeNull();
+  });
+  it("takes an error log naming the partition as failure evidence", async () => {
+    const { snapshotExtra: _, ...silent } = stuck;
+    const logs = [{ at: "2026-11-02T03:01:00Z", source: "orders-svc", level: "ERROR" as const, message: "failed orders-1@1042: NPE" }];
+    expect(poisonMessage(await observeGroup(scenario({ ...silent, extra: { logs } })))?.entities.offset).toBe("1042");
+  });
+  it("does not take a log naming another partition (orders-10 is not orders-1)", async () => {
+    const { snapshotExtra: _, ...silent } = stuck;
+    const logs = [{ at: "2026-11-02T03:01:00Z", source: "orders-svc", level: "ERROR" as const, message: "failed orders-10: NPE" }];
+    expect(poisonMessage(await observeGroup(scenario({ ...silent, extra: { logs } })))).toBeNull();
   });
 });
 

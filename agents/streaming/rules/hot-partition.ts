@@ -1,25 +1,26 @@
 import { evidence, finding, tp, type Finding } from "../../finding.ts";
 import { median } from "../../../tools/lib/series.ts";
-import type { GroupObservation } from "../observation.ts";
-import { partitionStatus } from "./lag-status.ts";
+import { statusOf, type GroupObservation } from "../observation.ts";
 
 /**
  * Lag concentrated on the few partitions that receive a disproportionate share of writes:
  * key skew. More consumers cannot split one partition, so this belongs to the producers.
  */
-export function hotPartition({ group, lag }: GroupObservation): Finding | null {
-  const parts = lag.partitions.filter((p) => partitionStatus(p) !== "idle");
+export function hotPartition(o: GroupObservation): Finding | null {
+  const { group, lag, thresholds: th } = o;
+  const parts = lag.partitions.filter((p) => statusOf(o, p) !== "idle");
   if (parts.length < 3 || group.members.length === 0) return null;
-  const total = parts.reduce((a, p) => a + p.lagLatest, 0);
+  const lagOf = (p: (typeof parts)[number]) => o.window(p).lag ?? 0;
+  const total = parts.reduce((a, p) => a + lagOf(p), 0);
   if (total === 0) return null;
-  const byLag = [...parts].sort((a, b) => b.lagLatest - a.lagLatest);
-  const k = Math.max(1, Math.floor(parts.length * 0.2));
-  const hot = byLag.slice(0, k).filter((p) => p.lagLatest > 0 && partitionStatus(p) !== "stalled");
+  const byLag = [...parts].sort((a, b) => lagOf(b) - lagOf(a));
+  const k = Math.max(1, Math.floor(parts.length * th["hot.topShare"]));
+  const hot = byLag.slice(0, k).filter((p) => lagOf(p) > 0 && statusOf(o, p) !== "stalled");
   const rest = byLag.slice(k);
-  const hotLag = hot.reduce((a, p) => a + p.lagLatest, 0);
+  const hotLag = hot.reduce((a, p) => a + lagOf(p), 0);
   const restRate = median(rest.map((p) => p.produceRatePerSec));
-  const skewed = hot.filter((p) => p.produceRatePerSec >= 3 * Math.max(restRate, 0.01));
-  if (!skewed.length || hotLag / total < 0.7 || !skewed.some((p) => partitionStatus(p) === "growing")) return null;
+  const skewed = hot.filter((p) => p.produceRatePerSec >= th["hot.rateFactor"] * Math.max(restRate, 0.01));
+  if (!skewed.length || hotLag / total < th["hot.lagShare"] || !skewed.some((p) => statusOf(o, p) === "growing")) return null;
   const names = skewed.map((p) => tp(p.topic, p.partition));
   return finding(
     "streaming",

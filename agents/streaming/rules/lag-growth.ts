@@ -1,25 +1,27 @@
 import { evidence, finding, type Finding } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
-import { countStatuses, partitionStatus } from "./lag-status.ts";
+import { countStatuses, statusOf, worstFailureRate, type GroupObservation } from "../observation.ts";
 
 /**
  * Lag growing on most partitions of a group that is consuming without failing: the group
  * is too slow for its producers. With fewer members than partitions, more consumers help
  * (`lag.slow_consumer`); with one member per partition already, only more partitions do
- * (`lag.partition_bound`).
+ * (`lag.partition_bound`). "Growing" is the partition window's: above the noise floor, a real
+ * rise, and the consumer still advancing (a stopped one is stalled, never slow).
  */
-export function lagGrowth({ group, lag, metrics }: GroupObservation): Finding | null {
+export function lagGrowth(o: GroupObservation): Finding | null {
+  const { group, lag, metrics, thresholds: th } = o;
   if (group.members.length === 0 || group.protocolType !== "consumer") return null;
-  const written = lag.partitions.filter((p) => partitionStatus(p) !== "idle");
-  const growing = written.filter((p) => partitionStatus(p) === "growing");
-  if (written.length === 0 || growing.length / written.length < 0.6) return null;
-  const failing = metrics ? Math.max(...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
+  const written = lag.partitions.filter((p) => statusOf(o, p) !== "idle");
+  const growing = written.filter((p) => statusOf(o, p) === "growing");
+  if (written.length === 0 || growing.length / written.length < th["lag.growthShare"]) return null;
+  if (lag.consumeRatePerSec <= 0) return null; // nothing consumed at all: not slow, stopped
+  const failing = worstFailureRate(metrics);
   const consumed = metrics?.latest.recordsConsumedPerSec ?? lag.consumeRatePerSec;
-  if (failing > 0 && failing >= 0.1 * consumed) return null; // failing, not slow: another rule's case
+  if (failing > 0 && failing >= th["lag.failureShare"] * consumed) return null; // failing, not slow: another rule's case
 
   const partitions = lag.partitions.length;
   const bound = group.members.length >= partitions;
-  const counts = countStatuses(lag.partitions);
+  const counts = countStatuses(o);
   const summary = bound
     ? `group ${group.groupId} already runs ${group.members.length} members for ${partitions} partitions and lag grows on ${growing.length} of them: only more partitions (or faster processing) help`
     : `group ${group.groupId} consumes ${lag.consumeRatePerSec}/s against ${lag.produceRatePerSec}/s produced; lag grows on ${growing.length} of ${written.length} partitions with ${group.members.length} members for ${partitions} partitions`;

@@ -1,19 +1,18 @@
 import { evidence, finding, type Finding } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
-
-/** Catching up within this many seconds at current rates counts as recovering on its own. */
-export const RECOVERY_HORIZON_SEC = 3600;
+import { statusOf, type GroupObservation } from "../observation.ts";
 
 /** Lag that is high but shrinking fast enough to clear without help. */
-export function recovering({ group, lag }: GroupObservation): Finding | null {
+export function recovering(o: GroupObservation): Finding | null {
+  const { group, lag, thresholds: th } = o;
   const total = lag.totalLag;
   if (total.length < 2 || group.members.length === 0) return null;
+  if (lag.partitions.some((p) => ["stalled", "stopped", "rewind", "growing"].includes(statusOf(o, p)))) return null;
   const peak = Math.max(...total);
   const last = total.at(-1)!;
   const shrinking = total.every((t, i) => i === 0 || t <= total[i - 1]!);
-  if (peak === 0 || !shrinking || last > 0.7 * peak) return null;
+  if (peak === 0 || !shrinking || last > th["recovery.maxRemainingShare"] * peak) return null;
   const eta = lag.timeToCatchUpSec;
-  if (eta === null || eta > RECOVERY_HORIZON_SEC) return null;
+  if (eta === null || eta > th["recovery.horizonSeconds"]) return null;
   return finding(
     "streaming",
     "lag.recovering",

@@ -1,0 +1,35 @@
+/**
+ * Gathers what the group rules read: one observation per consumer group, from the group's
+ * lag, client metrics and settings (read concurrently) plus the cluster-wide reads.
+ */
+import { valueOf, type CallTool } from "../agent.ts";
+import type { Thresholds } from "../../config/thresholds/index.ts";
+import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
+import { windowsOf, type GroupObservation } from "./observation.ts";
+
+export type SharedReads = Pick<GroupObservation, "leaders" | "brokers" | "logs"> & { thresholds: Thresholds };
+
+export async function observeGroups(call: CallTool, groups: readonly GroupView[], shared: SharedReads): Promise<GroupObservation[]> {
+  const observed = await Promise.all(
+    groups.map(async (group): Promise<GroupObservation | null> => {
+      const [lagR, metricsR, configR] = await Promise.all([
+        call("consumer_group_lag", { group: group.groupId }),
+        call("client_metrics", { group: group.groupId }),
+        call("consumer_config", { group: group.groupId }),
+      ]);
+      const lag = valueOf(lagR);
+      if (!lag) return null;
+      const { thresholds, ...rest } = shared;
+      return {
+        ...rest,
+        group,
+        lag,
+        metrics: valueOf(metricsR),
+        config: valueOf(configR)?.effective,
+        thresholds: thresholds.for({ group: group.groupId }),
+        window: windowsOf(lag, (topic) => thresholds.for({ group: group.groupId, topic })),
+      };
+    }),
+  );
+  return observed.filter((o): o is GroupObservation => o !== null);
+}

@@ -1,0 +1,192 @@
+/**
+ * The partition window: one verdict per consumer-group partition over the sampled window, the
+ * judgement every lag rule builds on. Burrow's evaluator (core/internal/evaluator/caching.go)
+ * is the reference; `partition-window.burrow.test.ts` ports its case table and
+ * docs/partition-window.md lists where this deliberately differs:
+ *
+ * - Noise has a floor in records AND in time: lag at or below `lag.noiseFloorRecords`, or at
+ *   most `lag.noiseFloorSeconds` behind the log end, is never growing and never stalled
+ *   (commit timing leaves a busy, healthy consumer a few records behind at every sample).
+ * - Stopped / stalled is read from the TAIL of the window: the committed offset unchanged over
+ *   the last `stall.minIntervals` intervals spanning `stall.minSeconds`, with unread records
+ *   above the floor, whatever happened before. A consumer that stops part-way is stalled
+ *   within two samples, not "growing".
+ * - Idle means nothing unread (lag within the floor) on a log nobody wrote to; a backlog on a
+ *   quiet topic that nobody reads is stalled, not idle.
+ * - A rewind that recovered (the committed offset got back past where it was) is judged on the
+ *   samples after it; an unrecovered one is its own status.
+ * - Lag that is flat above the floor while the consumer advances is keeping up ("ok"); Burrow
+ *   warns on it. Growth needs a real rise, not a run of equal readings.
+ */
+import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../config/thresholds/index.ts";
+
+export type PartitionStatus =
+  | "ok" // keeping up: lag within the floor on a written log, or flat with the consumer advancing
+  | "idle" // nothing unread and nothing written: not an alarm whatever the committed offset does
+  | "catching_up" // lag above the floor and shrinking
+  | "growing" // lag above the floor and rising over the window (Burrow WARN)
+  | "stalled" // committed offset frozen at the tail with unread records; the partition has an owner (Burrow STALL)
+  | "stopped" // same, with no member owning it (Burrow STOP)
+  | "rewind" // committed offset went backwards and has not got back (Burrow REWIND)
+  | "no_offsets"; // the group never committed for this partition
+
+export const PARTITION_STATUSES: readonly PartitionStatus[] = ["ok", "idle", "catching_up", "growing", "stalled", "stopped", "rewind", "no_offsets"];
+
+/** One partition's series as the window sampled it (oldest first, same length everywhere). */
+export interface PartitionSeries {
+  /** Sample times, epoch milliseconds. */
+  times: readonly number[];
+  /** Committed offset per sample; null when none was read. */
+  committed: readonly (string | null)[];
+  /** Log end offset per sample; null when that sample lacks the partition. */
+  end: readonly (string | null)[];
+  /** Lag in records per sample; null when either offset is unknown. */
+  lag: readonly (number | null)[];
+  /** Lag in seconds behind the log end per sample, when it could be estimated. */
+  lagSeconds?: readonly (number | null)[];
+  /** Member that owns the partition in the latest sample. */
+  owner: string | null;
+}
+
+export interface FrozenTail {
+  /** Index of the first sample of the unchanged tail. */
+  from: number;
+  /** Samples in it and the time they span. */
+  samples: number;
+  seconds: number;
+  offset: string;
+  /** Records the log grew by during the tail. */
+  logGrowth: number;
+}
+
+export interface Rewind {
+  /** Sample index at which the committed offset was lower than before. */
+  at: number;
+  from: string;
+  to: string;
+  recovered: boolean;
+}
+
+export interface PartitionWindow {
+  status: PartitionStatus;
+  /** The latest known lag, in records and seconds. */
+  lag: number | null;
+  lagSeconds: number | null;
+  /** Whether the latest lag is within the noise floor. */
+  withinFloor: boolean;
+  /** Whether the log grew at all over the window. */
+  written: boolean;
+  /** Present when the committed offset did not change over the last samples (however short). */
+  frozenTail: FrozenTail | null;
+  rewind: Rewind | null;
+  /** Lag change over the judged stretch (after a recovered rewind), in records. */
+  lagChange: number;
+}
+
+export function evaluatePartition(s: PartitionSeries, th: ThresholdValues = DEFAULT_THRESHOLDS): PartitionWindow {
+  const n = s.times.length;
+  const known = indices(n, (i) => s.committed[i] !== null && s.committed[i] !== undefined);
+  const lastLag = lastKnown(s.lag);
+  const lastLagSec = s.lagSeconds ? lastKnown(s.lagSeconds) : null;
+  const withinFloor = lastLag === null ? false : isNoise(lastLag, lastLagSec, th);
+  const ends = s.end.filter((e): e is string => e !== null);
+  const written = ends.length > 1 && BigInt(ends.at(-1)!) > BigInt(ends[0]!);
+  const base = { lag: lastLag, lagSeconds: lastLagSec, withinFloor, written, frozenTail: null, rewind: null, lagChange: 0 };
+  if (known.length === 0) return { ...base, status: "no_offsets" };
+
+  const rewind = findRewind(s.committed, known);
+  const frozenTail = tailOf(s, known);
+  const from = rewind?.recovered ? rewind.at : 0;
+  const judged = indices(n, (i) => i >= from && s.lag[i] !== null && s.lag[i] !== undefined).map((i) => s.lag[i]!);
+  const lagChange = judged.length > 1 ? judged.at(-1)! - judged[0]! : 0;
+  const out = { ...base, frozenTail, rewind, lagChange };
+
+  if (withinFloor || lastLag === null) return { ...out, status: written ? "ok" : "idle" };
+  if (rewind && !rewind.recovered) return { ...out, status: "rewind" };
+  if (frozenTail && frozenTail.samples - 1 >= th["stall.minIntervals"] && frozenTail.seconds >= th["stall.minSeconds"]) {
+    return { ...out, status: s.owner ? "stalled" : "stopped" };
+  }
+  // Frozen for too short a time to call stalled: not "growing" either, since a consumer that
+  // has just stopped is not a slow one. The next sample or two decide.
+  if (frozenTail && lagChange > 0) return { ...out, status: "ok" };
+  return { ...out, status: trend(judged, th) };
+}
+
+/** Lag that clears in seconds, or a handful of records, is noise. */
+export function isNoise(lag: number, lagSeconds: number | null, th: ThresholdValues): boolean {
+  return lag <= th["lag.noiseFloorRecords"] || (lagSeconds !== null && lagSeconds <= th["lag.noiseFloorSeconds"]);
+}
+
+/**
+ * Growing: lag rose by more than the floor over the stretch, ends near its peak and trends up
+ * (least squares), so one noisy sample neither makes nor breaks it. Shrinking mirrors it.
+ */
+function trend(lags: readonly number[], th: ThresholdValues): PartitionStatus {
+  if (lags.length < 2) return "ok";
+  const first = lags[0]!;
+  const last = lags.at(-1)!;
+  const floor = th["lag.noiseFloorRecords"];
+  const slope = leastSquaresSlope(lags);
+  const peak = Math.max(...lags);
+  if (last - first > floor && slope > 0 && last >= 0.9 * peak) return "growing";
+  if (first - last > floor && slope < 0) return "catching_up";
+  return "ok";
+}
+
+function leastSquaresSlope(ys: readonly number[]): number {
+  const n = ys.length;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+/** The last rewind (a committed offset below the one before it) and whether it got back. */
+function findRewind(committed: readonly (string | null)[], known: readonly number[]): Rewind | null {
+  let found: Rewind | null = null;
+  for (let k = 1; k < known.length; k++) {
+    const before = BigInt(committed[known[k - 1]!]!);
+    const now = BigInt(committed[known[k]!]!);
+    if (now < before) found = { at: known[k]!, from: String(before), to: String(now), recovered: false };
+  }
+  if (!found) return null;
+  const mark = BigInt(found.from);
+  found.recovered = known.some((i) => i > found!.at && BigInt(committed[i]!) >= mark);
+  return found;
+}
+
+/** The run of equal committed offsets at the end of the window (samples without a reading are skipped). */
+function tailOf(s: PartitionSeries, known: readonly number[]): FrozenTail | null {
+  const last = known.at(-1)!;
+  const offset = s.committed[last]!;
+  let k = known.length - 1;
+  while (k > 0 && s.committed[known[k - 1]!] === offset) k--;
+  const from = known[k]!;
+  const samples = known.length - k;
+  if (samples < 2) return null;
+  const endFrom = firstKnownFrom(s.end, from);
+  const endTo = lastKnown(s.end);
+  const logGrowth = endFrom !== null && endTo !== null ? Number(BigInt(endTo) - BigInt(endFrom)) : 0;
+  return { from, samples, seconds: (s.times[last]! - s.times[from]!) / 1000, offset, logGrowth };
+}
+
+function indices(n: number, keep: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
+  return out;
+}
+
+function lastKnown<T>(xs: readonly (T | null | undefined)[]): T | null {
+  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null && xs[i] !== undefined) return xs[i] as T;
+  return null;
+}
+
+function firstKnownFrom<T>(xs: readonly (T | null | undefined)[], from: number): T | null {
+  for (let i = from; i < xs.length; i++) if (xs[i] !== null && xs[i] !== undefined) return xs[i] as T;
+  return null;
+}

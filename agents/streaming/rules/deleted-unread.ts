@@ -1,0 +1,33 @@
+import type { Finding } from "../../finding.ts";
+import { evidence, tp } from "../../finding.ts";
+import type { GroupObservation } from "../observation.ts";
+
+/**
+ * Records that retention deleted before the group read them are lost to it, whatever the
+ * cause of its lag: every finding on the group says how many, and carries `deletedUnread` so
+ * the verdict can raise the severity. No finding of its own: data loss is an aggravation of a
+ * cause, and a group whose only trouble it is would already be stopped or behind.
+ */
+export function withDeletedUnread(o: GroupObservation, findings: Finding[]): Finding[] {
+  const lost = o.lag.partitions.filter((p) => deleted(p) > 0);
+  if (!lost.length) return findings;
+  const total = lost.reduce((a, p) => a + deleted(p), 0);
+  const where = lost.slice(0, 4).map((p) => `${tp(p.topic, p.partition)} (${deleted(p)})`).join(", ");
+  return findings.map((f) =>
+    f.entities.group !== o.group.groupId
+      ? f
+      : {
+          ...f,
+          summary: `${f.summary}; ${total} records were deleted by retention before the group read them (${where}${lost.length > 4 ? ", ..." : ""})`,
+          entities: { ...f.entities, deletedUnread: total },
+          evidence: [...f.evidence, evidence("consumer_group_lag", `committed offset below the log start on ${lost.length} partitions: ${where}`)],
+        },
+  );
+}
+
+/** Records between the committed offset and the log start (0 when none were lost). */
+function deleted(p: GroupObservation["lag"]["partitions"][number]): number {
+  if ("deletedUnread" in p && typeof p.deletedUnread === "number") return p.deletedUnread;
+  if (!p.belowLogStart) return 0;
+  return 1; // the lag tool predates deletedUnread: at least one record was lost
+}
