@@ -1,0 +1,226 @@
+/**
+ * The one lag computation: a consumer group's lag per partition over a window of samples, used
+ * by the `consumer_group_lag` tool and by `kafka-ops lag`. Pure, and it loads no LangChain.
+ *
+ * Policy (the same for every caller):
+ * - A sample that lacks a partition's metadata (topic unread, or not yet created) has no log
+ *   end or log start for it: `end`/`start` are null there and so is `lag`. Nothing is borrowed
+ *   from another sample.
+ * - A partition the group never committed for has lag null in every sample and `lagLatest`
+ *   null: it is "not consuming", which is not the same as "N records behind".
+ * - A committed offset ahead of the log end (the log was truncated or recreated under the
+ *   group) counts as lag 0, never negative; `committedAheadOfLogEnd` says so, for the latest
+ *   sample where both offsets are known.
+ * - Lag in time follows kafka-lag-exporter: for the committed offset c of sample i, the time at
+ *   which the log end was at c is read off the log-end history of samples 0..i (linear
+ *   interpolation between the two surrounding points; the latest such crossing); lag in time
+ *   is sample i's time minus that. Older than the oldest point: extrapolated with the produce
+ *   rate over the known points, and marked. Caught up: 0. Fewer than two known log-end points,
+ *   or a log end that did not move while lag > 0: null (time cannot be estimated). Clamped at
+ *   0 and rounded to 0.1 s.
+ * - Rates come from the first and last samples where the value is known; numbers are rounded
+ *   to 2 decimals and never NaN or Infinity.
+ */
+import { z } from "zod";
+import type { Group, Partition, Topic } from "../../contract/incident.ts";
+import type { Sampled } from "../../ports/ports.ts";
+import { groupIndex, partitionIndex } from "./indexes.ts";
+import { offsetDelta, round, secondsBetween } from "./series.ts";
+
+const PerSampleOffset = z.array(z.string().nullable());
+
+export const PartitionLag = z.object({
+  topic: z.string().describe("topic name"),
+  partition: z.number().describe("partition number"),
+  owner: z.string().nullable().describe("member id assigned this partition in the latest sample in which the group was read; null when unassigned"),
+  owners: z.array(z.string().nullable()).describe("member id assigned this partition per sample; null when unassigned or the group was not read in that sample"),
+  committed: PerSampleOffset.describe("committed offset (next offset to read) per sample; null when the group has none or was not read"),
+  end: PerSampleOffset.describe("log end offset per sample; null when that sample lacks the partition's metadata"),
+  start: PerSampleOffset.describe("log start offset per sample; null when that sample lacks the partition's metadata"),
+  lag: z.array(z.number().nullable()).describe("records behind per sample: end - committed, 0 when the commit is ahead of the log end; null unless both are known"),
+  lagLatest: z.number().nullable().describe("lag in the latest sample where both offsets are known; null when the group never committed for this partition"),
+  lagSeconds: z.array(z.number().nullable()).describe("seconds behind the log end per sample, interpolated from the window's log-end history; null when it cannot be estimated"),
+  lagSecondsLatest: z.number().nullable().describe("seconds behind in the sample of lagLatest; null when unknown"),
+  lagSecondsExtrapolated: z.boolean().describe("lagSecondsLatest was extrapolated: the committed offset is older than the window's oldest log end"),
+  consumeRatePerSec: z.number().describe("committed records per second between the first and last samples with a commit"),
+  produceRatePerSec: z.number().describe("written records per second between the first and last samples with a known log end"),
+  timeToCatchUpSec: z.number().nullable().describe("seconds to reach the log end at current rates; 0 when caught up; null when lag is unknown or not shrinking"),
+  belowLogStart: z.boolean().describe("committed offset below the log start in the latest sample: retention deleted records the group had not read"),
+  deletedUnread: z.number().describe("records between the committed offset and the log start that retention deleted unread, in the latest sample; 0 otherwise"),
+  committedAheadOfLogEnd: z.boolean().describe("committed offset beyond the log end in the latest sample (lag is then counted as 0)"),
+});
+export type PartitionLag = z.infer<typeof PartitionLag>;
+
+export const GroupLag = z.object({
+  group: z.string().describe("consumer group id"),
+  samples: z.array(z.string()).describe("sample times, oldest first"),
+  windowSec: z.number().describe("seconds between the first and last sample"),
+  partitions: z.array(PartitionLag).describe("per partition the group is assigned or has committed for, by topic and partition"),
+  totalLag: z.array(z.number()).describe("sum of the known lags per sample"),
+  consumeRatePerSec: z.number().describe("sum of the partitions' consume rates"),
+  produceRatePerSec: z.number().describe("sum of the partitions' produce rates"),
+  timeToCatchUpSec: z.number().nullable().describe("seconds to drain the latest total lag at current rates; null when not shrinking"),
+  totalLagSeconds: z.number().nullable().describe("the largest lagSecondsLatest over the partitions; null when none is known"),
+});
+export type GroupLag = z.infer<typeof GroupLag>;
+
+/** Lag of one group per partition and sample; undefined when the group is in no sample. */
+export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], topics: Sampled<Topic[]>[]): GroupLag | undefined {
+  const perSample = groupIndex(groups).map((index) => index.get(groupId));
+  if (!perSample.some((g) => g !== undefined)) return undefined;
+  const times = groups.map((s) => s.at);
+  const windowSec = times.length > 1 ? secondsBetween(times[0]!, times.at(-1)!) : 0;
+  const ownersBySample = perSample.map((g) => (g ? ownerIndex(g) : undefined));
+  const latestRead = ownersBySample.findLast((o) => o !== undefined)!;
+  const metaIndex = partitionIndex(topics);
+
+  const keys = new Map<string, { topic: string; partition: number }>();
+  const add = (topic: string, partition: number) => keys.set(`${topic}\u0000${partition}`, { topic, partition });
+  perSample.forEach((g) => {
+    if (!g) return;
+    for (const m of g.members) for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) add(topic, p);
+    for (const [topic, parts] of Object.entries(g.offsets)) for (const p of Object.keys(parts)) add(topic, Number(p));
+  });
+
+  const partitions: PartitionLag[] = [];
+  for (const [key, { topic, partition }] of [...keys].sort(([, a], [, b]) => compareText(a.topic, b.topic) || a.partition - b.partition)) {
+    const meta = times.map((_, i): Partition | undefined => metaIndex[i]?.get(topic)?.get(partition));
+    if (!meta.some((m) => m !== undefined)) continue; // offsets of a topic that no longer exists
+    partitions.push(
+      partitionLag({
+        topic,
+        partition,
+        times,
+        owners: ownersBySample.map((o) => (o ? (o.get(key) ?? null) : null)),
+        owner: latestRead.get(key) ?? null,
+        committed: perSample.map((g) => g?.offsets[topic]?.[String(partition)] ?? null),
+        end: meta.map((m) => m?.endOffset ?? null),
+        start: meta.map((m) => m?.startOffset ?? null),
+      }),
+    );
+  }
+
+  const totalLag = times.map((_, i) => partitions.reduce((a, x) => a + (x.lag[i] ?? 0), 0));
+  const consume = partitions.reduce((a, x) => a + x.consumeRatePerSec, 0);
+  const produce = partitions.reduce((a, x) => a + x.produceRatePerSec, 0);
+  const latestLag = partitions.reduce((a, x) => a + (x.lagLatest ?? 0), 0);
+  const known = partitions.flatMap((x) => (x.lagSecondsLatest === null ? [] : [x.lagSecondsLatest]));
+  return {
+    group: groupId,
+    samples: times,
+    windowSec,
+    partitions,
+    totalLag,
+    consumeRatePerSec: round(consume),
+    produceRatePerSec: round(produce),
+    timeToCatchUpSec: catchUp(latestLag, consume, produce),
+    totalLagSeconds: known.length ? Math.max(...known) : null,
+  };
+}
+
+interface PartitionSeries {
+  topic: string;
+  partition: number;
+  times: readonly string[];
+  owners: (string | null)[];
+  owner: string | null;
+  committed: (string | null)[];
+  end: (string | null)[];
+  start: (string | null)[];
+}
+
+/** One partition's lag over the window, from its per-sample offsets (exported for tests). */
+export function partitionLag(s: PartitionSeries): PartitionLag {
+  const { committed, end, start, times } = s;
+  const lag = committed.map((c, i) => {
+    const e = end[i];
+    return c === null || e === null || e === undefined ? null : Math.max(0, offsetDelta(e, c));
+  });
+  const timed = committed.map((c, i) => (lag[i] === null ? null : lagInTime(BigInt(c!), i, end, times)));
+  const latest = lag.findLastIndex((l) => l !== null);
+  const lagLatest = latest >= 0 ? lag[latest]! : null;
+  const c = latest >= 0 ? BigInt(committed[latest]!) : undefined;
+  const logStart = latest >= 0 ? start[latest] : null;
+  const deletedUnread = c !== undefined && logStart !== null && logStart !== undefined && c < BigInt(logStart) ? Number(BigInt(logStart) - c) : 0;
+  const consume = rateOf(committed, times);
+  const produce = rateOf(end, times);
+  return {
+    topic: s.topic,
+    partition: s.partition,
+    owner: s.owner,
+    owners: s.owners,
+    committed,
+    end,
+    start,
+    lag,
+    lagLatest,
+    lagSeconds: timed.map((t) => t?.seconds ?? null),
+    lagSecondsLatest: latest >= 0 ? (timed[latest]?.seconds ?? null) : null,
+    lagSecondsExtrapolated: latest >= 0 && timed[latest]?.seconds !== null && timed[latest]?.extrapolated === true,
+    consumeRatePerSec: round(consume),
+    produceRatePerSec: round(produce),
+    timeToCatchUpSec: lagLatest === null ? null : catchUp(lagLatest, consume, produce),
+    belowLogStart: deletedUnread > 0,
+    deletedUnread,
+    committedAheadOfLogEnd: c !== undefined && c > BigInt(end[latest]!),
+  };
+}
+
+/**
+ * Seconds the committed offset `c` of sample `i` is behind the log end, from the log-end
+ * history of samples 0..i (see the module comment). Only called where lag[i] is known.
+ */
+export function lagInTime(c: bigint, i: number, end: readonly (string | null)[], times: readonly string[]): { seconds: number | null; extrapolated: boolean } {
+  const points: { t: number; end: bigint }[] = [];
+  for (let j = 0; j <= i; j++) {
+    const e = end[j];
+    if (e !== null && e !== undefined) points.push({ t: Date.parse(times[j]!) / 1000, end: BigInt(e) });
+  }
+  const unknown = { seconds: null, extrapolated: false };
+  if (points.length < 2) return unknown;
+  const now = points.at(-1)!;
+  if (c >= now.end) return { seconds: 0, extrapolated: false };
+  // The latest crossing: the log end was at or below c at point j and past it at j + 1.
+  for (let j = points.length - 2; j >= 0; j--) {
+    const a = points[j]!;
+    const b = points[j + 1]!;
+    if (a.end <= c && c < b.end) {
+      const at = a.t + (Number(c - a.end) * (b.t - a.t)) / Number(b.end - a.end);
+      return { seconds: seconds(now.t - at), extrapolated: false };
+    }
+  }
+  const first = points[0]!;
+  const rate = Number(now.end - first.end) / (now.t - first.t);
+  if (!(rate > 0) || !Number.isFinite(rate)) return unknown; // nothing written: no clock to read
+  const at = first.t - Number(first.end - c) / rate;
+  return { seconds: seconds(now.t - at), extrapolated: true };
+}
+
+const seconds = (x: number): number | null => (Number.isFinite(x) ? round(Math.max(0, x), 1) : null);
+
+/** Member id per "topic\0partition" in one sample of a group. */
+function ownerIndex(g: Group): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const m of g.members) for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) owners.set(`${topic}\u0000${p}`, m.memberId);
+  return owners;
+}
+
+/** Per-second change of an offset series between its first and last known values; 0 without two. */
+function rateOf(offsets: readonly (string | null)[], times: readonly string[]): number {
+  const first = offsets.findIndex((o) => o !== null);
+  const last = offsets.findLastIndex((o) => o !== null);
+  if (first < 0 || last <= first) return 0;
+  const secs = secondsBetween(times[first]!, times[last]!);
+  const r = secs > 0 ? offsetDelta(offsets[last]!, offsets[first]!) / secs : 0;
+  return Number.isFinite(r) ? r : 0;
+}
+
+function catchUp(lag: number, consume: number, produce: number): number | null {
+  if (lag === 0) return 0;
+  const drain = consume - produce;
+  const t = drain > 0 ? lag / drain : NaN;
+  return Number.isFinite(t) ? round(t) : null;
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
