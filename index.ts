@@ -7,5 +7,6 @@ export { parseIncident, parseIncidentText } from "./contract/parse.ts";
 export * from "./contract/vocabulary.ts";
 export { replayPorts } from "./ports/replay/replay-ports.ts";
 export type { Ports, Readout } from "./ports/ports.ts";
-export { TOOLS, langChainTools, type ToolName } from "./tools/registry.ts";
+export { TOOLS, type ToolName } from "./tools/registry.ts";
+export { langChainTools } from "./agents/llm/langchain-tools.ts";
 export { BadInputError, KafkaOpsError } from "./errors.ts";

@@ -1,9 +1,9 @@
 /**
  * What a tool is: a named, typed read over the ports. Callable as a plain async function
- * (`run(ports, input)`) by the deterministic agents, and as a LangChain `tool()` for an LLM.
+ * (`run(ports, input)`) by the deterministic agents; agents/llm/langchain-tools.ts wraps it as a
+ * LangChain `tool()` for an LLM, so that loading a tool never loads LangChain.
  */
-import { tool as langchainTool } from "@langchain/core/tools";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Ports, Readout } from "../ports/ports.ts";
 
 /** A tool answer: the value with a one-line summary, or why there is none. */
@@ -47,15 +47,4 @@ export function passThrough<T>(readout: Exclude<Readout<T>, { kind: "ok" }>): To
   return readout.kind === "notRecorded"
     ? { kind: "notRecorded", what: readout.what }
     : { kind: "unavailable", what: readout.what, reason: readout.reason };
-}
-
-/** The same tool as a LangChain tool bound to ports: what a model calls. */
-export function asLangChainTool(definition: ToolDefinition<z.ZodObject, z.ZodType>, ports: Ports) {
-  return langchainTool(
-    async (input: Record<string, unknown>) => {
-      const result = await definition.run(ports, input);
-      return JSON.stringify(result);
-    },
-    { name: definition.name, description: definition.description, schema: definition.input },
-  );
 }

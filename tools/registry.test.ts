@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { scenario } from "../test/scenario.ts";
 import { replayPorts } from "../ports/replay/replay-ports.ts";
-import { langChainTools, TOOL_NAMES, TOOLS, type ToolName } from "./registry.ts";
+import { TOOL_NAMES, TOOLS, type ToolName } from "./registry.ts";
 
 /** Typed by tool name: adding a tool without an input here fails the type check. */
 const SAMPLE_INPUTS: Record<ToolName, Record<string, unknown>> = {
@@ -57,14 +57,5 @@ describe("tool registry", () => {
 
   it("rejects input that breaks a tool's schema", async () => {
     await expect(TOOLS.consumer_group_lag.run(replayPorts(full), { group: 42 } as never)).rejects.toThrow(z.ZodError);
-  });
-
-  it("exposes the same tools to a model, with their input schemas", async () => {
-    const tools = langChainTools(replayPorts(full));
-    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
-    const lag = tools.find((t) => t.name === "consumer_group_lag")!;
-    const answer = JSON.parse(String(await lag.invoke({ group: "orders-svc" })));
-    expect(answer.kind).toBe("ok");
-    expect(answer.value.group).toBe("orders-svc");
   });
 });

@@ -1,9 +1,8 @@
 /**
- * Every tool, keyed by name: the one list agents, the LLM binding and the tests read.
+ * Every tool, keyed by name: the one list agents, the LLM binding (agents/llm/langchain-tools.ts)
+ * and the tests read. Loads no LangChain.
  */
 import type { z } from "zod";
-import type { Ports } from "../ports/ports.ts";
-import { asLangChainTool, type ToolDefinition } from "./define-tool.ts";
 import { dlqRecords } from "./dlq/dlq-records.ts";
 import { brokerMetrics } from "./kafka/broker-metrics.ts";
 import { clientMetrics } from "./kafka/client-metrics.ts";
@@ -40,8 +39,3 @@ export type ToolInput<N extends ToolName> = z.input<Tools[N]["input"]>;
 export type ToolValue<N extends ToolName> = z.infer<Tools[N]["output"]>;
 
 export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
-
-/** The tools as LangChain tools bound to ports, for a tool-calling model. */
-export function langChainTools(ports: Ports) {
-  return TOOL_NAMES.map((name) => asLangChainTool(TOOLS[name] as unknown as ToolDefinition<z.ZodObject, z.ZodType>, ports));
-}
