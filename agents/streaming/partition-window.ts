@@ -95,7 +95,7 @@ export function evaluatePartition(s: PartitionSeries, th: ThresholdValues = DEFA
   if (known.length === 0) return { ...base, status: "no_offsets" };
 
   const rewind = findRewind(s.committed, known);
-  const frozenTail = tailOf(s, known);
+  const frozenTail = tailOf(s, known, th);
   const from = rewind?.recovered ? rewind.at : 0;
   const judged = indices(n, (i) => i >= from && s.lag[i] !== null && s.lag[i] !== undefined).map((i) => s.lag[i]!);
   const lagChange = judged.length > 1 ? judged.at(-1)! - judged[0]! : 0;
@@ -160,12 +160,24 @@ function findRewind(committed: readonly (string | null)[], known: readonly numbe
   return found;
 }
 
-/** The run of equal committed offsets at the end of the window (samples without a reading are skipped). */
-function tailOf(s: PartitionSeries, known: readonly number[]): FrozenTail | null {
+/**
+ * The run of equal committed offsets at the end of the window (samples without a reading are
+ * skipped), counted from when records were last waiting for it: a consumer that was caught up
+ * when the stretch began has only been "not reading" since records arrived (Burrow's
+ * recent-lag-zero check, done on the window's own samples).
+ */
+function tailOf(s: PartitionSeries, known: readonly number[], th: ThresholdValues): FrozenTail | null {
   const last = known.at(-1)!;
   const offset = s.committed[last]!;
   let k = known.length - 1;
   while (k > 0 && s.committed[known[k - 1]!] === offset) k--;
+  for (let j = known.length - 1; j > k; j--) {
+    const lag = s.lag[known[j]!];
+    if (lag !== null && lag !== undefined && lag <= th["lag.noiseFloorRecords"]) {
+      k = j;
+      break;
+    }
+  }
   const from = known[k]!;
   const samples = known.length - k;
   if (samples < 2) return null;
