@@ -9,7 +9,7 @@ import { volumeDrop } from "./rules/volume-drop.ts";
 
 export const qualityAgent: Agent = {
   name: "quality",
-  async investigate({ call }) {
+  async investigate({ call, thresholds }) {
     const [topics, samples, dlq] = await Promise.all([
       call("topic_partitions", {}),
       call("topic_samples", {}),
@@ -20,11 +20,11 @@ export const qualityAgent: Agent = {
     const findings: Finding[] = [];
     for (const topic of valueOf(topics)?.topics ?? []) {
       if (dlqTopics.has(topic.name) || /(^|[.-])(dlq|dlt)([.-]|$)/i.test(topic.name)) continue;
-      const f = volumeDrop(topic);
+      const f = volumeDrop(topic, thresholds.for({ topic: topic.name }));
       if (f) findings.push(f);
     }
     for (const sample of valueOf(samples)?.topics ?? []) {
-      const f = nullSpike(sample);
+      const f = nullSpike(sample, thresholds.for({ topic: sample.topic }));
       if (f) findings.push(f);
     }
     return { findings, missing: [] };

@@ -6,7 +6,11 @@
  * and a report can say which non-default values were in force.
  */
 import { z } from "zod";
+import { CAPACITY_THRESHOLDS } from "./capacity.ts";
+import { CLUSTER_THRESHOLDS } from "./cluster.ts";
 import { LAG_THRESHOLDS } from "./lag.ts";
+import { QUALITY_THRESHOLDS } from "./quality.ts";
+import { REBALANCE_THRESHOLDS } from "./rebalance.ts";
 import type { ThresholdSpec } from "./spec.ts";
 
 export type { ThresholdSpec } from "./spec.ts";
@@ -18,6 +22,10 @@ export type { ThresholdSpec } from "./spec.ts";
  */
 export const THRESHOLDS = {
   ...LAG_THRESHOLDS,
+  ...REBALANCE_THRESHOLDS,
+  ...CAPACITY_THRESHOLDS,
+  ...CLUSTER_THRESHOLDS,
+  ...QUALITY_THRESHOLDS,
 } as const satisfies Record<string, ThresholdSpec>;
 
 export type ThresholdKey = keyof typeof THRESHOLDS;
@@ -35,13 +43,24 @@ export interface ThresholdScope {
   topic?: string | undefined;
 }
 
+/** A configured value that differs from its default, and the selectors it was configured for. */
+export interface ThresholdInForce {
+  key: ThresholdKey;
+  value: number;
+  default: number;
+  /** The override's selectors as written (globs or /regex/); empty: everywhere. */
+  scope: ThresholdScope;
+}
+
 /** The thresholds of one investigation: defaults with the configured overrides applied per scope. */
 export interface Thresholds {
   /** Values in force for a group and/or topic (most specific override wins, later wins ties). */
   for(scope?: ThresholdScope): ThresholdValues;
+  /** Every configured non-default value, for the report (what a reader must know was tuned). */
+  inForce(): readonly ThresholdInForce[];
 }
 
 /** Defaults only: what every rule uses when nothing is configured. */
-export const defaultThresholds: Thresholds = { for: () => DEFAULT_THRESHOLDS };
+export const defaultThresholds: Thresholds = { for: () => DEFAULT_THRESHOLDS, inForce: () => [] };
 
 export const ThresholdKeySchema = z.enum(THRESHOLD_KEYS as [ThresholdKey, ...ThresholdKey[]]);

@@ -1,14 +1,6 @@
 import { z } from "zod";
+import { CONSUMER_DEFAULTS } from "../../config/consumer-defaults.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
-
-/** Kafka's consumer defaults, so a rule can reason about a setting nobody overrode. */
-export const CONSUMER_DEFAULTS: Readonly<Record<string, string>> = {
-  "session.timeout.ms": "45000",
-  "heartbeat.interval.ms": "3000",
-  "max.poll.interval.ms": "300000",
-  "max.poll.records": "500",
-  "partition.assignment.strategy": "range,cooperative-sticky",
-};
 
 export const consumerConfig = defineTool({
   name: "consumer_config",

@@ -1,12 +1,13 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, tp, type Finding } from "../../finding.ts";
-import { pct, type GroupObservation } from "../observation.ts";
+import type { GroupObservation } from "../observation.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 import { partitionStatus } from "./lag-status.ts";
 import { thresholdsOf } from "./thresholds-of.ts";
 
 /** Confidence grows with the share of lagging partitions the saturated brokers lead. */
 const CONFIDENCE = { base: 0.75, perLedShare: 0.2 } as const;
+const QUOTED_IN_EVIDENCE = 6;
 
 /**
  * Lag that follows the leaders: most lagging partitions are led by brokers that are
@@ -34,7 +35,7 @@ export function brokerSaturated(o: GroupObservation, t: ThresholdValues = thresh
     { group: group.groupId, topic: onHot[0]!.topic, broker: ids[0]!, brokers: ids.join(",") },
     [
       evidence("broker_metrics", ids.map((id) => `broker ${id}: ${hot.get(id)!.join(", ")}`).join("; ")),
-      evidence("topic_partitions", `lagging partitions led by ${ids.join(", ")}: ${onHot.slice(0, 6).map((p) => tp(p.topic, p.partition)).join(", ")}`),
+      evidence("topic_partitions", `lagging partitions led by ${ids.join(", ")}: ${onHot.slice(0, QUOTED_IN_EVIDENCE).map((p) => tp(p.topic, p.partition)).join(", ")}`),
     ],
   );
 }
@@ -49,3 +50,5 @@ export function saturation(m: ToolValue<"broker_metrics">["brokers"][number]["wo
   if (m.diskUsed !== undefined && m.diskUsed >= t["broker.diskUsedSaturated"]) reasons.push(`disk ${pct(m.diskUsed)} used`);
   return reasons;
 }
+
+const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;

@@ -1,23 +1,35 @@
+import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding } from "../../finding.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
+
+/** An empty broker is unmistakable; a skew of counts is a judgement. */
+const CONFIDENCE = { emptyBroker: 0.9, skew: 0.8 } as const;
+/** One broker has nothing to be balanced against. */
+const MIN_BROKERS = 2;
 
 /**
  * Replicas or leadership spread unevenly over online brokers. Replica skew (an empty new
  * broker, a lopsided assignment) needs a reassignment; leadership skew alone needs only a
  * preferred-leader election. The finding says which, in `entities.fix`.
  */
-export function imbalance(overview: ToolValue<"cluster_overview">): Finding | null {
+export function imbalance(overview: ToolValue<"cluster_overview">, t: ThresholdValues = DEFAULT_THRESHOLDS): Finding | null {
   const online = overview.brokers.filter((b) => b.online);
-  if (online.length < 2 || overview.partitions < online.length) return null;
+  // Fewer partitions than brokers cannot spread over all of them.
+  if (online.length < MIN_BROKERS || overview.partitions < online.length) return null;
   if (overview.offlinePartitions > 0 || overview.underReplicatedPartitions > 0) return null; // a broker loss, not a skew
   const replicas = online.map((b) => b.replicas);
+  // No replica on any broker (empty replica lists in the metadata): nothing to balance, and no
+  // mean to compare with.
+  if (Math.max(...replicas) === 0) return null;
   const mean = replicas.reduce((a, b) => a + b, 0) / online.length;
   const emptyBrokers = online.filter((b) => b.replicas === 0);
-  const replicaSkew = emptyBrokers.length > 0 || Math.max(...replicas) > 1.5 * mean || Math.min(...replicas) < 0.5 * mean;
+  const replicaSkew = emptyBrokers.length > 0 || Math.max(...replicas) > t["imbalance.replicaMaxFactor"] * mean || Math.min(...replicas) < t["imbalance.replicaMinFactor"] * mean;
 
   const leaders = online.map((b) => b.leaders);
   const leaderMean = leaders.reduce((a, b) => a + b, 0) / online.length;
-  const leaderSkew = Math.max(...leaders) > 1.5 * leaderMean && overview.preferredLeaderMismatches >= 0.2 * overview.partitions;
+  const leaderSkew =
+    Math.max(...leaders) > t["imbalance.leaderMaxFactor"] * leaderMean &&
+    overview.preferredLeaderMismatches >= t["imbalance.preferredLeaderMismatchShare"] * overview.partitions;
   if (!replicaSkew && !leaderSkew) return null;
 
   const spread = online.map((b) => `broker ${b.id}: ${b.replicas} replicas, ${b.leaders} leaders`).join("; ");
@@ -29,7 +41,7 @@ export function imbalance(overview: ToolValue<"cluster_overview">): Finding | nu
   return finding(
     "streaming",
     "cluster.imbalance",
-    replicaSkew && emptyBrokers.length ? 0.9 : 0.8,
+    replicaSkew && emptyBrokers.length ? CONFIDENCE.emptyBroker : CONFIDENCE.skew,
     summary,
     { broker: (emptyBrokers[0] ?? online[leaders.indexOf(Math.max(...leaders))]!).id, fix: replicaSkew ? "reassign" : "elect" },
     [evidence("cluster_overview", spread)],

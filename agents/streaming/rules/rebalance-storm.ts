@@ -1,37 +1,48 @@
+import { consumerNumber, consumerSetting } from "../../../config/consumer-defaults.ts";
+import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
+import { thresholdsOf } from "./thresholds-of.ts";
+
+/** Each extra signal, and a known cause, make the storm more certain. */
+const CONFIDENCE = { base: 0.75, perSignal: 0.05, knownCause: 0.05 } as const;
 
 /**
  * The group keeps rebalancing: state churn, member churn, or the clients' own rebalance rate.
  * Two independent signals are needed, so one deployment's rolling restart does not count.
  */
-export function rebalanceStorm({ group, metrics, config }: GroupObservation): Finding | null {
+export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+  const { group, metrics, config } = o;
   if (group.protocolType !== "consumer") return null;
   const rate = metrics ? Math.max(...metrics.series.map((s) => s.metrics.rebalancesPerHour ?? 0)) : 0;
   const signals: string[] = [];
-  if (group.rebalancingSamples >= 2) signals.push(`${group.rebalancingSamples} of ${group.history.length} samples rebalancing`);
-  if (group.membershipChanges >= 2) signals.push(`membership changed ${group.membershipChanges} times`);
+  if (group.rebalancingSamples >= t["rebalance.minRebalancingSamples"]) signals.push(`${group.rebalancingSamples} of ${group.history.length} samples rebalancing`);
+  if (group.membershipChanges >= t["rebalance.minMembershipChanges"]) signals.push(`membership changed ${group.membershipChanges} times`);
   // Evicted members rejoin under new ids: many more ids than members is churn even when the
   // samples happened to fall between rebalances.
   const peakMembers = Math.max(...group.history.map((h) => h.members), 1);
-  if (group.distinctMembersSeen >= 1.5 * peakMembers && group.distinctMembersSeen - peakMembers >= 2) {
+  if (
+    group.distinctMembersSeen >= t["rebalance.memberIdChurnFactor"] * peakMembers &&
+    group.distinctMembersSeen - peakMembers >= t["rebalance.minExtraMemberIds"]
+  ) {
     signals.push(`${group.distinctMembersSeen} member ids seen for at most ${peakMembers} members`);
   }
-  if (rate >= 6) signals.push(`${rate} rebalances/hour`);
-  if (signals.length < 2 && rate < 20) return null;
+  if (rate > 0 && rate >= t["rebalance.ratePerHour"]) signals.push(`${rate} rebalances/hour`);
+  const alone = rate > 0 && rate >= t["rebalance.ratePerHourAlone"];
+  if (signals.length === 0 || (signals.length < t["rebalance.minSignals"] && !alone)) return null;
 
   const causes = likelyCauses({ metrics, config });
   return finding(
     "streaming",
     "rebalance.storm",
-    0.75 + 0.05 * signals.length + (causes.length ? 0.05 : 0),
+    CONFIDENCE.base + CONFIDENCE.perSignal * signals.length + (causes.length ? CONFIDENCE.knownCause : 0),
     `group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? `: ${causes.map((c) => c.text).join("; ")}` : ""}`,
     {
       group: group.groupId,
       cause: causes[0]?.kind ?? "unexplained",
-      "max.poll.records": config?.["max.poll.records"] ?? "500",
-      "max.poll.interval.ms": config?.["max.poll.interval.ms"] ?? "300000",
-      "session.timeout.ms": config?.["session.timeout.ms"] ?? "45000",
+      "max.poll.records": consumerSetting(config, "max.poll.records"),
+      "max.poll.interval.ms": consumerSetting(config, "max.poll.interval.ms"),
+      "session.timeout.ms": consumerSetting(config, "session.timeout.ms"),
     },
     [
       evidence("consumer_groups", `${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
@@ -53,9 +64,9 @@ export function likelyCauses({ metrics, config }: Pick<GroupObservation, "metric
   const causes: StormCause[] = [];
   const worst = (key: "pollIntervalMsMax" | "gcPauseMsP99" | "processingMsP99") =>
     Math.max(0, ...metrics.series.map((s) => s.metrics[key] ?? 0));
-  const maxPoll = Number(config?.["max.poll.interval.ms"] ?? 300000);
-  const session = Number(config?.["session.timeout.ms"] ?? 45000);
-  const records = Number(config?.["max.poll.records"] ?? 500);
+  const maxPoll = consumerNumber(config, "max.poll.interval.ms");
+  const session = consumerNumber(config, "session.timeout.ms");
+  const records = consumerNumber(config, "max.poll.records");
   const poll = worst("pollIntervalMsMax");
   if (poll > maxPoll) causes.push({ kind: "poll_interval", text: `time between polls reached ${poll} ms, above max.poll.interval.ms ${maxPoll}` });
   const batch = worst("processingMsP99") * records;

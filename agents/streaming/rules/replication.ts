@@ -4,6 +4,14 @@ import type { ToolValue } from "../../../tools/registry.ts";
 type Topics = ToolValue<"topic_partitions">["topics"];
 type Overview = ToolValue<"cluster_overview">;
 
+/**
+ * Replication has no tunable: a leaderless partition or an out-of-sync replica is a fact, not a
+ * judgement. What is named here is how sure each finding is and how much of a list a summary shows.
+ */
+const CONFIDENCE = { offline: 0.97, underReplicated: 0.9 } as const;
+const NAMED_IN_SUMMARY = 4;
+const QUOTED_IN_EVIDENCE = 5;
+
 /** Partitions without a leader: unavailable for reads and writes. */
 export function offlinePartitions(topics: Topics, overview: Overview): Finding | null {
   const offline = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => ({ topic: t.name, ...p })));
@@ -12,11 +20,11 @@ export function offlinePartitions(topics: Topics, overview: Overview): Finding |
   return finding(
     "streaming",
     "replication.offline",
-    0.97,
+    CONFIDENCE.offline,
     `${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${overview.offlineBrokers.length ? `; broker${overview.offlineBrokers.length > 1 ? "s" : ""} ${overview.offlineBrokers.join(", ")} did not answer` : ""}`,
     { topic: offline[0]!.topic, partition: offline[0]!.partition, ...(overview.offlineBrokers[0] !== undefined && { broker: overview.offlineBrokers[0] }) },
     [
-      evidence("topic_partitions", offline.slice(0, 5).map((p) => `${tp(p.topic, p.partition)} leader -1 replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
+      evidence("topic_partitions", offline.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} leader -1 replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
       evidence("cluster_overview", `offline partitions per sample: ${overview.samples.map((s) => s.offline).join(", ")}; brokers offline: [${overview.offlineBrokers}]`),
     ],
   );
@@ -32,20 +40,22 @@ export function underReplicated(topics: Topics, overview: Overview): Finding | n
   const missing = new Map<number, number>();
   for (const p of urp) for (const r of p.replicas) if (!p.isr.includes(r)) missing.set(r, (missing.get(r) ?? 0) + 1);
   const lagging = [...missing.entries()].sort((a, b) => b[1] - a[1]);
+  // One in-sync replica left: the next broker failure takes the partition offline.
   const atMinIsr = urp.filter((p) => p.isr.length <= 1).length;
   return finding(
     "streaming",
     "replication.under_replicated",
-    0.9,
+    CONFIDENCE.underReplicated,
     `${urp.length} partitions are under-replicated (${summarize(urp.map((p) => tp(p.topic, p.partition)))}); out of sync: ${lagging.map(([b, n]) => `broker ${b} on ${n}`).join(", ")}${atMinIsr ? `; ${atMinIsr} are down to one in-sync replica` : ""}`,
     { topic: urp[0]!.topic, broker: lagging[0]![0] },
     [
-      evidence("topic_partitions", urp.slice(0, 5).map((p) => `${tp(p.topic, p.partition)} replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
+      evidence("topic_partitions", urp.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
       evidence("cluster_overview", `under-replicated per sample: ${overview.samples.map((s) => s.underReplicated).join(", ")}`),
     ],
   );
 }
 
 function summarize(names: string[]): string {
-  return names.length <= 4 ? names.join(", ") : `${names.slice(0, 4).join(", ")} and ${names.length - 4} more`;
+  if (names.length <= NAMED_IN_SUMMARY) return names.join(", ");
+  return `${names.slice(0, NAMED_IN_SUMMARY).join(", ")} and ${names.length - NAMED_IN_SUMMARY} more`;
 }

@@ -1,5 +1,10 @@
+import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
+import { thresholdsOf } from "./thresholds-of.ts";
+
+/** Confidence rises with how far past the capacity share the partitions are written, up to a cap. */
+const CONFIDENCE = { base: 0.7, maxGain: 0.2 } as const;
 
 /**
  * The capacity problem before it becomes lag: each partition is written about as fast as one
@@ -7,7 +12,8 @@ import type { GroupObservation } from "../observation.ts";
  * scale out. Capacity per member comes from the clients' own consume rate (they are at their
  * ceiling) or from 1000 / p99 processing ms.
  */
-export function underProvisioned({ group, lag, metrics }: GroupObservation): Finding | null {
+export function underProvisioned(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+  const { group, lag, metrics } = o;
   if (!metrics || group.members.length === 0) return null;
   const partitions = lag.partitions.length;
   if (partitions === 0 || group.members.length < partitions) return null;
@@ -20,13 +26,14 @@ export function underProvisioned({ group, lag, metrics }: GroupObservation): Fin
   if (!perMember.length) return null;
   const capacity = Math.max(...perMember);
   const perPartition = lag.produceRatePerSec / partitions;
-  if (perPartition < 0.9 * capacity) return null;
+  const atCapacity = t["capacity.perPartitionShare"];
+  if (perPartition < atCapacity * capacity) return null;
   const total = lag.totalLag;
   const behindSec = lag.produceRatePerSec > 0 ? total.at(-1)! / lag.produceRatePerSec : 0;
   return finding(
     "streaming",
     "partition.under_provisioned",
-    0.7 + Math.min(0.2, (perPartition / capacity - 0.9)),
+    CONFIDENCE.base + Math.min(CONFIDENCE.maxGain, perPartition / capacity - atCapacity),
     `topic ${lag.partitions[0]!.topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
     { group: group.groupId, topic: lag.partitions[0]!.topic, partitions },
     [
