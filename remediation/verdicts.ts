@@ -89,7 +89,7 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
   "lag.recovering": { decision: "none" },
   healthy: { decision: "none" },
   "lag.hot_partition": { decision: "escalate", severity: "sev3", owner: producers, why: "key skew is a producer design issue: more consumers cannot split one partition" },
-  "lag.consumer_down": { decision: "escalate", severity: "sev2", owner: groupOwner, why: "no consumer is running for the group: its deployment must be restarted or fixed" },
+  "lag.consumer_down": { decision: "escalate", severity: "sev2", owner: groupOwner, why: "no consumer is making progress for the group (none running, or members hung): its deployment must be restarted or fixed" },
   "lag.broker_saturated": { decision: "escalate", severity: "sev2", owner: platform, why: "brokers are saturated: capacity or load must be handled by the platform team" },
   "replication.under_replicated": { decision: "escalate", severity: "sev2", owner: platform, why: "replicas fell out of sync: a broker is down or slow, with data loss risk if another fails" },
   "replication.offline": { decision: "escalate", severity: "sev1", owner: platform, why: "partitions have no leader: writes and reads on them fail until a replica returns" },
@@ -102,10 +102,16 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
   unknown: { decision: "escalate", severity: "sev3", owner: platform, why: "no known pattern explains the evidence" },
 };
 
-/** The escalation severity a verdict gives a finding (or the verdict's default without one). */
+/**
+ * The escalation severity a verdict gives a finding (or the verdict's default without one).
+ * Records that retention deleted before their group read them are lost data: one level up.
+ */
 export function severityOf(verdict: Extract<Verdict, { decision: "escalate" }>, f: Diagnosis | undefined): Severity {
-  return typeof verdict.severity === "function" ? (f ? verdict.severity(f) : "sev2") : verdict.severity;
+  const base = typeof verdict.severity === "function" ? (f ? verdict.severity(f) : "sev2") : verdict.severity;
+  return Number(f?.entities.deletedUnread ?? 0) > 0 ? raise(base) : base;
 }
+
+const raise = (s: Severity): Severity => (s === "sev3" ? "sev2" : "sev1");
 
 /** The consumer settings that stop a storm depend on why members are evicted. */
 function stormFix(f: Diagnosis): ActionDraft {

@@ -31,7 +31,7 @@ export function windowsOf(lag: GroupLag, thresholdsFor: (topic: string) => Thres
   const times = lag.samples.map((at) => Date.parse(at));
   return memoByIdentity((p: PartitionLag) =>
     evaluatePartition(
-      { times, committed: p.committed, end: p.end, lag: p.lag, ...("lagSeconds" in p && { lagSeconds: (p as { lagSeconds: (number | null)[] }).lagSeconds }), owner: p.owner },
+      { times, committed: p.committed, end: p.end, lag: p.lag, lagSeconds: p.lagSeconds, owner: p.owner },
       thresholdsFor(p.topic),
     ),
   );

@@ -9,10 +9,10 @@ import type { GroupObservation } from "../observation.ts";
  * cause, and a group whose only trouble it is would already be stopped or behind.
  */
 export function withDeletedUnread(o: GroupObservation, findings: Finding[]): Finding[] {
-  const lost = o.lag.partitions.filter((p) => deleted(p) > 0);
+  const lost = o.lag.partitions.filter((p) => p.deletedUnread > 0);
   if (!lost.length) return findings;
-  const total = lost.reduce((a, p) => a + deleted(p), 0);
-  const where = lost.slice(0, 4).map((p) => `${tp(p.topic, p.partition)} (${deleted(p)})`).join(", ");
+  const total = lost.reduce((a, p) => a + p.deletedUnread, 0);
+  const where = lost.slice(0, 4).map((p) => `${tp(p.topic, p.partition)} (${p.deletedUnread})`).join(", ");
   return findings.map((f) =>
     f.entities.group !== o.group.groupId
       ? f
@@ -25,9 +25,3 @@ export function withDeletedUnread(o: GroupObservation, findings: Finding[]): Fin
   );
 }
 
-/** Records between the committed offset and the log start (0 when none were lost). */
-function deleted(p: GroupObservation["lag"]["partitions"][number]): number {
-  if ("deletedUnread" in p && typeof p.deletedUnread === "number") return p.deletedUnread;
-  if (!p.belowLogStart) return 0;
-  return 1; // the lag tool predates deletedUnread: at least one record was lost
-}
