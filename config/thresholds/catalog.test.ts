@@ -49,6 +49,7 @@ const CONVERTED = [
   "agents/streaming/rules/imbalance.ts",
   "agents/streaming/rules/under-provisioned.ts",
   "agents/quality/rules/null-spike.ts",
+  "agents/quality/rules/volume-drop.ts",
   "agents/quality/quality-agent.ts",
   "tools/kafka/consumer-config.ts",
 ];
