@@ -28,6 +28,7 @@ export async function observeGroup(incident: Incident, group = "orders-svc", thr
     leaders,
     brokers: brokers.kind === "ok" ? brokers.value : undefined,
     logs: logs.kind === "ok" ? logs.value.lines : [],
+    alert: incident.alert,
     thresholds,
   });
   if (!o) throw new Error(`no lag read for group ${group}`);

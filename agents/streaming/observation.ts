@@ -5,7 +5,7 @@
 import type { ToolValue } from "../../tools/registry.ts";
 import type { GroupLag, PartitionLag } from "../../tools/kafka/consumer-group-lag.ts";
 import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
-import type { LogLine } from "../../contract/incident.ts";
+import type { Alert, LogLine } from "../../contract/incident.ts";
 import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../config/thresholds/index.ts";
 import { memoByIdentity } from "../../tools/lib/memo.ts";
 import { evaluatePartition, type PartitionStatus, type PartitionWindow } from "./partition-window.ts";
@@ -20,6 +20,8 @@ export interface GroupObservation {
   leaders: ReadonlyMap<string, number>;
   brokers: ToolValue<"broker_metrics"> | undefined;
   logs: readonly LogLine[];
+  /** The alert the investigation is about, if any: context that can corroborate a reading, never the reading itself. */
+  alert: Alert | undefined;
   /** Thresholds in force for this group (per-topic values: `window(p)` applies them). */
   thresholds: ThresholdValues;
   /** The partition window verdict of one of `lag.partitions`, under its topic's thresholds. */

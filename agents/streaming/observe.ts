@@ -7,7 +7,7 @@ import type { Thresholds } from "../../config/thresholds/index.ts";
 import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
 import { windowsOf, type GroupObservation } from "./observation.ts";
 
-export type SharedReads = Pick<GroupObservation, "leaders" | "brokers" | "logs"> & { thresholds: Thresholds };
+export type SharedReads = Pick<GroupObservation, "leaders" | "brokers" | "logs" | "alert"> & { thresholds: Thresholds };
 
 export async function observeGroups(call: CallTool, groups: readonly GroupView[], shared: SharedReads): Promise<GroupObservation[]> {
   const observed = await Promise.all(

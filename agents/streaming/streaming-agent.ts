@@ -45,7 +45,7 @@ export function judgeGroup(o: GroupObservation): Finding[] {
 
 export const streamingAgent: Agent = {
   name: "streaming",
-  async investigate({ call, thresholds }) {
+  async investigate({ call, thresholds, alert }) {
     const [overviewR, topicsR, groupsR, brokersR, dlqR, logsR] = await Promise.all([
       call("cluster_overview", {}),
       call("topic_partitions", {}),
@@ -76,6 +76,7 @@ export const streamingAgent: Agent = {
       leaders,
       brokers: valueOf(brokersR),
       logs: valueOf(logsR)?.lines ?? [],
+      alert,
       thresholds,
     });
     for (const o of observations) findings.push(...judgeGroup(o));

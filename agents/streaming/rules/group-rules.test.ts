@@ -186,4 +186,22 @@ describe("underProvisioned", () => {
     });
     expect(underProvisioned(await observeGroup(inc))).toBeNull();
   });
+  // A group that keeps up consumes what is produced: that rate is demand, not its ceiling.
+  const keepingUp = (alert?: { kind: "throughput" | "consumer_lag"; summary: string; labels: Record<string, string> }) =>
+    scenario({
+      partitions: 3,
+      members: () => 3,
+      end: (s) => 1000 + 60 * 240 * s,
+      committed: (s) => 1000 + 60 * 240 * s - 5,
+      snapshotExtra: () => ({ clientMetrics: { "orders-svc": { recordsConsumedPerSec: 720, processingMsP99: 30 } } }),
+      ...(alert && { extra: { alert } }),
+    });
+  it("does not read a busy group that keeps up as being at its ceiling", async () => {
+    expect(underProvisioned(await observeGroup(keepingUp()))).toBeNull();
+    expect(underProvisioned(await observeGroup(keepingUp({ kind: "consumer_lag", summary: "lag", labels: { group: "orders-svc" } })))).toBeNull();
+  });
+  it("takes a throughput alert on the group as the sign that its rate is its ceiling", async () => {
+    const f = underProvisioned(await observeGroup(keepingUp({ kind: "throughput", summary: "consumer utilisation 99%", labels: { group: "orders-svc" } })));
+    expect(f?.code).toBe("partition.under_provisioned");
+  });
 });

@@ -6,7 +6,10 @@ export function recovering(o: GroupObservation): Finding | null {
   const { group, lag, thresholds: th } = o;
   const total = lag.totalLag;
   if (total.length < 2 || group.members.length === 0) return null;
-  if (lag.partitions.some((p) => ["stalled", "stopped", "rewind", "growing"].includes(statusOf(o, p)))) return null;
+  // Still catching up somewhere (lag above the floor and shrinking), and not stuck anywhere:
+  // lag that already cleared is healthy, not recovering.
+  const statuses = lag.partitions.map((p) => statusOf(o, p));
+  if (!statuses.includes("catching_up") || statuses.some((s) => ["stalled", "stopped", "rewind", "growing"].includes(s))) return null;
   const peak = Math.max(...total);
   const last = total.at(-1)!;
   const shrinking = total.every((t, i) => i === 0 || t <= total[i - 1]!);

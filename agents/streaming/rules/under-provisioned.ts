@@ -9,8 +9,9 @@ const CONFIDENCE = { base: 0.7, maxGain: 0.2 } as const;
 /**
  * The capacity problem before it becomes lag: each partition is written about as fast as one
  * consumer can process, and the group already has one member per partition, so it cannot
- * scale out. Capacity per member comes from the clients' own consume rate (they are at their
- * ceiling) or from 1000 / p99 processing ms.
+ * scale out. Capacity per member comes from 1000 / p99 processing ms, or from the clients' own
+ * consume rate when they are behind on most partitions (then they are at their ceiling). A group
+ * that keeps up consumes exactly what is produced: its rate measures demand, not capacity.
  */
 export function underProvisioned(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
   const { group, lag, metrics } = o;
@@ -19,12 +20,8 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = thres
   if (partitions === 0 || group.members.length < partitions) return null;
   const consumed = metrics.latest.recordsConsumedPerSec;
   const p99 = metrics.latest.processingMsP99;
-  const perMember = [
-    consumed !== undefined ? consumed / group.members.length : undefined,
-    p99 ? 1000 / p99 : undefined,
-  ].filter((x): x is number => x !== undefined && x > 0);
-  if (!perMember.length) return null;
-  const capacity = Math.max(...perMember);
+  const capacity = capacityPerMember(o, consumed, p99);
+  if (capacity === null) return null;
   const perPartition = lag.produceRatePerSec / partitions;
   const atCapacity = t["capacity.perPartitionShare"];
   if (perPartition < atCapacity * capacity) return null;
@@ -41,4 +38,28 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = thres
       evidence("client_metrics", `recordsConsumedPerSec ${consumed ?? "?"} over ${group.members.length} members; processingMsP99 ${p99 ?? "?"}`),
     ],
   );
+}
+
+/**
+ * What one member can process per second. Behind on most partitions, the members consume at
+ * their ceiling: their rate is the capacity. Keeping up, their rate is only a lower bound, and
+ * 1000 / p99 is the estimate, valid only when it is not below what they already do (a consumer
+ * that processes in parallel or in batches beats it). Without a valid estimate, a busy group
+ * that keeps up looks exactly like one at its ceiling; only a throughput alert about this group
+ * or topic says which, so without one there is no finding.
+ */
+function capacityPerMember(o: GroupObservation, consumed: number | undefined, p99: number | undefined): number | null {
+  const members = o.group.members.length;
+  const observed = consumed !== undefined && consumed > 0 ? consumed / members : undefined;
+  const behind = o.lag.partitions.filter((p) => !o.window(p).withinFloor).length > o.lag.partitions.length / 2;
+  const estimate = p99 ? 1000 / p99 : undefined;
+  if (behind && observed !== undefined) return Math.max(observed, estimate ?? 0);
+  if (estimate === undefined) return observed !== undefined && throughputAlertOn(o) ? observed : null;
+  if (observed === undefined || estimate >= observed) return estimate;
+  return throughputAlertOn(o) ? observed : null;
+}
+
+function throughputAlertOn({ alert, group, lag }: GroupObservation): boolean {
+  if (alert?.kind !== "throughput") return false;
+  return alert.labels.group === group.groupId || lag.partitions.some((p) => p.topic === alert.labels.topic);
 }
