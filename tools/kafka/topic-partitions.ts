@@ -57,23 +57,40 @@ export const topicPartitions = defineTool({
   },
 });
 
-/** Every topic of the latest sample with its write rates; computed once per series. */
+/**
+ * Every topic of the latest sample with its write rates; computed once per series. A sample
+ * that lacks the topic (its metadata was not read) is skipped, never filled in from another
+ * sample: the interval around it runs from the sample before to the sample after.
+ */
 const topicViews = memoByIdentity((samples: Sampled<Topic[]>[]): Map<string, TopicView> => {
-  const times = samples.map((s) => s.at);
   const index = partitionIndex(samples);
   const views = new Map<string, TopicView>();
   for (const topic of samples.at(-1)!.value) {
-    const ends = (p: Partition) => index.map((m) => m.get(topic.name)?.get(p.partition)?.endOffset ?? p.endOffset);
-    const series = topic.partitions.map(ends);
-    const partitions = topic.partitions.map((p, i) => ({ ...p, writeRatePerSec: round(ratePerSec(series[i]!, times)) }));
-    const writeRateSeries = samples.slice(1).map((s, i) => {
+    const seen = samples.flatMap((_, i) => (index[i]!.has(topic.name) ? [i] : []));
+    const times = seen.map((i) => samples[i]!.at);
+    const endsOf = (p: Partition) => seen.map((i) => index[i]!.get(topic.name)?.get(p.partition)?.endOffset ?? null);
+    const series = topic.partitions.map(endsOf);
+    const rates = series.map((offsets) => knownRate(offsets, times));
+    const partitions = topic.partitions.map((p, k) => ({ ...p, writeRatePerSec: round(rates[k]!) }));
+    const writeRateSeries = seen.slice(1).map((at, j) => {
       let delta = 0;
-      for (const offsets of series) delta += offsetDelta(offsets[i + 1]!, offsets[i]!);
-      const seconds = secondsBetween(samples[i]!.at, s.at);
-      return { from: samples[i]!.at, to: s.at, perSec: seconds > 0 ? round(delta / seconds) : 0 };
+      for (const offsets of series) {
+        const [from, to] = [offsets[j], offsets[j + 1]];
+        if (from != null && to != null) delta += Math.max(0, offsetDelta(to, from));
+      }
+      const seconds = secondsBetween(samples[seen[j]!]!.at, samples[at]!.at);
+      return { from: samples[seen[j]!]!.at, to: samples[at]!.at, perSec: seconds > 0 ? round(delta / seconds) : 0 };
     });
-    const writeRatePerSec = round(partitions.reduce((a, p) => a + p.writeRatePerSec, 0));
+    const writeRatePerSec = round(rates.reduce((a, r) => a + r, 0));
     views.set(topic.name, { name: topic.name, internal: topic.internal, partitions, writeRatePerSec, writeRateSeries });
   }
   return views;
 });
+
+/** Rate between the first and last known offsets (a partition created mid-window starts later). */
+function knownRate(offsets: readonly (string | null)[], times: readonly string[]): number {
+  const first = offsets.findIndex((o) => o !== null);
+  const last = offsets.findLastIndex((o) => o !== null);
+  if (first < 0 || last <= first) return 0;
+  return ratePerSec([offsets[first]!, offsets[last]!], [times[first]!, times[last]!]);
+}
