@@ -33,6 +33,8 @@ import {
 import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
 import { Settings } from "../config/settings.ts";
+import type { Thresholds } from "../config/thresholds/index.ts";
+import { thresholdsFrom } from "../config/thresholds/overrides.ts";
 import type { Alert } from "../contract/incident.ts";
 import { parseIncident } from "../contract/parse.ts";
 import type { Action, Report } from "../contract/report.ts";
@@ -91,6 +93,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     incidentId: options.incidentId,
     llm,
     policy: options.policy ?? settings.policy,
+    thresholds: thresholdsFrom(settings.thresholds),
     threadsDir: options.threadsDir ?? join(homedir(), ".kafka-ops", "threads"),
     model: options.chatModel,
   });
@@ -105,6 +108,8 @@ interface EngineInit {
   incidentId: string | undefined;
   llm: LlmSessionOptions | undefined;
   policy: Settings["policy"];
+  /** The config file's threshold overrides (settings.thresholds), resolved per scope. */
+  thresholds: Thresholds;
   threadsDir: string;
   model: ChatModel | undefined;
 }
@@ -163,8 +168,8 @@ class GraphChatEngine implements ChatEngine {
   async close(): Promise<void> {}
 
   #investigate(): Promise<Report> {
-    const { incident, ports, llm, policy, alert, incidentId } = this.#o;
-    const common = { policy, ...(llm && { llm }) };
+    const { incident, ports, llm, policy, alert, incidentId, thresholds } = this.#o;
+    const common = { policy, thresholds, ...(llm && { llm }) };
     if (incident) return investigate(incident, { ...common, ...(this.#o.explicitPorts && ports && { ports }) });
     if (ports) return investigatePorts(ports, { ...common, ...(alert && { alert }), ...(incidentId && { incidentId }) });
     return Promise.reject(new Error("nothing to investigate: give an incident or ports"));

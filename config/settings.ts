@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ApprovalPolicy } from "../remediation/policy.ts";
+import { ThresholdOverride } from "./thresholds/overrides.ts";
 import { Secret } from "./secret.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
@@ -93,6 +94,12 @@ export const Settings = z.strictObject({
   /** Consumer settings of groups, as deployed: brokers cannot report them. */
   clientConfigs: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   policy: ApprovalPolicy.default("medium-and-above"),
+  /**
+   * Threshold overrides per topic and per group (`{ topic?, group?, set: { key: value } }`, globs
+   * or /regex/ selectors); the most specific match wins, later entries win ties. Keys and their
+   * defaults: `kafka-ops thresholds`, docs/thresholds.md.
+   */
+  thresholds: z.array(ThresholdOverride).default([]),
   /**
    * The LLM, when one takes part (absent: the deterministic rules alone, as without it).
    * Retries live in one place: `maxRetries` of the model's own caller (LangChain's AsyncCaller:

@@ -8,9 +8,11 @@ import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../ex
 import { readInput } from "../input.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
 import { withConsoleOnStderr } from "../stdout.ts";
+import { replayThresholds, settingsThresholds } from "../thresholds-config.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
+import type { Thresholds } from "../../config/thresholds/index.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
        kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
@@ -63,7 +65,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
   const llm = values.llm ? await llmOptions(values) : undefined;
-  const { report, title } = live ? await investigateLive(values, agents, llm) : await investigateFile(positionals[0]!, agents, llm);
+  const { report, title } = live ? await investigateLive(values, agents, llm) : await investigateFile(positionals[0]!, agents, llm, await replayThresholds(values, process.env));
   await checkReport(report);
   if (report.llm) {
     const u = report.llm;
@@ -89,11 +91,11 @@ async function llmOptions(values: Parameters<typeof liveSettings>[0]): Promise<L
   return { settings: settings.llm };
 }
 
-async function investigateFile(path: string, agents: Specialist[] | undefined, llm?: LlmOptions): Promise<{ report: Report; title: string }> {
+async function investigateFile(path: string, agents: Specialist[] | undefined, llm?: LlmOptions, thresholds?: Thresholds): Promise<{ report: Report; title: string }> {
   const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
   const incident = parseIncidentText(input.text, input.source);
   const { investigate } = await import("../../investigate.ts");
-  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }) }));
+  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }) }));
   return { report, title: incident.title };
 }
 
@@ -106,6 +108,7 @@ async function investigateLive(
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const { investigatePorts } = await import("../../investigate.ts");
   const { about, alert } = focus(values);
+  const thresholds = await settingsThresholds(settings);
   const session = await openLiveSession(settings);
   try {
     const report = await withConsoleOnStderr(() =>
@@ -113,6 +116,7 @@ async function investigateLive(
         ...(agents && { agents }),
         ...(llm && { llm }),
         policy: settings.policy,
+        thresholds,
         ...(alert && { alert }),
       }),
     );
