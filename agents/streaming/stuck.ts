@@ -74,13 +74,17 @@ export interface PoisonCase {
   failing: number;
   logs: LogLine[];
   advancing: number;
+  /** The member that owns it goes on consuming its other partitions: alive, and stuck on one record. */
+  ownerAdvances: boolean;
 }
 
 /**
  * The poison-record reading of a stalled partition, when the evidence supports it: at most
- * `poison.maxPartitions` stalled, and failures pointing at it (log lines naming it, or failed
- * records reported while its owner or its siblings keep consuming). Without failure evidence
- * there is no poison verdict, whatever the offsets look like.
+ * `poison.maxPartitions` stalled, and something pointing at one record rather than at the
+ * consumer: log lines naming the partition, failed records reported while its owner or its
+ * siblings keep consuming, or the owner itself advancing on its other partitions (the member
+ * is alive and polling; only this partition does not move). Offsets frozen on every partition
+ * of a member, with nothing else, point at the member: no poison verdict.
  */
 export function poisonCase(o: GroupObservation): PoisonCase | null {
   if (o.group.members.length === 0) return null;
@@ -94,6 +98,7 @@ export function poisonCase(o: GroupObservation): PoisonCase | null {
   const owned = o.lag.partitions.filter((q) => q.owner === p.owner && !o.window(q).withinFloor);
   // A member frozen on several partitions at once is hung, unless the logs name this record.
   const ownerGoesOn = owned.length === 1 || owned.some((q) => statusOf(o, q) !== "stalled");
-  const pointed = logs.length > 0 || (failing > 0 && advancing > 0 && ownerGoesOn);
-  return pointed ? { partition: p, offset, failing, logs, advancing } : null;
+  const ownerAdvances = advancingPartitions(o).some((q) => q.owner === p.owner && q !== p);
+  const pointed = logs.length > 0 || ownerAdvances || (failing > 0 && advancing > 0 && ownerGoesOn);
+  return pointed ? { partition: p, offset, failing, logs, advancing, ownerAdvances } : null;
 }

@@ -60,17 +60,24 @@ describe("poisonMessage", () => {
   it("needs a stuck tail of two intervals", async () => {
     expect(poisonMessage(await observeGroup(scenario({ ...stuck, samples: 2 })))).toBeNull();
   });
-  it("needs failure evidence: a frozen partition alone is not a poison record", async () => {
+  it("takes the owner advancing on its other partitions as pointing at one record", async () => {
+    // Two members: member 1 owns partitions 1 and 3; only 1 is frozen, 3 advances.
     const { snapshotExtra: _, ...silent } = stuck;
-    expect(poisonMessage(await observeGroup(scenario(silent)))).toBeNull();
+    expect(poisonMessage(await observeGroup(scenario(silent)))?.entities.offset).toBe("1042");
+  });
+  it("needs something pointing at a record: a frozen partition whose owner owns nothing else is not enough", async () => {
+    const { snapshotExtra: _, ...silent } = stuck;
+    expect(poisonMessage(await observeGroup(scenario({ ...silent, members: () => 4 })))).toBeNull();
   });
   it("takes an error log naming the partition as failure evidence", async () => {
-    const { snapshotExtra: _, ...silent } = stuck;
+    const { snapshotExtra: _, ...rest } = stuck;
+    const silent = { ...rest, members: () => 4 };
     const logs = [{ at: "2026-11-02T03:01:00Z", source: "orders-svc", level: "ERROR" as const, message: "failed orders-1@1042: NPE" }];
     expect(poisonMessage(await observeGroup(scenario({ ...silent, extra: { logs } })))?.entities.offset).toBe("1042");
   });
   it("does not take a log naming another partition (orders-10 is not orders-1)", async () => {
-    const { snapshotExtra: _, ...silent } = stuck;
+    const { snapshotExtra: _, ...rest } = stuck;
+    const silent = { ...rest, members: () => 4 };
     const logs = [{ at: "2026-11-02T03:01:00Z", source: "orders-svc", level: "ERROR" as const, message: "failed orders-10: NPE" }];
     expect(poisonMessage(await observeGroup(scenario({ ...silent, extra: { logs } })))).toBeNull();
   });

@@ -22,9 +22,17 @@ export function poisonMessage(o: GroupObservation): Finding | null {
   return finding(
     "streaming",
     "lag.poison_message",
-    0.8 + (c.failing > 0 ? 0.1 : 0) + (c.logs.length > 0 ? 0.05 : 0),
-    `partition ${name} of group ${o.group.groupId} is stuck at offset ${offset} for ${tail.samples} samples (${Math.round(tail.seconds)} s) while the log grew and failures point at it`,
+    0.75 + (c.failing > 0 ? 0.1 : 0) + (c.logs.length > 0 ? 0.05 : 0) + (c.ownerAdvances ? 0.05 : 0),
+    `partition ${name} of group ${o.group.groupId} is stuck at offset ${offset} for ${tail.samples} samples (${Math.round(tail.seconds)} s) while the log grew; ${pointers(c)}`,
     { group: o.group.groupId, topic: p.topic, partition: p.partition, offset },
     quotes,
   );
+}
+
+function pointers(c: ReturnType<typeof poisonCase> & {}): string {
+  const out: string[] = [];
+  if (c.ownerAdvances) out.push(`its owner ${c.partition.owner} keeps consuming its other partitions`);
+  if (c.failing > 0) out.push(`the consumers report up to ${c.failing} failed records/s`);
+  if (c.logs.length) out.push(`${c.logs.length} error log lines name it`);
+  return out.join(", ");
 }
