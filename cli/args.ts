@@ -27,3 +27,22 @@ function describe(code: string, message: string): string {
   const first = message.split("\n")[0] ?? message;
   return first.charAt(0).toLowerCase() + first.slice(1).replace(/\.$/, "");
 }
+
+/**
+ * A duration flag (--interval, --deadline, --duration) in milliseconds, or a usage error that
+ * names the flag. A bare number is seconds (`--interval 3` is 3 s), as in the config file.
+ */
+export async function parseDurationFlag(flag: string, value: string): Promise<number> {
+  const { durationMs, DURATION_HINT } = await import("../config/settings.ts");
+  const ms = durationMs(value);
+  if (ms === undefined) throw new UsageError(`--${flag}: ${DURATION_HINT}, got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** A whole-number flag within bounds, or a usage error that names the flag. */
+export function parseCountFlag(flag: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}

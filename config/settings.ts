@@ -26,16 +26,39 @@ const Ssl = z.union([
   }),
 ]);
 
-/** "15s", "500ms", "2m", or a number of milliseconds. */
-export const Duration = z.union([
-  z.number().int().min(0),
-  z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as "500ms", "15s", "2m"').transform(toMs),
-]);
+/**
+ * A duration, parsed to milliseconds: "15s", "500ms", "2m", "1h", "1.5s", or a bare number
+ * (in a flag or the config file), which is SECONDS: `--interval 3` means 3 s, never 3 ms, the
+ * unit an operator means when they leave it out. Zero, negative values and anything above a
+ * day are rejected: a zero deadline or interval is always a typo, and Node's timers cannot wait
+ * past about 24.8 days (they fire at once instead).
+ */
+export const DURATION_HINT = 'expected a duration such as "15s", "500ms" or "2m" (a bare number is seconds), more than 0 and at most 24h';
+const DURATION_TEXT = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const MAX_DURATION_MS = 24 * 3_600_000;
 
-function toMs(text: string): number {
-  const [, n, unit] = /^(\d+)(ms|s|m|h)$/.exec(text)!;
-  return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"];
+/** Milliseconds of a duration given as text or as a number of seconds; undefined when it is not one. */
+export function durationMs(input: string | number): number | undefined {
+  let ms: number;
+  if (typeof input === "number") ms = input * 1000;
+  else {
+    const match = DURATION_TEXT.exec(input.trim());
+    if (!match) return undefined;
+    ms = Number(match[1]) * UNIT_MS[(match[2] ?? "s") as keyof typeof UNIT_MS];
+  }
+  ms = Math.round(ms);
+  return Number.isFinite(ms) && ms >= 1 && ms <= MAX_DURATION_MS ? ms : undefined;
 }
+
+export const Duration = z.union([z.number(), z.string()]).transform((input, ctx) => {
+  const ms = durationMs(input);
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `${DURATION_HINT}, got ${JSON.stringify(input)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** Per-investigation LLM budget: beyond it the model is not called and the rules carry on. */
 export const LlmBudget = z.strictObject({

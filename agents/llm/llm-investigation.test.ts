@@ -104,7 +104,7 @@ describe("fallback to the rules", () => {
 
   it("a request past its deadline falls back, with a note", async () => {
     const r = replay("timeout");
-    const report = await investigate(incident(), { llm: llm({ timeout: 200, budget: { maxCalls: 1, maxTokens: 30_000, maxTime: 60_000 } }) });
+    const report = await investigate(incident(), { llm: llm({ timeout: "200ms", budget: { maxCalls: 1, maxTokens: 30_000, maxTime: "60s" } }) });
     expect(r.bodies).toHaveLength(1);
     expect(report.primary).toBe("lag.poison_message");
     expect(report.decision).toBe("remediate");
@@ -116,7 +116,7 @@ describe("fallback to the rules", () => {
 describe("retries", () => {
   it("retries a 429 with backoff inside one call, then uses the answer", async () => {
     const r = replay("rate-limit-then-success");
-    const report = await investigate(incident(), { llm: llm({ maxRetries: 2, budget: { maxCalls: 1, maxTokens: 30_000, maxTime: 60_000 } }) });
+    const report = await investigate(incident(), { llm: llm({ maxRetries: 2, budget: { maxCalls: 1, maxTokens: 30_000, maxTime: "60s" } }) });
     r.verify();
     expect(r.pending()).toEqual([]);
     expect(r.bodies).toHaveLength(2);
@@ -132,7 +132,7 @@ describe("budget", () => {
     const r = replay("rate-limit-then-success");
     nock.cleanAll();
     const one = replay({ description: "triage only", interactions: [JSON.parse(JSON.stringify(loadSecond()))] });
-    const report = await investigate(incident(), { llm: llm({ budget: { maxCalls: 1, maxTokens: 30_000, maxTime: 60_000 } }) });
+    const report = await investigate(incident(), { llm: llm({ budget: { maxCalls: 1, maxTokens: 30_000, maxTime: "60s" } }) });
     expect(one.bodies).toHaveLength(1);
     expect(r.bodies).toHaveLength(0);
     expect(report.llm!.calls).toBe(1);
@@ -143,7 +143,7 @@ describe("budget", () => {
   });
 
   it("refuses a call the token budget cannot afford, before sending anything", async () => {
-    const report = await investigate(incident(), { llm: llm({ budget: { maxCalls: 6, maxTokens: 1_000, maxTime: 60_000 } }) });
+    const report = await investigate(incident(), { llm: llm({ budget: { maxCalls: 6, maxTokens: 1_000, maxTime: "60s" } }) });
     expect(report.llm!.calls).toBe(0);
     expect(report.llm!.totalTokens).toBe(0);
     expect(report.llm!.notes.join("\n")).toMatch(/triage: not called: token budget too low/);

@@ -8,7 +8,7 @@ import { BROKER_QUERIES, CLIENT_QUERIES, brokerIdOf, groupSelectors, metricsPort
 const BASE = "http://prometheus.test:9090";
 const NOW = Date.parse("2026-11-02T03:05:20Z"); // end aligns down to 03:05:00
 const END = Date.parse("2026-11-02T03:05:00Z") / 1000;
-const settings = Settings.parse({ prometheus: { url: `${BASE}/prom` }, calls: { deadline: 1_000, retries: 2, backoff: 5 } });
+const settings = Settings.parse({ prometheus: { url: `${BASE}/prom` }, calls: { deadline: "1s", retries: 2, backoff: "5ms" } });
 const port = metricsPort(settings, callPolicy(settings, (t) => t), () => NOW);
 
 type Series = { metric: Record<string, string>; values: [number, string][] };

@@ -18,7 +18,7 @@ const group = `it-group-${suffix}`;
 
 const kafka = new Kafka({ clientId: `it-records-${suffix}`, brokers: [bootstrap], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-const settings = Settings.parse({ kafka: { bootstrap: [bootstrap] }, calls: { deadline: 20_000, retries: 1, backoff: 100 } });
+const settings = Settings.parse({ kafka: { bootstrap: [bootstrap] }, calls: { deadline: "20s", retries: 1, backoff: "100ms" } });
 const port = recordPort(kafka, settings, callPolicy(settings, redactor([])));
 const BASE_MS = Date.parse("2026-11-02T03:00:00Z");
 const BINARY = Buffer.from([0, 0, 0, 0x01, 0x2f, 0x06, 0x6f, 0x2d, 0x31, 0xff]); // Confluent wire format: magic 0, schema id

@@ -24,7 +24,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: await res.json().catch(() => null) };
 }
 
-const settings = Settings.parse({ schemaRegistry: { url }, calls: { deadline: 10_000, retries: 1, backoff: 50 } });
+const settings = Settings.parse({ schemaRegistry: { url }, calls: { deadline: "10s", retries: 1, backoff: "50ms" } });
 const port = registryPort(settings, callPolicy(settings, redactor([])));
 
 // The registry is shared by every integration test file: a breaking subject left behind would

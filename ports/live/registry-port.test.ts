@@ -11,7 +11,7 @@ const BASE = "http://registry.test:8081";
 const CANARY = "canary-s3cret-123";
 const settings = Settings.parse({
   schemaRegistry: { url: BASE, basicAuth: { username: "ops", password: CANARY } },
-  calls: { deadline: 500, retries: 2, backoff: 5 },
+  calls: { deadline: "500ms", retries: 2, backoff: "5ms" },
 });
 const fresh = () => registryPort(settings, callPolicy(settings, redactor(secretsOf(settings))));
 /** A new port per test: the client caches versions by subject and number. */

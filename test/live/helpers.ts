@@ -17,8 +17,8 @@ export function liveSettings(input: { bootstrap: string; registryUrl?: string } 
   return Settings.parse({
     kafka: { bootstrap: [input.bootstrap] },
     ...(input.registryUrl && { schemaRegistry: { url: input.registryUrl } }),
-    sampling: input.sampling ?? { samples: 4, interval: 2000 },
-    calls: input.calls ?? { deadline: 5000 },
+    sampling: input.sampling ?? { samples: 4, interval: "2s" },
+    calls: input.calls ?? { deadline: "5s" },
     ...(input.clientConfigs && { clientConfigs: input.clientConfigs }),
   });
 }

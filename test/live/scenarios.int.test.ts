@@ -82,7 +82,7 @@ describe("live scenarios (real workloads)", () => {
   it("a rebalance storm (handlers outlast the session): rebalance.storm, tune_consumer_config", { timeout: 90_000, retry: 1 }, async () => {
     const w = await workload.rebalanceStorm(ctx());
     // Sampled fast enough to see the churn: the group cycles about every 6 s (the session).
-    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 8, interval: 1500 } }));
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 8, interval: "1500ms" } }));
     const { report } = run;
 
     expect(report.primary, explain(run)).toBe("rebalance.storm");
@@ -111,7 +111,7 @@ describe("live scenarios (real workloads)", () => {
 
   it("a DLQ of transient failures (Kafka Connect headers): dlq.transient, replay_dlq", async () => {
     const w = await workload.transientDlq(ctx());
-    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 2, interval: 1000 } }));
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 2, interval: "1s" } }));
     const { report } = run;
 
     expect(report.primary, explain(run)).toBe("dlq.transient");
@@ -126,7 +126,7 @@ describe("live scenarios (real workloads)", () => {
   it("a registered schema version that breaks BACKWARD: schema.incompatible_change naming the field", async () => {
     const c = ctx();
     const w = await workload.incompatibleSchema(registryUrl, c.cleanup, c.id);
-    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 2, interval: 1000 } }));
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 2, interval: "1s" } }));
     const { report } = run;
 
     expect(report.primary, explain(run)).toBe("schema.incompatible_change");
@@ -207,7 +207,7 @@ describe("live faults", () => {
     const fake = await fakeRegistry((_req, res) => {
       res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error_code: 50301, message: "registry unavailable" }));
     });
-    const run = await investigateLive(liveSettings({ bootstrap, registryUrl: fake.url, sampling: { samples: 2, interval: 1000 } }));
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl: fake.url, sampling: { samples: 2, interval: "1s" } }));
     const { report } = run;
 
     expect(fake.hits()).toBeGreaterThan(0);
@@ -226,7 +226,7 @@ describe("live faults", () => {
       /* never answers */
     });
     const started = performance.now();
-    const run = await investigateLive(liveSettings({ bootstrap, registryUrl: fake.url, sampling: { samples: 2, interval: 1000 }, calls: { deadline: 1500 } }));
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl: fake.url, sampling: { samples: 2, interval: "1s" }, calls: { deadline: "1500ms" } }));
     const ms = performance.now() - started;
     const { report } = run;
 
@@ -264,7 +264,7 @@ describe("live faults", () => {
     await privateAdmin.disconnect();
 
     let stopping: Promise<void> | undefined;
-    const settings = liveSettings({ bootstrap: broker.bootstrap, sampling: { samples: 4, interval: 1500 }, calls: { deadline: 3000 } });
+    const settings = liveSettings({ bootstrap: broker.bootstrap, sampling: { samples: 4, interval: "1500ms" }, calls: { deadline: "3s" } });
     const started = performance.now();
     const run = await investigateLive(settings, {
       onSample: (index) => {
