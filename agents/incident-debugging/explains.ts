@@ -12,13 +12,15 @@ const LAG_SYMPTOMS: DiagnosisCode[] = ["lag.slow_consumer", "lag.partition_bound
 export const EXPLAINS: { cause: DiagnosisCode; effects: DiagnosisCode[]; scope: Scope }[] = [
   // Leaderless partitions come with the under-replication and lag that the same broker loss causes.
   { cause: "replication.offline", effects: ["replication.under_replicated", "cluster.imbalance"], scope: "cluster" },
-  { cause: "replication.offline", effects: [...LAG_SYMPTOMS, "lag.poison_message", "lag.broker_saturated", "quality.volume_drop"], scope: "cluster" },
+  // Consumers cannot fetch from leaderless partitions: their offsets freeze as if they were hung.
+  { cause: "replication.offline", effects: [...LAG_SYMPTOMS, "lag.poison_message", "lag.consumer_down", "lag.broker_saturated", "quality.volume_drop"], scope: "cluster" },
   { cause: "replication.under_replicated", effects: ["cluster.imbalance"], scope: "cluster" },
   // A schema change explains the deserialization failures, stuck consumers and nulls downstream of it.
   { cause: "schema.incompatible_change", effects: ["dlq.schema_mismatch", "dlq.poison", "lag.poison_message", "quality.null_spike"], scope: "topic" },
   { cause: "schema.incompatible_change", effects: ["dlq.schema_mismatch"], scope: "cluster" },
   { cause: "lag.broker_saturated", effects: LAG_SYMPTOMS, scope: "cluster" },
-  { cause: "rebalance.storm", effects: [...LAG_SYMPTOMS, "lag.poison_message"], scope: "group" },
+  // Members blocked past their session or poll interval are evicted: until then they look hung.
+  { cause: "rebalance.storm", effects: [...LAG_SYMPTOMS, "lag.poison_message", "lag.consumer_down"], scope: "group" },
   { cause: "lag.consumer_down", effects: LAG_SYMPTOMS, scope: "group" },
   { cause: "lag.poison_message", effects: LAG_SYMPTOMS, scope: "group" },
   { cause: "lag.poison_message", effects: ["dlq.poison"], scope: "topic" },
