@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { finding } from "../agents/finding.ts";
+import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
+import type { Diagnosis } from "../contract/report.ts";
+import { decide, type DecideInput } from "./decide.ts";
+
+const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group: "g", topic: "t", partition: 1, offset: "42" }, []);
+const slow = finding("streaming", "lag.slow_consumer", 0.8, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
+
+function conclusion(primary: number | null, extra: Partial<Conclusion> = {}): Conclusion {
+  return { primary, explained: {}, blastRadius: { groups: [], topics: [], subjects: [], brokers: [] }, rootCause: "", timeline: [], unseen: [], ...extra };
+}
+
+const input = (findings: Diagnosis[], primary: number | null, extra: Partial<DecideInput> = {}): DecideInput => ({
+  findings,
+  conclusion: conclusion(primary),
+  faults: [],
+  modelActions: [],
+  withModel: false,
+  ...extra,
+});
+
+describe("decide", () => {
+  it("remediates the rules' primary with the runbook's actions", () => {
+    const d = decide(input([poison], 0));
+    expect([d.decision, d.primary, d.actions.map((a) => a.kind), d.escalation, d.dropped, d.modelNotes]).toEqual(["remediate", "lag.poison_message", ["skip_poison_message"], null, [], []]);
+  });
+
+  it("escalates a primary only a model found and withholds its actions", () => {
+    const model: Diagnosis = { ...slow, origin: "model", confidence: 0.6 };
+    const d = decide(input([model], 0, { withModel: true }));
+    expect([d.decision, d.primary, d.actions]).toEqual(["escalate", "lag.slow_consumer", []]);
+    expect(d.escalation).toEqual({ severity: "sev2", reason: "a model found a cause the rules did not (lag.slow_consumer: slow); a human must confirm it", owner: "kafka-platform on-call" });
+    expect(d.modelNotes).toEqual(["decision: the primary lag.slow_consumer comes from the model, not the rules: escalated; the runbook's actions for it are withheld"]);
+  });
+
+  it("admits a model's action only when the runbook prescribes it for a rules' finding there, once", () => {
+    const suggestions = [
+      { kind: "scale_consumers", params: { group: "g" }, rationale: "more" },
+      { kind: "add_partitions", params: { topic: "payments" }, rationale: "bigger" },
+    ];
+    const d = decide(input([slow], 0, { withModel: true, modelActions: suggestions }));
+    expect(d.actions.map((a) => a.kind)).toEqual(["scale_consumers"]);
+    expect(d.dropped).toEqual(['action dropped by guard: model-suggested add_partitions: topic "payments" is not an entity any finding names']);
+    expect(d.modelNotes).toEqual(d.dropped);
+  });
+
+  it("ignores suggested actions when no model took part", () => {
+    const d = decide(input([slow], 0, { modelActions: [{ kind: "add_partitions", params: { topic: "payments" }, rationale: "" }] }));
+    expect([d.actions.map((a) => a.kind), d.dropped]).toEqual([["scale_consumers"], []]);
+  });
+
+  it("escalates when a read failed, naming it", () => {
+    const d = decide(input([poison], 0, { faults: ["consumer_groups: broker gone"] }));
+    expect([d.decision, d.escalation?.reason]).toEqual(["escalate", "the investigation could not read everything it needed (consumer_groups: broker gone); best finding so far: stuck"]);
+  });
+});

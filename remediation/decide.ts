@@ -1,0 +1,80 @@
+/**
+ * The decision, in one place: from every finding, the Incident Debugging conclusion and the
+ * faults met on the way, what the investigation decides (remediate, escalate or none), with
+ * which actions. The graph's decide node only hands the state over and writes this back.
+ *
+ * On top of the runbook's plan (plan.ts) it applies the two rules that need the whole state:
+ * a primary cause that only a model found is escalated with its actions withheld, and actions
+ * a model suggested are admitted only through the guards.
+ */
+import { admitActions } from "../agents/llm/validate.ts";
+import type { ActionSuggestion } from "../agents/llm/schemas.ts";
+import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
+import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
+import type { Decision, DiagnosisCode } from "../contract/vocabulary.ts";
+import { plan } from "./plan.ts";
+import type { ApprovalPolicy } from "./policy.ts";
+
+export interface DecideInput {
+  findings: readonly Diagnosis[];
+  /** The Incident Debugging agent's conclusion; absent when it did not run. */
+  conclusion: Conclusion | undefined;
+  /** Reads that failed (not merely unrecorded), one line each: the evidence is incomplete. */
+  faults: readonly string[];
+  /** Actions a model suggested; admitted only with `withModel` and through the guards. */
+  modelActions: readonly ActionSuggestion[];
+  /** A model took part in the investigation. */
+  withModel: boolean;
+  policy?: ApprovalPolicy | undefined;
+}
+
+export interface Decided {
+  decision: Decision;
+  primary: DiagnosisCode;
+  actions: Action[];
+  escalation: Escalation | null;
+  /** Actions the guards dropped, with why: the report lists them with the missing evidence. */
+  dropped: string[];
+  /** What a model session should note about the decision (withheld or dropped model output). */
+  modelNotes: string[];
+}
+
+export function decide(input: DecideInput): Decided {
+  const c = input.conclusion;
+  const result = plan({
+    findings: input.findings,
+    primary: c?.primary ?? null,
+    faults: [...new Set(input.faults)],
+    unexplainedErrors: (c?.timeline ?? []).some((e) => e.source === "search_logs"),
+    unseenAlertEntities: c?.unseen ?? [],
+    ...(input.policy && { policy: input.policy }),
+  });
+  const dropped = result.dropped.map((d) => `action dropped by guard: ${d}`);
+  const primary = c?.primary === null || c?.primary === undefined ? undefined : input.findings[c.primary];
+  if (primary?.origin === "model") {
+    // A cause only a model found: a human confirms it before anything is proposed.
+    return {
+      decision: "escalate",
+      primary: result.primary,
+      actions: [],
+      escalation: {
+        severity: "sev2",
+        reason: `a model found a cause the rules did not (${primary.code}: ${primary.summary}); a human must confirm it`,
+        owner: "kafka-platform on-call",
+      },
+      dropped,
+      modelNotes: [`decision: the primary ${primary.code} comes from the model, not the rules: escalated; the runbook's actions for it are withheld`],
+    };
+  }
+  let actions = result.actions;
+  const modelNotes: string[] = [];
+  if (input.withModel && input.modelActions.length) {
+    const admitted = admitActions(input.modelActions, { findings: input.findings, decision: result.decision, existing: actions, ...(input.policy && { policy: input.policy }) });
+    for (const d of admitted.dropped) {
+      modelNotes.push(`action dropped by guard: ${d}`);
+      dropped.push(`action dropped by guard: ${d}`);
+    }
+    actions = [...actions, ...admitted.actions];
+  }
+  return { decision: result.decision, primary: result.primary, actions, escalation: result.escalation, dropped, modelNotes };
+}
