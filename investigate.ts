@@ -3,7 +3,7 @@
  */
 import type { Alert, Incident } from "./contract/incident.ts";
 import { parseIncident } from "./contract/parse.ts";
-import type { Report } from "./contract/report.ts";
+import type { Report, ThresholdInForce } from "./contract/report.ts";
 import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
@@ -71,10 +71,10 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
     question: options.question,
     requestedAgents: options.agents ?? [],
   })) as State;
-  return toReport(state, args.incidentId, performance.now() - started, llm);
+  return toReport(state, args.incidentId, performance.now() - started, llm, options.thresholds?.inForce() ?? []);
 }
 
-function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSession): Report {
+function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSession, tuned: readonly ThresholdInForce[] = []): Report {
   const c = state.correlation;
   // The primary finding first, then by confidence: the order a reader wants. Sorted by index,
   // since a finding that explains others is copied (with `explains`) below.
@@ -102,6 +102,7 @@ function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSe
     ...(c && { rootCause: c.rootCause, blastRadius: c.blastRadius, timeline: c.timeline }),
     missingEvidence: summarizeMissing(state.missing),
     ...(llm && { llm: llm.toReport() }),
+    ...(tuned.length && { thresholds: [...tuned] }),
   };
 }
 

@@ -90,6 +90,17 @@ export const LlmUsage = z.strictObject({
 });
 export type LlmUsage = z.infer<typeof LlmUsage>;
 
+/** Extension: a threshold configured away from its default, and where it applied. */
+export const ThresholdInForce = z.strictObject({
+  /** Catalog key, "area.name" (kafka-ops thresholds lists them). */
+  key: z.string(),
+  value: z.number(),
+  default: z.number(),
+  /** The override's selectors as configured (globs or /regex/); empty: everywhere. */
+  scope: z.strictObject({ topic: z.string().optional(), group: z.string().optional() }),
+});
+export type ThresholdInForce = z.infer<typeof ThresholdInForce>;
+
 export const Report = z.strictObject({
   format: z.literal("kafka-investigation/v1"),
   incidentId: z.string(),
@@ -115,5 +126,7 @@ export const Report = z.strictObject({
   missingEvidence: z.array(z.string()).optional(),
   /** Extension: model, LLM calls, token usage and notes, when an LLM took part. */
   llm: LlmUsage.optional(),
+  /** Extension: thresholds that were not at their defaults (config file overrides); absent when none. */
+  thresholds: z.array(ThresholdInForce).optional(),
 });
 export type Report = z.infer<typeof Report>;

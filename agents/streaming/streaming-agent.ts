@@ -62,7 +62,7 @@ export const streamingAgent: Agent = {
         const f = rule(topics, overview);
         if (f) findings.push(f);
       }
-      const skew = imbalance(overview);
+      const skew = imbalance(overview, thresholds.for());
       if (skew) findings.push(skew);
     }
     for (const dlq of valueOf(dlqR)?.topics ?? []) {

@@ -52,6 +52,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   }
   const rootCauseLine = report.rootCause ?? primary?.summary;
   field("root cause", rootCauseLine ? oneLine(firstSentence(rootCauseLine), 160) : style.dim("(not determined)"));
+  if (report.thresholds?.length) field("thresholds", oneLine(report.thresholds.map(thresholdText).join("; "), 300));
 
   heading("Root cause");
   if (primary) {
@@ -129,6 +130,12 @@ function renderAction(out: string[], a: Action, i: number, style: Style): void {
   sub("params", params.length ? params.join(" ") : style.dim("-"));
   sub("rationale", safe(a.rationale));
   if (a.verify) sub("verify", safe(a.verify));
+}
+
+/** `lag.noiseFloorRecords=100 (default 20) for topic orders.*`: one tuned threshold. */
+function thresholdText(t: NonNullable<Report["thresholds"]>[number]): string {
+  const where = [t.scope.group !== undefined && `group ${t.scope.group}`, t.scope.topic !== undefined && `topic ${t.scope.topic}`].filter(Boolean).join(" on ");
+  return `${safe(t.key)}=${t.value} (default ${t.default})${where ? ` for ${safe(where)}` : ""}`;
 }
 
 /** The diagnosis the report names as primary (listed first by the library), if any. */

@@ -3,7 +3,6 @@ import { evidence, finding, tp, type Finding } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 import { partitionStatus } from "./lag-status.ts";
-import { thresholdsOf } from "./thresholds-of.ts";
 
 /** Confidence grows with the share of lagging partitions the saturated brokers lead. */
 const CONFIDENCE = { base: 0.75, perLedShare: 0.2 } as const;
@@ -13,7 +12,7 @@ const QUOTED_IN_EVIDENCE = 6;
  * Lag that follows the leaders: most lagging partitions are led by brokers that are
  * saturated, and the consumers themselves are not failing.
  */
-export function brokerSaturated(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+export function brokerSaturated(o: GroupObservation, t: ThresholdValues = o.thresholds): Finding | null {
   const { group, lag, leaders, brokers, metrics } = o;
   if (!brokers || group.members.length === 0) return null;
   const hot = new Map(brokers.brokers.map((b) => [b.broker, saturation(b.worst, t)] as const).filter(([, r]) => r.length > 0));

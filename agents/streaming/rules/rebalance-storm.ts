@@ -2,7 +2,6 @@ import { consumerNumber, consumerSetting } from "../../../config/consumer-defaul
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
-import { thresholdsOf } from "./thresholds-of.ts";
 
 /** Each extra signal, and a known cause, make the storm more certain. */
 const CONFIDENCE = { base: 0.75, perSignal: 0.05, knownCause: 0.05 } as const;
@@ -11,7 +10,7 @@ const CONFIDENCE = { base: 0.75, perSignal: 0.05, knownCause: 0.05 } as const;
  * The group keeps rebalancing: state churn, member churn, or the clients' own rebalance rate.
  * Two independent signals are needed, so one deployment's rolling restart does not count.
  */
-export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thresholds): Finding | null {
   const { group, metrics, config } = o;
   if (group.protocolType !== "consumer") return null;
   const rate = metrics ? Math.max(...metrics.series.map((s) => s.metrics.rebalancesPerHour ?? 0)) : 0;

@@ -1,10 +1,11 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
-import { thresholdsOf } from "./thresholds-of.ts";
 
 /** Confidence rises with how far past the capacity share the partitions are written, up to a cap. */
 const CONFIDENCE = { base: 0.7, maxGain: 0.2 } as const;
+/** "Behind on most partitions": more than half of them. */
+const MOST = 0.5;
 
 /**
  * The capacity problem before it becomes lag: each partition is written about as fast as one
@@ -13,7 +14,7 @@ const CONFIDENCE = { base: 0.7, maxGain: 0.2 } as const;
  * consume rate when they are behind on most partitions (then they are at their ceiling). A group
  * that keeps up consumes exactly what is produced: its rate measures demand, not capacity.
  */
-export function underProvisioned(o: GroupObservation, t: ThresholdValues = thresholdsOf(o)): Finding | null {
+export function underProvisioned(o: GroupObservation, t: ThresholdValues = o.thresholds): Finding | null {
   const { group, lag, metrics } = o;
   if (!metrics || group.members.length === 0) return null;
   const partitions = lag.partitions.length;
@@ -51,7 +52,7 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = thres
 function capacityPerMember(o: GroupObservation, consumed: number | undefined, p99: number | undefined): number | null {
   const members = o.group.members.length;
   const observed = consumed !== undefined && consumed > 0 ? consumed / members : undefined;
-  const behind = o.lag.partitions.filter((p) => !o.window(p).withinFloor).length > o.lag.partitions.length / 2;
+  const behind = o.lag.partitions.filter((p) => !o.window(p).withinFloor).length > MOST * o.lag.partitions.length;
   const estimate = p99 ? 1000 / p99 : undefined;
   if (behind && observed !== undefined) return Math.max(observed, estimate ?? 0);
   if (estimate === undefined) return observed !== undefined && throughputAlertOn(o) ? observed : null;
