@@ -24,7 +24,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel, Partitioners, type Admin } from "kafkajs";
-import { buildLagReport } from "../cli/commands/lag.ts";
+import { lagReport } from "../cli/commands/lag.ts";
 import type { LagReport } from "../cli/render/lag-table.ts";
 import { redactor } from "../config/secret.ts";
 import { Settings } from "../config/settings.ts";
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   await workload.connect();
   await setUp(kafka, workload);
 
-  const settings = Settings.parse({ kafka: { bootstrap: [bootstrap], clientId: `${prefix}-ours` }, calls: { deadline: 30_000 } });
+  const settings = Settings.parse({ kafka: { bootstrap: [bootstrap], clientId: `${prefix}-ours` }, calls: { deadline: "30s" } });
   const redact = redactor([]);
   const policy = callPolicy(settings, redact);
 
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     requests.clear();
     const { snapshot, faults } = await takeSnapshot(admin, policy);
     if (!snapshot || faults.length) throw new Error(`snapshot faults: ${faults.join("; ")}`);
-    const report = buildLagReport([snapshot]);
+    const report = lagReport({ snapshots: [snapshot] });
     return { admin, report, requests: new Map(requests), connectRequests, snapshot };
   });
   const { admin } = cold[1];
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
     const { snapshot, faults } = await takeSnapshot(admin, policy);
     const t1 = performance.now();
     if (!snapshot || faults.length) throw new Error(`snapshot faults: ${faults.join("; ")}`);
-    report = buildLagReport([snapshot]);
+    report = lagReport({ snapshots: [snapshot] });
     const t2 = performance.now();
     snapshotMs.push(t1 - t0);
     rowsMs.push(t2 - t1);

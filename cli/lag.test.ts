@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Group, Snapshot, Topic } from "../contract/incident.ts";
-import { buildLagReport, help, lagSeconds, run } from "./commands/lag.ts";
+import { help, lagReport, run } from "./commands/lag.ts";
+import { replayPorts } from "../ports/replay/replay-ports.ts";
+import { parseIncident } from "../contract/parse.ts";
+import { TOOLS } from "../tools/registry.ts";
 import { UsageError } from "./errors.ts";
 import { formatSeconds, renderLagTable, type LagReport } from "./render/lag-table.ts";
 
@@ -110,23 +113,6 @@ describe("formatSeconds", () => {
   });
 });
 
-describe("lagSeconds", () => {
-  const times = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:05.000Z", "2026-01-01T00:00:10.000Z"];
-  it("is lag / produce rate between the last two samples", () => {
-    // last interval: 50 records in 5 s = 10/s; 30 behind = 3 s.
-    expect(lagSeconds(30, ["0", "500", "550"], times)).toBe(3);
-  });
-  it("is unknown with one sample, without a commit, or when nothing was produced", () => {
-    expect(lagSeconds(30, ["550"], times.slice(0, 1))).toBeNull();
-    expect(lagSeconds(null, ["0", "500", "550"], times)).toBeNull();
-    expect(lagSeconds(30, ["0", "550", "550"], times)).toBeNull();
-  });
-  it("is 0 when caught up", () => {
-    expect(lagSeconds(0, ["0", "550", "550"], times)).toBe(0);
-    expect(lagSeconds(-2, ["0", "550", "550"], times)).toBe(0);
-  });
-});
-
 function topic(name: string, ends: string[]): Topic {
   return {
     name,
@@ -139,7 +125,7 @@ function group(groupId: string, state: Group["state"], offsets: Group["offsets"]
   return { groupId, state, protocolType: "consumer", protocol: members.length ? "range" : "", members, offsets };
 }
 
-describe("buildLagReport", () => {
+describe("lagReport (the shared lag computation, in the table's shape)", () => {
   const member = { memberId: "m-1", clientId: "app", host: "/127.0.0.1", groupInstanceId: null, assignment: { t: [0, 1, 2] } };
   const first: Snapshot = {
     at: "2026-01-01T00:00:00.000Z",
@@ -149,6 +135,7 @@ describe("buildLagReport", () => {
       group("a-idle", "Empty", { u: { "10": "2", "2": "7" } }),
       group("nothing", "Empty", {}),
       group("gone", "Dead", { t: { "0": "1" } }),
+      group("ahead", "Empty", { t: { "1": "600" } }),
     ],
   };
   const second: Snapshot = {
@@ -159,14 +146,14 @@ describe("buildLagReport", () => {
   };
 
   it("one sample: offsets and lag like the official tool, no LAG-TIME, groups without rows left out", () => {
-    const report = buildLagReport([first]);
+    const report = lagReport({ snapshots: [first] });
     expect(report.at).toBe(first.at);
-    expect(report.groups.map((g) => g.group)).toEqual(["a-idle", "z-live"]);
-    expect(report.groups[0]!.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.consumerId])).toEqual([
-      ["u", 2, "7", "7", 0, null],
-      ["u", 10, "2", "7", 5, null],
+    expect(report.groups.map((g) => g.group)).toEqual(["a-idle", "ahead", "z-live"]);
+    expect(report.groups[0]!.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.lagSeconds, p.consumerId])).toEqual([
+      ["u", 2, "7", "7", 0, null, null],
+      ["u", 10, "2", "7", 5, null, null],
     ]);
-    expect(report.groups[1]).toEqual({
+    expect(report.groups[2]).toEqual({
       group: "z-live",
       state: "Stable",
       partitions: [
@@ -175,32 +162,59 @@ describe("buildLagReport", () => {
         { topic: "t", partition: 2, currentOffset: null, logEndOffset: "100", lag: null, lagSeconds: null, consumerId: "m-1", host: "/127.0.0.1", clientId: "app" },
       ],
     });
+    expect(renderLagTable(report).split("\n")[4]).toBe("z-live  t      0          90              100             10   -         m-1          /127.0.0.1  app");
   });
 
-  it("two samples: LAG-TIME from the produce rate of the last interval", () => {
-    const report = buildLagReport([first, second]);
+  it("policy: a commit ahead of the log end is lag 0, never negative", () => {
+    expect(lagReport({ snapshots: [first] }, "ahead").groups[0]!.partitions).toEqual([
+      { topic: "t", partition: 1, currentOffset: "600", logEndOffset: "100", lag: 0, lagSeconds: null, consumerId: null, host: null, clientId: null },
+    ]);
+  });
+
+  it("two samples: LAG-TIME from the log-end history", () => {
+    const report = lagReport({ snapshots: [first, second] });
     expect(report.at).toBe(second.at);
     const live = report.groups.find((g) => g.group === "z-live")!;
-    // t/0: 20 records in 2 s = 10/s; 20 behind = 2 s. t/1, t/2: nothing committed.
+    // t/0: committed 100 was the log end at 0 s; the log end is 120 at 2 s: 2 s behind. t/1, t/2: nothing committed.
     expect(live.partitions.map((p) => [p.partition, p.lag, p.lagSeconds])).toEqual([
       [0, 20, 2],
       [1, null, null],
       [2, null, null],
     ]);
-    // u: nothing produced: rate 0, so unknown unless caught up.
+    // u: nothing produced: unknown unless caught up.
     expect(report.groups.find((g) => g.group === "a-idle")!.partitions.map((p) => p.lagSeconds)).toEqual([0, null]);
   });
 
   it("a topic whose offsets could not be read: no LOG-END-OFFSET, LAG or LAG-TIME rather than wrong ones", () => {
     const unread = new Set(["t"]); // as takeSnapshot reports a topic whose offsets it could not read
-    const report = buildLagReport([{ snapshot: first }, { snapshot: second, unreadTopics: unread }], "z-live");
+    const report = lagReport({ snapshots: [first, second], unreadTopics: [new Set(), unread] }, "z-live");
     expect(report.groups[0]!.partitions[0]).toMatchObject({ topic: "t", partition: 0, currentOffset: "100", logEndOffset: null, lag: null, lagSeconds: null });
     expect(renderLagTable(report).split("\n")[1]).toBe("z-live  t      0          100             -               -    -         m-1          /127.0.0.1  app");
+    // The only sample unreadable: the rows stay, with the offsets unknown.
+    const alone = lagReport({ snapshots: [second], unreadTopics: [unread] }, "z-live");
+    expect(alone.groups[0]!.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset, p.lag])).toEqual([
+      [0, "100", null, null],
+      [1, null, null, null],
+      [2, null, null, null],
+    ]);
   });
 
   it("--group keeps only that group", () => {
-    expect(buildLagReport([first], "a-idle").groups.map((g) => g.group)).toEqual(["a-idle"]);
-    expect(buildLagReport([first], "missing").groups).toEqual([]);
+    expect(lagReport({ snapshots: [first] }, "a-idle").groups.map((g) => g.group)).toEqual(["a-idle"]);
+    expect(lagReport({ snapshots: [first] }, "missing").groups).toEqual([]);
+  });
+
+  it("equals the consumer_group_lag tool on every partition of every group", async () => {
+    const snapshots = [first, second];
+    const incident = parseIncident({ format: "kafka-incident/v1", id: "lag-cli", title: "t", cluster: { id: "c", flavor: "apache" }, brokers: [{ id: 1, host: "b", port: 9092 }], snapshots }, "test");
+    const ports = replayPorts(incident);
+    for (const g of lagReport({ snapshots }).groups) {
+      const tool = await TOOLS.consumer_group_lag.run(ports, { group: g.group });
+      if (tool.kind !== "ok") throw new Error(`tool: ${tool.kind}`);
+      expect(g.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.lagSeconds, p.consumerId])).toEqual(
+        tool.value.partitions.map((p) => [p.topic, p.partition, p.committed.at(-1), p.end.at(-1), p.lag.at(-1), p.lagSeconds.at(-1), p.owner]),
+      );
+    }
   });
 });
 
@@ -209,6 +223,20 @@ describe("lag command, before any network", () => {
     for (const word of ["LAG-TIME", "CURRENT-OFFSET", "--samples", "--interval", "--group", "--json", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SASL_PASSWORD"]) {
       expect(help).toContain(word);
     }
+  });
+
+  it("lists only the options and environment variables lag reads", () => {
+    expect(help.match(/^  (--[a-z]+|-h)/gm)).toEqual(["  --bootstrap", "  --group", "  --json", "  --samples", "  --interval", "  --deadline", "  --config", "  -h"]);
+    expect(help.slice(help.indexOf("Environment:")).match(/^  [A-Z_]+/gm)).toEqual([
+      "  KAFKA_OPS_CONFIG",
+      "  KAFKA_BOOTSTRAP_SERVERS",
+      "  KAFKA_SECURITY_PROTOCOL",
+      "  KAFKA_SASL_MECHANISM",
+      "  KAFKA_SASL_USERNAME",
+      "  KAFKA_SASL_PASSWORD",
+      "  KAFKA_SASL_OAUTHBEARER_TOKEN",
+    ]);
+    for (const other of ["OPENAI", "SCHEMA_REGISTRY", "PROMETHEUS", "KAFKA_OPS_LLM_MODEL"]) expect(help).not.toContain(other);
   });
 
   it.each([

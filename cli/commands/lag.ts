@@ -1,22 +1,37 @@
 /**
  * `kafka-ops lag`: every consumer group's lag per partition, read live, like
  * `kafka-consumer-groups --describe --all-groups`, plus LAG-TIME (seconds behind). One
- * snapshot of the whole cluster costs O(topics + groups) requests (ports/live/cluster-sampler.ts).
+ * snapshot of the whole cluster costs O(topics + groups) requests (ports/live/cluster-sampler.ts),
+ * sampled by the same loop as live investigations (ports/live/sampling.ts), and every number
+ * comes from the lag computation the consumer_group_lag tool uses (tools/lib/lag.ts).
+ *
+ * Startup is part of what this command is measured on (bench:lag): it loads the settings, the
+ * Kafka client and the lag computation, and nothing else (no graph, no LangChain).
  */
 import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { oneLine } from "../render/text.ts";
-import { renderLagTable, type LagGroup, type LagReport, type LagRow } from "../render/lag-table.ts";
+import { renderLagTable, type LagGroup, type LagReport } from "../render/lag-table.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import { ENVIRONMENT, loadSettings } from "../../config/load.ts";
 import { Duration } from "../../config/settings.ts";
-import type { Admin } from "kafkajs";
-import type { Member, Snapshot } from "../../contract/incident.ts";
-import { offsetDelta, round, secondsBetween } from "../../tools/lib/series.ts";
+import type { Snapshot } from "../../contract/incident.ts";
+import { computeGroupLag } from "../../tools/lib/lag.ts";
 
 const DEFAULT_SAMPLES = "1";
 const DEFAULT_INTERVAL = "5s";
+
+/** The environment variables `lag` reads (the others configure the registry, metrics or an LLM). */
+const LAG_ENVIRONMENT = [
+  "KAFKA_OPS_CONFIG",
+  "KAFKA_BOOTSTRAP_SERVERS",
+  "KAFKA_SECURITY_PROTOCOL",
+  "KAFKA_SASL_MECHANISM",
+  "KAFKA_SASL_USERNAME",
+  "KAFKA_SASL_PASSWORD",
+  "KAFKA_SASL_OAUTHBEARER_TOKEN",
+] as const satisfies readonly (keyof typeof ENVIRONMENT)[];
 
 export const help = `Usage: kafka-ops lag [--bootstrap host:port] [options]
 
@@ -29,16 +44,23 @@ Columns:
   TOPIC           topic
   PARTITION       partition number
   CURRENT-OFFSET  the group's committed offset (the next record it will read); - when none
-  LOG-END-OFFSET  the partition's end offset (offset of the next record to be written)
-  LAG             LOG-END-OFFSET - CURRENT-OFFSET; - without a committed offset
-  LAG-TIME        seconds behind: LAG / the partition's produce rate between the last two
-                  samples; - with one sample (the default), or when nothing was produced
+  LOG-END-OFFSET  the partition's end offset (offset of the next record to be written); -
+                  when its offsets could not be read
+  LAG             LOG-END-OFFSET - CURRENT-OFFSET; 0 when the commit is ahead of the log end
+                  (the log was truncated or recreated); - when the group never committed for
+                  the partition (not "behind by the whole log")
+  LAG-TIME        seconds behind the log end: when the log end was at CURRENT-OFFSET, read off
+                  the log-end history of the samples (interpolated between samples, or
+                  extrapolated at the window's produce rate when older than the first one);
+                  0 when caught up; - with one sample (the default), or when nothing was
+                  produced in the window while records wait
   CONSUMER-ID     member the partition is assigned to; - when no member holds it
   HOST            that member's host; -
   CLIENT-ID       that member's client.id; -
 Rows: a group's assigned partitions and every partition it has a committed offset for, sorted
 by group, topic and partition. Like the official tool, a group with neither (no members with
-partitions, no committed offsets) is left out.
+partitions, no committed offsets) is left out. The numbers are those of the consumer_group_lag
+tool of an investigation, computed by the same function.
 
 Options:
   --bootstrap LIST  Kafka brokers, comma-separated host:port (or KAFKA_BOOTSTRAP_SERVERS)
@@ -51,14 +73,12 @@ Options:
   --interval D      time between snapshots (default ${DEFAULT_INTERVAL}); e.g. 500ms, 5s, 1m
   --deadline D      deadline of each call to Kafka (default 10s); an unreachable cluster is
                     reported within it
-  --config FILE     JSON settings file (kafka.bootstrap, ssl, sasl, calls); flags win over
-                    environment variables, which win over the file
+  --config FILE     JSON settings file (kafka.bootstrap, kafka.ssl, kafka.sasl, calls); flags
+                    win over environment variables, which win over the file
   -h, --help        show this help
 
 Environment:
-${Object.entries(ENVIRONMENT)
-  .map(([name, what]) => `  ${name.padEnd(37)} ${what}`)
-  .join("\n")}
+${LAG_ENVIRONMENT.map((name) => `  ${name.padEnd(29)} ${ENVIRONMENT[name]}`).join("\n")}
 
 Reads that fail (one topic's offsets, one group's commits) are reported on stderr as
 warnings; the rest is printed.
@@ -105,165 +125,87 @@ export async function run(args: string[]): Promise<ExitCode> {
       samples,
       interval: values.interval ?? DEFAULT_INTERVAL,
     },
-    process.env,
+    // Only what lag reads: a registry or LLM variable that does not parse is none of its business.
+    Object.fromEntries(LAG_ENVIRONMENT.map((name) => [name, process.env[name]])),
   );
   if (!settings.kafka) {
     throw new UsageError("lag: no Kafka to read: give --bootstrap host:port, set KAFKA_BOOTSTRAP_SERVERS, or kafka.bootstrap in --config");
   }
   const kafkaSettings = settings.kafka;
 
-  const [{ redactor }, { secretsOf }, { callPolicy, liveCall, withDeadline }, { createKafka }, { takeSnapshot }] = await Promise.all([
+  const [{ redactor }, { secretsOf }, { callPolicy }, { createKafka }, { sampleWindow }] = await Promise.all([
     import("../../config/secret.ts"),
     import("../../config/settings.ts"),
     import("../../ports/live/call.ts"),
     import("../../ports/live/connection.ts"),
-    import("../../ports/live/cluster-sampler.ts"),
+    import("../../ports/live/sampling.ts"),
   ]);
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
   const kafka = createKafka(kafkaSettings, settings, redact);
-  const where = kafkaSettings.bootstrap.join(",");
-  const unreachable = (reason: string): ExitCode => {
-    process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(where, 300)}: ${oneLine(redact(reason), 500)}\n`);
+  const window = await sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, keepIncomplete: true });
+  if (window.unreachable !== undefined) {
+    process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(kafkaSettings.bootstrap.join(","), 300)}: ${oneLine(redact(window.unreachable), 500)}\n`);
     return EXIT.internal;
-  };
-
-  // Every admin client opened, with its connect attempt: one still connecting after the
-  // deadline is waited for, then closed, or its sockets would keep the process alive.
-  const opened: { admin: Admin; connecting: Promise<void> }[] = [];
-  const open = async (): Promise<{ admin: Admin } | { reason: string }> => {
-    const entry = { admin: kafka.admin(), connecting: Promise.resolve() };
-    opened.push(entry);
-    // The whole connect, retries included, stays within one call deadline.
-    const connect = liveCall("connect", policy, () => (entry.connecting = entry.admin.connect()));
-    const connected = await withDeadline("connect", policy.deadlineMs, connect).catch((error: unknown) => ({
-      kind: "unavailable" as const,
-      reason: error instanceof Error ? error.message : String(error),
-    }));
-    if (connected.kind === "ok") return { admin: entry.admin };
-    return { reason: "reason" in connected ? connected.reason : "not available" };
-  };
-  const close = (entries: typeof opened) =>
-    withDeadline("disconnect", policy.deadlineMs, Promise.all(entries.map((e) => e.connecting.catch(() => {}).then(() => e.admin.disconnect())))).catch(() => {});
-
-  try {
-    const taken: Sample[] = [];
-    const faults: string[] = [];
-    const memory = new Map<string, { low: string; high: string }>();
-    const count = settings.sampling.samples;
-    for (let i = 0; i < count; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, settings.sampling.interval));
-      const label = count > 1 ? `sample ${i + 1}: ` : "";
-      // A fresh client per sample: kafkajs keeps asking for every topic an admin has seen, so a
-      // topic deleted mid-window would fail every later metadata request of a long-lived one.
-      const client = await open();
-      if ("reason" in client) {
-        if (i === 0) return unreachable(client.reason);
-        faults.push(`${label}connect: ${client.reason}`);
-        break;
-      }
-      const result = await takeSnapshot(client.admin, policy, memory);
-      await close(opened.splice(0));
-      if (!result.snapshot) {
-        if (i === 0) return unreachable(result.faults.join("; ") || "no answer");
-        faults.push(...result.faults.map((f) => label + f));
-        break;
-      }
-      faults.push(...result.faults.map((f) => label + f));
-      taken.push({ snapshot: result.snapshot, unreadTopics: result.unreadTopics });
-    }
-    for (const fault of faults) process.stderr.write(`kafka-ops: warning: ${oneLine(fault, 500)}\n`);
-
-    const report = buildLagReport(taken, values.group);
-    const last = taken.at(-1)!.snapshot;
-    if (values.group !== undefined && !report.groups.length && !last.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
-      throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
-    }
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderLagTable(report));
-    return EXIT.ok;
-  } finally {
-    await close(opened.splice(0));
   }
+  for (const fault of window.faults) process.stderr.write(`kafka-ops: warning: ${oneLine(redact(fault), 500)}\n`);
+
+  const report = lagReport(window, values.group);
+  const last = window.snapshots.at(-1)!;
+  if (values.group !== undefined && !report.groups.length && !last.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
+    throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderLagTable(report));
+  return EXIT.ok;
 }
 
-/** One snapshot, and the topics whose offsets it could not read (their end offsets are not real). */
-export interface Sample {
-  snapshot: Snapshot;
-  unreadTopics?: ReadonlySet<string>;
+/** Snapshots oldest first, and per snapshot the topics whose offsets could not be read. */
+export interface LagSamples {
+  snapshots: readonly Snapshot[];
+  unreadTopics?: readonly ReadonlySet<string>[];
 }
-
 
 /**
- * Lag rows from one or more snapshots of the cluster (oldest first): the groups of the last
- * snapshot (or only `onlyGroup`), each with the partitions its members are assigned and the
- * partitions it has committed offsets for, sorted by group, topic, partition. A topic whose
- * end offsets could not be read shows no LOG-END-OFFSET and no LAG rather than wrong ones. Groups without
- * rows and Dead groups are left out, like kafka-consumer-groups does. (The same reading as
- * tools/kafka/consumer-group-lag.ts, which is not imported: it loads LangChain, ~0.5 s.)
+ * The rows of the table from the shared lag computation: the groups of the last snapshot (or
+ * only `onlyGroup`) but Dead ones, each with computeGroupLag's partitions, showing the last
+ * sample's offsets, lag and lag in time, and the member that holds the partition then. Groups
+ * without rows are left out, like kafka-consumer-groups does.
  */
-export function buildLagReport(samples: readonly (Sample | Snapshot)[], onlyGroup?: string): LagReport {
-  const all = samples.map((s): Sample => ("snapshot" in s ? s : { snapshot: s }));
-  const lastSample = all.at(-1);
-  if (!lastSample) throw new Error("buildLagReport: no snapshot");
-  const last = lastSample.snapshot;
-  const previous = all.length > 1 ? all.at(-2) : undefined;
-  // topic -> partition -> end offset, without the topics whose offsets could not be read.
-  const endsOf = ({ snapshot, unreadTopics }: Sample) =>
-    new Map(snapshot.topics.filter((t) => !unreadTopics?.has(t.name)).map((t) => [t.name, new Map(t.partitions.map((p) => [p.partition, p.endOffset]))]));
-  const exists = new Set(last.topics.map((t) => t.name));
-  const ends = endsOf(lastSample);
-  const previousEnds = previous && endsOf(previous);
+export function lagReport({ snapshots, unreadTopics }: LagSamples, onlyGroup?: string): LagReport {
+  const last = snapshots.at(-1);
+  if (!last) throw new Error("lagReport: no snapshot");
+  // Built once: the lag computation indexes these arrays by identity, once for all groups.
+  const groupSeries = snapshots.map((s) => ({ at: s.at, value: s.groups }));
+  const topicSeries = snapshots.map((s) => ({ at: s.at, value: s.topics }));
+  const options = unreadTopics ? { unreadTopics } : {};
 
   const groups: LagGroup[] = [];
   const selected = last.groups.filter((g) => g.state !== "Dead" && (onlyGroup === undefined || g.groupId === onlyGroup));
   for (const group of selected.sort((a, b) => compareText(a.groupId, b.groupId))) {
-    const owners = new Map<string, Member>();
-    for (const m of group.members) {
-      for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) owners.set(`${topic}\u0000${p}`, m);
-    }
-    const keys = new Set(owners.keys());
-    for (const [topic, parts] of Object.entries(group.offsets)) for (const p of Object.keys(parts)) keys.add(`${topic}\u0000${p}`);
-
-    const partitions: LagRow[] = [];
-    for (const key of keys) {
-      const [topic, p] = key.split("\u0000") as [string, string];
-      const partition = Number(p);
-      if (!exists.has(topic)) continue; // offsets of a topic that is gone
-      const logEndOffset = ends.get(topic)?.get(partition) ?? null;
-      const currentOffset = group.offsets[topic]?.[p] ?? null;
-      const lag = currentOffset === null || logEndOffset === null ? null : offsetDelta(logEndOffset, currentOffset);
-      const before = previousEnds?.get(topic)?.get(partition);
-      const member = owners.get(key);
-      partitions.push({
-        topic,
-        partition,
-        currentOffset,
-        logEndOffset,
-        lag,
-        lagSeconds: before === undefined || logEndOffset === null ? null : lagSeconds(lag, [before, logEndOffset], [previous!.snapshot.at, last.at]),
-        consumerId: member?.memberId ?? null,
-        host: member?.host ?? null,
-        clientId: member?.clientId ?? null,
-      });
-    }
-    if (!partitions.length) continue;
-    partitions.sort((a, b) => compareText(a.topic, b.topic) || a.partition - b.partition);
-    groups.push({ group: group.groupId, state: group.state, partitions });
+    const lag = computeGroupLag(group.groupId, groupSeries, topicSeries, options);
+    if (!lag?.partitions.length) continue;
+    const members = new Map(group.members.map((m) => [m.memberId, m]));
+    groups.push({
+      group: group.groupId,
+      state: group.state,
+      partitions: lag.partitions.map((p) => {
+        const owner = p.owners.at(-1) ?? null;
+        const member = owner === null ? undefined : members.get(owner);
+        return {
+          topic: p.topic,
+          partition: p.partition,
+          currentOffset: p.committed.at(-1) ?? null,
+          logEndOffset: p.end.at(-1) ?? null,
+          lag: p.lag.at(-1) ?? null,
+          lagSeconds: p.lagSeconds.at(-1) ?? null,
+          consumerId: owner,
+          host: member?.host ?? null,
+          clientId: member?.clientId ?? null,
+        };
+      }),
+    });
   }
   return { at: last.at, groups };
-}
-
-/**
- * Seconds behind: lag / produce rate, the rate from the end offsets of the last two samples.
- * Null with fewer than two samples, without a committed offset, or when nothing was produced.
- */
-export function lagSeconds(lag: number | null, ends: readonly string[], times: readonly string[]): number | null {
-  if (lag === null || ends.length < 2 || times.length < 2) return null;
-  if (lag <= 0) return 0;
-  const seconds = secondsBetween(times.at(-2)!, times.at(-1)!);
-  const produced = offsetDelta(ends.at(-1)!, ends.at(-2)!);
-  if (seconds <= 0 || produced <= 0) return null;
-  return round(lag / (produced / seconds), 1);
 }
 
 /** Code-unit order, the same on every machine (localeCompare is not). */

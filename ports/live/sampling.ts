@@ -1,19 +1,29 @@
 /**
- * The sampling window of a live investigation: several snapshots at an interval, so the
- * windowed rules (stalled offsets, growing lag, churn) have something to judge. A broker that
- * vanishes mid-window ends the window early; what was read is kept.
+ * The one sampling loop of every live command (investigate, record, chat, lag): several
+ * snapshots at an interval, so the windowed rules (stalled offsets, growing lag, churn) and lag
+ * in time have something to judge. A broker that vanishes mid-window ends the window early;
+ * what was read is kept. A cluster that cannot be reached at all is said so within one call
+ * deadline (`unreachable`).
  */
-import type { Kafka } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
-import { liveCall, type CallPolicy } from "./call.ts";
+import { liveCall, withDeadline, type CallPolicy } from "./call.ts";
 import { takeSnapshot, type OffsetMemory } from "./cluster-sampler.ts";
 
 export interface SampleWindow {
   snapshots: Snapshot[];
+  /**
+   * Per snapshot, the topics whose offsets could not be read: their start/end offsets there
+   * are placeholders. Empty sets unless `keepIncomplete` was asked for (absent in a window
+   * that read nothing).
+   */
+  unreadTopics?: ReadonlySet<string>[];
   /** Every broker seen in any sample (a broker that went away stays listed). */
   brokers: Broker[];
   clusterId: string | undefined;
   faults: string[];
+  /** Why the first sample could not be read at all: the cluster could not be reached. */
+  unreachable?: string;
 }
 
 export interface SamplingOptions {
@@ -22,6 +32,12 @@ export interface SamplingOptions {
   /** Called after each snapshot (progress output, tests waiting for a sample). */
   onSample?: (index: number, snapshot: Snapshot) => void;
   signal?: AbortSignal;
+  /**
+   * Keep a sample some of whose topics' offsets could not be read, with those topics listed in
+   * `unreadTopics` (`kafka-ops lag` shows them as unknown). By default such a sample is dropped:
+   * its placeholder offsets would fake a flat log to the windowed rules.
+   */
+  keepIncomplete?: boolean;
 }
 
 /**
@@ -30,30 +46,62 @@ export interface SamplingOptions {
  */
 export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: SamplingOptions): Promise<SampleWindow> {
   const memory: OffsetMemory = new Map();
-  const window: SampleWindow = { snapshots: [], brokers: [], clusterId: undefined, faults: [] };
+  const window: SampleWindow = { snapshots: [], unreadTopics: [], brokers: [], clusterId: undefined, faults: [] };
   const seen = new Map<number, Broker>();
   for (let i = 0; i < options.samples; i++) {
     if (i > 0) {
       const stopped = await pause(options.intervalMs, options.signal);
       if (stopped) break;
     }
-    const admin = kafka.admin();
-    const connected = await liveCall("connect to Kafka", policy, () => admin.connect());
-    if (connected.kind !== "ok") {
-      window.faults.push(`sample ${i + 1}: ${connected.what}: ${connected.kind === "unavailable" ? connected.reason : "unavailable"}`);
-      break; // the cluster stopped answering: keep the window read so far
+    const client = connect(kafka, policy);
+    try {
+      const connected = await client.connected;
+      if (connected !== true) {
+        if (i === 0) window.unreachable = connected;
+        window.faults.push(`sample ${i + 1}: connect to Kafka: ${connected}`);
+        break; // the cluster stopped answering: keep the window read so far
+      }
+      const result = await takeSnapshot(client.admin, policy, memory);
+      window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
+      if (!result.snapshot) {
+        if (i === 0) window.unreachable = result.faults.join("; ") || "no answer";
+        break;
+      }
+      // Counted as a fault above; a partial sample would mislead the windowed rules.
+      if (!result.complete && !options.keepIncomplete) continue;
+      for (const b of result.brokers) seen.set(b.id, b);
+      window.clusterId ??= result.clusterId;
+      window.snapshots.push(result.snapshot);
+      window.unreadTopics!.push(options.keepIncomplete ? result.unreadTopics : new Set());
+      options.onSample?.(i, result.snapshot);
+    } finally {
+      await client.close();
     }
-    const result = await takeSnapshot(admin, policy, memory).finally(() => admin.disconnect().catch(() => {}));
-    window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
-    if (!result.snapshot) break;
-    if (!result.complete) continue; // counted as a fault above; a partial sample would mislead the windowed rules
-    for (const b of result.brokers) seen.set(b.id, b);
-    window.clusterId ??= result.clusterId;
-    window.snapshots.push(result.snapshot);
-    options.onSample?.(i, result.snapshot);
   }
   window.brokers = [...seen.values()].sort((a, b) => a.id - b.id);
   return window;
+}
+
+/**
+ * An admin client and its connect attempt, bounded as a whole (kafkajs's retries and ours) by
+ * one call deadline. `close` waits for a connect still in flight before disconnecting (within
+ * the deadline too): an abandoned connecting socket would keep the process alive.
+ */
+function connect(kafka: Kafka, policy: CallPolicy): { admin: Admin; connected: Promise<true | string>; close(): Promise<void> } {
+  const admin = kafka.admin();
+  let connecting: Promise<void> = Promise.resolve();
+  const attempt = liveCall("connect", policy, () => (connecting = admin.connect()));
+  const connected = withDeadline("connect", policy.deadlineMs, attempt).then(
+    (r) => (r.kind === "ok" ? (true as const) : r.kind === "unavailable" ? r.reason : "not available"),
+    (error: unknown) => policy.redact(error instanceof Error ? error.message : String(error)),
+  );
+  const close = () =>
+    withDeadline(
+      "disconnect",
+      policy.deadlineMs,
+      connecting.catch(() => {}).then(() => admin.disconnect()),
+    ).catch(() => {});
+  return { admin, connected, close };
 }
 
 /** Waits for the sampling interval; resolves true when aborted instead. */

@@ -64,8 +64,16 @@ export const GroupLag = z.object({
 });
 export type GroupLag = z.infer<typeof GroupLag>;
 
+export interface LagOptions {
+  /**
+   * Per sample, topics whose offsets could not be read (a live sample kept despite the gap):
+   * their partitions exist there, with end and start unknown.
+   */
+  unreadTopics?: readonly ReadonlySet<string>[];
+}
+
 /** Lag of one group per partition and sample; undefined when the group is in no sample. */
-export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], topics: Sampled<Topic[]>[]): GroupLag | undefined {
+export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], topics: Sampled<Topic[]>[], options: LagOptions = {}): GroupLag | undefined {
   const perSample = groupIndex(groups).map((index) => index.get(groupId));
   if (!perSample.some((g) => g !== undefined)) return undefined;
   const times = groups.map((s) => s.at);
@@ -84,8 +92,9 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
 
   const partitions: PartitionLag[] = [];
   for (const [key, { topic, partition }] of [...keys].sort(([, a], [, b]) => compareText(a.topic, b.topic) || a.partition - b.partition)) {
-    const meta = times.map((_, i): Partition | undefined => metaIndex[i]?.get(topic)?.get(partition));
-    if (!meta.some((m) => m !== undefined)) continue; // offsets of a topic that no longer exists
+    const listed = times.map((_, i): Partition | undefined => metaIndex[i]?.get(topic)?.get(partition));
+    if (!listed.some((m) => m !== undefined)) continue; // offsets of a topic that no longer exists
+    const meta = listed.map((m, i) => (options.unreadTopics?.[i]?.has(topic) ? undefined : m));
     partitions.push(
       partitionLag({
         topic,
