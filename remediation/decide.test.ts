@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { finding } from "../agents/finding.ts";
+import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import type { Diagnosis } from "../contract/report.ts";
 import { decide, type DecideInput } from "./decide.ts";
@@ -8,7 +9,7 @@ const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group:
 const slow = finding("streaming", "lag.slow_consumer", 0.8, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
 
 function conclusion(primary: number | null, extra: Partial<Conclusion> = {}): Conclusion {
-  return { primary, explained: {}, blastRadius: { groups: [], topics: [], subjects: [], brokers: [] }, rootCause: "", timeline: [], unseen: [], ...extra };
+  return { primary, explained: {}, blastRadius: { groups: [], topics: [], subjects: [], brokers: [] }, rootCause: "", timeline: [], unseen: [], errorLogLines: 0, ...extra };
 }
 
 const input = (findings: Diagnosis[], primary: number | null, extra: Partial<DecideInput> = {}): DecideInput => ({
@@ -35,7 +36,7 @@ describe("decide", () => {
   });
 
   it("admits a model's action only when the runbook prescribes it for a rules' finding there, once", () => {
-    const suggestions = [
+    const suggestions: ActionSuggestion[] = [
       { kind: "scale_consumers", params: { group: "g" }, rationale: "more" },
       { kind: "add_partitions", params: { topic: "payments" }, rationale: "bigger" },
     ];

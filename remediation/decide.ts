@@ -45,7 +45,7 @@ export function decide(input: DecideInput): Decided {
     findings: input.findings,
     primary: c?.primary ?? null,
     faults: [...new Set(input.faults)],
-    unexplainedErrors: (c?.timeline ?? []).some((e) => e.source === "search_logs"),
+    errorLogLines: c?.errorLogLines ?? 0,
     unseenAlertEntities: c?.unseen ?? [],
     ...(input.policy && { policy: input.policy }),
   });

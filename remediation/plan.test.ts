@@ -6,33 +6,37 @@ const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group:
 
 describe("plan", () => {
   it("proposes the runbook action for a remediable cause, gated by risk", () => {
-    const p = plan({ findings: [poison], primary: 0, faults: [], unexplainedErrors: false });
+    const p = plan({ findings: [poison], primary: 0, faults: [], errorLogLines: 0 });
     expect(p.decision).toBe("remediate");
     expect(p.actions.map((a) => [a.kind, a.risk, a.requiresApproval, a.status])).toEqual([["skip_poison_message", "medium", true, "proposed"]]);
     expect(p.actions[0]!.params).toEqual({ group: "g", topic: "t", partition: 1, offset: "42" });
   });
   it("lets a low-risk action through without approval under the default policy, not under 'all'", () => {
     const slow = finding("streaming", "lag.slow_consumer", 0.9, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
-    expect(plan({ findings: [slow], primary: 0, faults: [], unexplainedErrors: false }).actions[0]!.requiresApproval).toBe(false);
-    expect(plan({ findings: [slow], primary: 0, faults: [], unexplainedErrors: false, policy: "all" }).actions[0]!.requiresApproval).toBe(true);
+    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0 }).actions[0]!.requiresApproval).toBe(false);
+    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0, policy: "all" }).actions[0]!.requiresApproval).toBe(true);
   });
   it("escalates with severity and owner for causes a human must handle", () => {
     const offline = finding("streaming", "replication.offline", 0.97, "no leader", { topic: "t", broker: 3 }, []);
-    const p = plan({ findings: [offline], primary: 0, faults: [], unexplainedErrors: false });
+    const p = plan({ findings: [offline], primary: 0, faults: [], errorLogLines: 0 });
     expect([p.decision, p.escalation?.severity, p.escalation?.owner, p.actions]).toEqual(["escalate", "sev1", "kafka-platform on-call", []]);
   });
   it("turns failed reads into an escalation that says what could not be read", () => {
-    const p = plan({ findings: [poison], primary: 0, faults: ["consumer_groups: broker gone"], unexplainedErrors: false });
+    const p = plan({ findings: [poison], primary: 0, faults: ["consumer_groups: broker gone"], errorLogLines: 0 });
     expect(p.decision).toBe("escalate");
     expect(p.escalation?.reason).toContain("consumer_groups: broker gone");
   });
   it("never calls healthy an alert about a group the cluster does not have", () => {
-    const p = plan({ findings: [], primary: null, faults: [], unexplainedErrors: false, unseenAlertEntities: ["group payments-svc"] });
+    const p = plan({ findings: [], primary: null, faults: [], errorLogLines: 0, unseenAlertEntities: ["group payments-svc"] });
     expect([p.decision, p.primary, p.escalation?.reason]).toEqual(["escalate", "unknown", "the alert names group payments-svc, which the cluster does not report"]);
   });
   it("is none and healthy with no finding, no fault and no error, unknown otherwise", () => {
-    expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: false })).toMatchObject({ decision: "none", primary: "healthy" });
-    expect(plan({ findings: [], primary: null, faults: [], unexplainedErrors: true })).toMatchObject({ decision: "escalate", primary: "unknown" });
+    expect(plan({ findings: [], primary: null, faults: [], errorLogLines: 0 })).toMatchObject({ decision: "none", primary: "healthy" });
+    expect(plan({ findings: [], primary: null, faults: [], errorLogLines: 3 })).toMatchObject({
+      decision: "escalate",
+      primary: "unknown",
+      escalation: { reason: "3 ERROR log lines were read and no finding explains them" },
+    });
   });
 });
 

@@ -13,8 +13,8 @@ export interface PlanInput {
   primary: number | null;
   /** Reads that failed (not merely unrecorded): the evidence is incomplete. */
   faults: readonly string[];
-  /** Error log lines were seen: with no finding, something unexplained is going on. */
-  unexplainedErrors: boolean;
+  /** ERROR-level log lines the investigation read: with no finding, something unexplained is going on. */
+  errorLogLines: number;
   /** What the alert names that the evidence lacks: with no finding, nobody can say "healthy". */
   unseenAlertEntities?: readonly string[];
   policy?: ApprovalPolicy;
@@ -32,7 +32,7 @@ export interface Plan {
 export function plan(input: PlanInput): Plan {
   const p = input.primary === null ? undefined : input.findings[input.primary];
   const unseen = input.unseenAlertEntities ?? [];
-  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.unexplainedErrors || unseen.length ? "unknown" : "healthy";
+  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.errorLogLines > 0 || unseen.length ? "unknown" : "healthy";
   const verdict = VERDICTS[primary];
   const dropped: string[] = [];
   const actions =
@@ -67,7 +67,7 @@ export function plan(input: PlanInput): Plan {
       actions: [],
       escalation: {
         severity: severityOf(verdict, p),
-        reason: p ? `${verdict.why}: ${p.summary}` : unseen.length ? `the alert names ${unseen.join(" and ")}, which the cluster does not report` : verdict.why,
+        reason: p ? `${verdict.why}: ${p.summary}` : unexplained(input).join("; ") || verdict.why,
         owner: p ? verdict.owner(p) : "kafka-platform on-call",
       },
       dropped,
@@ -83,6 +83,16 @@ export function plan(input: PlanInput): Plan {
     };
   }
   return { decision: verdict.decision, primary, actions, escalation: null, dropped };
+}
+
+/** Why, with no finding, nobody can say the cluster is healthy. */
+function unexplained(input: PlanInput): string[] {
+  const out: string[] = [];
+  const unseen = input.unseenAlertEntities ?? [];
+  if (unseen.length) out.push(`the alert names ${unseen.join(" and ")}, which the cluster does not report`);
+  const n = input.errorLogLines;
+  if (n > 0) out.push(`${n} ERROR log line${n === 1 ? " was" : "s were"} read and no finding explains ${n === 1 ? "it" : "them"}`);
+  return out;
 }
 
 function toAction(d: ActionDraft, policy: ApprovalPolicy | undefined): Action {

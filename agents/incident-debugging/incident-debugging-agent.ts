@@ -13,6 +13,11 @@ export interface Conclusion extends Correlation {
   timeline: TimelineEntry[];
   /** Entities the alert names that the evidence does not contain ("group payments-svc"). */
   unseen: string[];
+  /**
+   * ERROR-level (and above) log lines read, however many the timeline shows: errors with no
+   * finding to explain them keep an investigation from calling the cluster healthy.
+   */
+  errorLogLines: number;
 }
 
 export async function debugIncident(call: CallTool, findings: readonly Diagnosis[], alert: Alert | undefined): Promise<Conclusion> {
@@ -47,7 +52,7 @@ export async function debugIncident(call: CallTool, findings: readonly Diagnosis
     correlation.primary === null && unseen.length
       ? `No finding: the alert names ${unseen.join(" and ")}, which the cluster does not report (a typo, a deleted group, or the wrong cluster).`
       : correlation.rootCause;
-  return { ...correlation, rootCause, blastRadius, timeline, unseen };
+  return { ...correlation, rootCause, blastRadius, timeline, unseen, errorLogLines: valueOf(logs)?.matched ?? 0 };
 }
 
 /**
