@@ -332,3 +332,91 @@ describe.concurrent("help, version, schema", SLOW, () => {
     expectBadInput(await runCli(["schema", "reports"]), /^kafka-ops: schema: unknown document "reports"/);
   });
 });
+
+describe.concurrent("live commands against a port nobody listens on", SLOW, () => {
+  /** A local port that was free a moment ago: connecting to it is refused at once. */
+  const closedPort = async (): Promise<number> => {
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+  /** Any line a client library wrote itself: kafkajs' JSON lines, or its own prefixed ones. */
+  const RAW_CLIENT_LINE = /^\{|"logger":|kafkajs|KafkaJS/m;
+
+  test("investigate --json: the plan on stderr, no client log line, one escalation report on stdout", async () => {
+    const port = await closedPort();
+    const args = ["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "2", "--interval", "1", "--deadline", "1", "--alert", "dlq", "--group", "payments", "--topic", "payments.DLT", "--json"];
+    const cli = await runCli(args);
+    expect(cli.stderr).toBe("kafka-ops: sampling 2 snapshots 1 s apart: about 1 s\n");
+    expect(cli.code).toBe(EXIT.escalate);
+    const report = Report.parse(JSON.parse(cli.stdout));
+    expect(report.decision).toBe("escalate");
+    expect(report.agents).toEqual(["streaming", "schema", "incident-debugging"]); // the dlq alert's triage
+    expect(report.escalation?.reason).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  test("with KAFKA_OPS_DEBUG=1 the client's lines print once each, in our one-line format", async () => {
+    const port = await closedPort();
+    const cli = await runCli(["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1", "--json"], { env: { KAFKA_OPS_DEBUG: "1" } });
+    const lines = cli.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^kafka-ops: debug: kafkajs \w+: /);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(cli.stderr).not.toMatch(/^\{|"logger":/m);
+  });
+
+  test("lag: one line of ours, no client log line", async () => {
+    const port = await closedPort();
+    const cli = await runCli(["lag", "--bootstrap", `127.0.0.1:${port}`, "--deadline", "1"]);
+    expect(cli.code).toBe(EXIT.internal);
+    expect(cli.stdout).toBe("");
+    expect(cli.stderr).toBe(`kafka-ops: cannot reach Kafka at 127.0.0.1:${port}: Connection error: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(cli.stderr).not.toMatch(RAW_CLIENT_LINE);
+  });
+
+  test("record: no client log line", async () => {
+    const port = await closedPort();
+    const cli = await runCli(["record", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1"]);
+    expect(cli.code).toBe(EXIT.internal);
+    expect(cli.stdout).toBe("");
+    expect(cli.stderr.split("\n")[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
+    expect(cli.stderr.trimEnd().split("\n").every((l) => l.startsWith("kafka-ops: "))).toBe(true);
+    expect(cli.stderr).not.toMatch(RAW_CLIENT_LINE);
+  });
+
+  test("durations: a bare number is seconds; zero and garbage are usage errors naming the flag", async () => {
+    const [zero, garbage, negative, recordZero] = await Promise.all([
+      runCli(["investigate", "--bootstrap", "127.0.0.1:1", "--interval", "0"]),
+      runCli(["investigate", "--bootstrap", "127.0.0.1:1", "--deadline", "soon"]),
+      runCli(["investigate", "--bootstrap", "127.0.0.1:1", "--samples", "2", "--interval=-3"]),
+      runCli(["record", "--bootstrap", "127.0.0.1:1", "--interval", "0"]),
+    ]);
+    const hint = 'expected a duration such as "15s", "500ms" or "2m" (a bare number is seconds), more than 0 and at most 24h';
+    expectBadInput(zero, new RegExp(`^kafka-ops: --interval: ${esc(hint)}, got "0"\\n$`));
+    expectBadInput(garbage, new RegExp(`^kafka-ops: --deadline: ${esc(hint)}, got "soon"\\n$`));
+    expectBadInput(negative, new RegExp(`^kafka-ops: --interval: ${esc(hint)}, got "-3"\\n$`));
+    expectBadInput(recordZero, new RegExp(`^kafka-ops: --interval: ${esc(hint)}, got "0"\\n$`));
+  });
+
+  test("--alert: an unknown kind is a usage error; --group on a recorded incident too", async () => {
+    const [kind, recorded] = await Promise.all([
+      runCli(["investigate", "--bootstrap", "127.0.0.1:1", "--alert", "lag"]),
+      runCli(["investigate", FIXTURES[0]!, "--group", "payments"]),
+    ]);
+    expectBadInput(kind, /^kafka-ops: --alert: unknown alert kind "lag" \(expected consumer_lag, rebalance, dlq, schema, replication, broker, throughput, quality\)$/m);
+    expectBadInput(recorded, /^kafka-ops: investigate: --group applies to a live investigation \(--bootstrap\); a recorded incident carries its own alert$/m);
+  });
+
+  test("investigate --help documents --alert, --group with --topic, and seconds as the bare unit", async () => {
+    const cli = await runCli(["investigate", "--help"]);
+    expect(cli.stdout).toContain("[--alert KIND] [--group G] [--topic T]");
+    expect(cli.stdout).toContain("consumer_lag|rebalance|dlq|schema|replication|broker|throughput|quality");
+    expect(cli.stdout).toContain("a bare number is seconds (--interval 3 is 3 s)");
+  });
+});
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

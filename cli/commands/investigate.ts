@@ -6,7 +6,8 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, exitCodeForDecision, type ExitCode } from "../exit-codes.ts";
 import { readInput } from "../input.ts";
-import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
+import { focus, FOCUS_HELP, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
+import type { FocusValues } from "../live.ts";
 import { withConsoleOnStderr } from "../stdout.ts";
 import { replayThresholds, settingsThresholds } from "../thresholds-config.ts";
 import { KafkaOpsError } from "../../errors.ts";
@@ -15,7 +16,7 @@ import type { Specialist } from "../../contract/vocabulary.ts";
 import type { Thresholds } from "../../config/thresholds/index.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
-       kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
+       kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--alert KIND] [--group G] [--topic T] [options]
 
 Replays a recorded incident (kafka-incident/v1) through the agents, or investigates a live
 cluster (sampling it --samples times, --interval apart), and prints what the agents
@@ -23,8 +24,7 @@ conclude: a report for people, or with --json one kafka-investigation/v1 documen
 Use - to read the incident from stdin.
 
 Options:
-  --group G       live: the consumer group the investigation is about
-  --topic T       live: the topic the investigation is about
+${FOCUS_HELP}
   --json          print exactly one kafka-investigation/v1 JSON document on stdout
   --agents LIST   run only these specialists (comma-separated: streaming,schema,quality)
                   instead of letting triage choose; incident-debugging always runs
@@ -44,6 +44,7 @@ ${EXIT_CODES_HELP}
 
 const OPTIONS = {
   ...LIVE_OPTIONS,
+  alert: { type: "string" },
   group: { type: "string" },
   topic: { type: "string" },
   json: { type: "boolean" },
@@ -61,6 +62,11 @@ export async function run(args: string[]): Promise<ExitCode> {
   const live = positionals.length === 0 && wantsLive(values, process.env);
   if (positionals.length === 0 && !live) throw new UsageError("investigate: missing incident file (a path, or - for stdin), or --bootstrap for a live cluster");
   if (positionals.length > 1) throw new UsageError(`investigate: expected one incident file, got ${positionals.length}`);
+  if (!live) {
+    // A recorded incident carries its own alert; a flag that would be ignored is a mistake to say.
+    const liveOnly = (["alert", "group", "topic"] as const).find((f) => values[f] !== undefined);
+    if (liveOnly) throw new UsageError(`investigate: --${liveOnly} applies to a live investigation (--bootstrap); a recorded incident carries its own alert`);
+  }
 
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
@@ -100,14 +106,14 @@ async function investigateFile(path: string, agents: Specialist[] | undefined, l
 }
 
 async function investigateLive(
-  values: Parameters<typeof liveSettings>[0] & { group?: string; topic?: string },
+  values: Parameters<typeof liveSettings>[0] & FocusValues,
   agents: Specialist[] | undefined,
   llm?: LlmOptions,
 ): Promise<{ report: Report; title: string }> {
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
-  const { investigatePorts } = await import("../../investigate.ts");
   const { about, alert } = focus(values);
+  const { investigatePorts } = await import("../../investigate.ts");
   const thresholds = await settingsThresholds(settings);
   const session = await openLiveSession(settings);
   try {

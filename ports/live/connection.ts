@@ -1,6 +1,9 @@
 /**
  * A kafkajs client from validated settings: SSL (CA, mTLS), SASL PLAIN / SCRAM / OAUTHBEARER.
- * Its log lines pass through the redactor, so not even a client error can print a secret.
+ * Its own logger is replaced (logCreator): every line it would print goes, redacted so not even
+ * a client error can print a secret, to the caller's `log` sink as `kafkajs <namespace>: <message>`,
+ * never to the console. The CLI's sink (cli/client-log.ts) drops them unless debugging: the
+ * failures they describe reach the user as typed faults.
  */
 import { readFileSync } from "node:fs";
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from "kafkajs";
