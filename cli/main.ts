@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   lag: { summary: "print every consumer group's lag per partition, read live", load: () => import("./commands/lag.ts") },
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
   chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
+  thresholds: { summary: "list the diagnosis thresholds: defaults, or the values in force with --config", load: () => import("./commands/thresholds.ts") },
 };
 
 const HELP = `Usage: kafka-ops <command> [options]
