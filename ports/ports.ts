@@ -19,17 +19,53 @@ import type {
 } from "../contract/incident.ts";
 import type { CompatibilityLevel, SchemaType } from "../contract/vocabulary.ts";
 
+/**
+ * What kind of gap a read left: no such data (`notRecorded`), or a failure, as precisely as the
+ * source could tell (`timeout`, `unreachable`, `notKafka`, `unauthorized`, else `unavailable`).
+ */
+export type FaultKind = "notRecorded" | "unavailable" | "timeout" | "unreachable" | "notKafka" | "unauthorized";
+/** The kinds a failed (not merely unrecorded) read can have. */
+export type FailureKind = Exclude<FaultKind, "notRecorded">;
+
+/** What a read was about: the entity a missing-evidence line names. */
+export interface FaultEntity {
+  group?: string;
+  topic?: string;
+  /** "host:port" or a broker id. */
+  broker?: string;
+  subject?: string;
+}
+
+/** The optional detail of a read that did not answer. */
+export interface GapDetail {
+  /**
+   * The entity the read was about. When given, `what` names the kind of data only ("client
+   * metrics"), and the entity is said once, by whoever renders the gap ("... of group a").
+   */
+  entity?: FaultEntity;
+  /** Why there is no such data (notRecorded), e.g. "no Prometheus configured". */
+  reason?: string;
+}
+
+export interface FailureDetail {
+  entity?: FaultEntity;
+  /** What kind of failure; `unavailable` when absent. */
+  cause?: FailureKind;
+  /** Whether the same read could succeed if tried again; false when absent. */
+  retriable?: boolean;
+}
+
 /** A read either answers, or says why it could not: a value the caller must handle, not an exception. */
 export type Readout<T> =
   | { kind: "ok"; value: T }
   /** The recording (or the cluster's setup) has no such data: missing evidence, not a fault. */
-  | { kind: "notRecorded"; what: string }
+  | ({ kind: "notRecorded"; what: string } & GapDetail)
   /** The source was there but failed (broker gone, registry 5xx, deadline). */
-  | { kind: "unavailable"; what: string; reason: string };
+  | ({ kind: "unavailable"; what: string; reason: string } & FailureDetail);
 
 export const ok = <T>(value: T): Readout<T> => ({ kind: "ok", value });
-export const notRecorded = <T>(what: string): Readout<T> => ({ kind: "notRecorded", what });
-export const unavailable = <T>(what: string, reason: string): Readout<T> => ({ kind: "unavailable", what, reason });
+export const notRecorded = <T>(what: string, detail: GapDetail = {}): Readout<T> => ({ kind: "notRecorded", what, ...detail });
+export const unavailable = <T>(what: string, reason: string, detail: FailureDetail = {}): Readout<T> => ({ kind: "unavailable", what, reason, ...detail });
 
 /** One reading taken at a point in time. */
 export interface Sampled<T> {
