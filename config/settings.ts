@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ApprovalPolicy } from "../remediation/policy.ts";
 import { ThresholdOverride } from "./thresholds/overrides.ts";
+import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
@@ -113,7 +114,7 @@ export const Settings = z.strictObject({
     .strictObject({ deadline: Duration.default(10_000), retries: z.number().int().min(0).max(10).default(2), backoff: Duration.default(200) })
     .default({ deadline: 10_000, retries: 2, backoff: 200 }),
   /** Topics whose name matches are read as dead-letter queues. */
-  dlqPattern: z.string().default("(^|[._-])(dlq|dlt|dead[._-]?letter)([._-]|$)"),
+  dlqPattern: z.string().refine(isRegex, "expected a regular expression (JavaScript syntax)").default(DLQ_TOPIC_PATTERN),
   /** Consumer settings of groups, as deployed: brokers cannot report them. */
   clientConfigs: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   policy: ApprovalPolicy.default("medium-and-above"),
@@ -133,6 +134,15 @@ export const Settings = z.strictObject({
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source, "i");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Every secret in the settings, for the redactor. */
 export function secretsOf(settings: Settings): Secret[] {

@@ -4,12 +4,13 @@ import { numericLiterals } from "../../test/numeric-literals.ts";
 import { CONSUMER_DEFAULTS, consumerNumber, consumerSetting } from "../consumer-defaults.ts";
 import { CAPACITY_THRESHOLDS } from "./capacity.ts";
 import { CLUSTER_THRESHOLDS } from "./cluster.ts";
+import { DLQ_THRESHOLDS } from "./dlq.ts";
 import { DEFAULT_THRESHOLDS, THRESHOLD_KEYS, THRESHOLDS } from "./index.ts";
 import { LAG_THRESHOLDS } from "./lag.ts";
 import { QUALITY_THRESHOLDS } from "./quality.ts";
 import { REBALANCE_THRESHOLDS } from "./rebalance.ts";
 
-const AREAS = [LAG_THRESHOLDS, REBALANCE_THRESHOLDS, CAPACITY_THRESHOLDS, CLUSTER_THRESHOLDS, QUALITY_THRESHOLDS];
+const AREAS = [LAG_THRESHOLDS, REBALANCE_THRESHOLDS, CAPACITY_THRESHOLDS, CLUSTER_THRESHOLDS, QUALITY_THRESHOLDS, DLQ_THRESHOLDS];
 
 describe("threshold catalog", () => {
   it("holds every area's keys, none defined twice (a spread would silently drop one)", () => {
@@ -48,6 +49,7 @@ const CONVERTED = [
   "agents/streaming/rules/replication.ts",
   "agents/streaming/rules/imbalance.ts",
   "agents/streaming/rules/under-provisioned.ts",
+  "agents/streaming/rules/dlq-failures.ts",
   "agents/quality/rules/null-spike.ts",
   "agents/quality/rules/volume-drop.ts",
   "agents/quality/quality-agent.ts",

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { CAPACITY_THRESHOLDS } from "./capacity.ts";
 import { CLUSTER_THRESHOLDS } from "./cluster.ts";
+import { DLQ_THRESHOLDS } from "./dlq.ts";
 import { LAG_THRESHOLDS } from "./lag.ts";
 import { QUALITY_THRESHOLDS } from "./quality.ts";
 import { REBALANCE_THRESHOLDS } from "./rebalance.ts";
@@ -26,6 +27,7 @@ export const THRESHOLDS = {
   ...CAPACITY_THRESHOLDS,
   ...CLUSTER_THRESHOLDS,
   ...QUALITY_THRESHOLDS,
+  ...DLQ_THRESHOLDS,
 } as const satisfies Record<string, ThresholdSpec>;
 
 export type ThresholdKey = keyof typeof THRESHOLDS;

@@ -23,6 +23,7 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, Kafka, KafkaMessage } from "kafkajs";
 import type { RecordSample } from "../../contract/incident.ts";
+import { dlqTopicMatcher } from "../../config/dlq-topics.ts";
 import type { Settings } from "../../config/settings.ts";
 import { notRecorded, ok, type Readout, type RecordPort } from "../ports.ts";
 import { liveCall, type CallPolicy } from "./call.ts";
@@ -137,9 +138,9 @@ export function recordPort(kafka: Kafka, settings: Settings, policy: CallPolicy)
   return {
     dlqTopics: () =>
       liveCall("DLQ topics", policy, async () => {
-        const pattern = new RegExp(settings.dlqPattern, "i");
+        const isDlq = dlqTopicMatcher(settings.dlqPattern);
         await connect();
-        return (await admin.listTopics()).filter((t) => pattern.test(t)).sort();
+        return (await admin.listTopics()).filter(isDlq).sort();
       }),
     peekDlq: (topic, limit) => newest(`records of DLQ topic ${topic}`, topic, limit),
     sample: (topic, limit) => newest(`sampled records of topic ${topic}`, topic, limit),

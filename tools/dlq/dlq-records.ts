@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { RecordSample } from "../../contract/incident.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 import { classifyFailure, FailureClass } from "./lib/classify-failure.ts";
 import { parseDlqHeaders } from "./lib/error-headers.ts";
+import { countAttempts, describeAttempts } from "./lib/repeats.ts";
 
 /** Values are untrusted and can be large: the report quotes a bounded preview only. */
 const PREVIEW_CHARS = 160;
@@ -38,9 +38,12 @@ export const dlqRecords = defineTool({
         topic: z.string(),
         records: z.array(DlqRecordView),
         byClass: z.record(z.string(), z.number()),
+        distinct: z.number().describe("distinct original records among the records read (one that failed 3 times counts once)"),
+        attempts: z.object({ min: z.number(), max: z.number() }).describe("failures per distinct record: fewest and most"),
+        failures: z.string().describe('the count in words, e.g. "12 records failed, 4 distinct, 3 attempts each"'),
         repeated: z
           .array(z.object({ source: z.string(), failures: z.number() }))
-          .describe("original records (topic-partition@offset, else key) that reached the DLQ more than once"),
+          .describe("original records (topic-partition@offset, else key) that reached the DLQ more than once, most failures first"),
         firstAt: z.string().nullable(),
         lastAt: z.string().nullable(),
       }),
@@ -77,47 +80,25 @@ export const dlqRecords = defineTool({
       });
       const byClass: Record<string, number> = {};
       for (const r of records) byClass[r.failureClass] = (byClass[r.failureClass] ?? 0) + 1;
-      const sources = repeatedSources(read.value, records);
-      const repeated = [...sources.entries()]
-        .map(([source, failures]) => ({ source, failures }))
-        .sort((a, b) => b.failures - a.failures);
+      // Identity by content reads the raw value, not the bounded preview.
+      const attempts = countAttempts(records.map((r, i) => ({ ...r, value: read.value[i]!.value })));
       const times = records.map((r) => r.timestamp).sort();
-      views.push({ topic, records, byClass, repeated, firstAt: times[0] ?? null, lastAt: times.at(-1) ?? null });
+      views.push({
+        topic,
+        records,
+        byClass,
+        distinct: attempts.distinct,
+        attempts: { min: attempts.min, max: attempts.max },
+        failures: describeAttempts(attempts),
+        repeated: attempts.repeated,
+        firstAt: times[0] ?? null,
+        lastAt: times.at(-1) ?? null,
+      });
     }
     return {
       kind: "ok",
       value: { topics: views },
-      summary: views.map((v) => `${v.topic}: ${v.records.length} records ${JSON.stringify(v.byClass)}`).join("; ") || "no DLQ records",
+      summary: views.map((v) => `${v.topic}: ${v.failures} ${JSON.stringify(v.byClass)}`).join("; ") || "no DLQ records",
     };
   },
 });
-
-/**
- * Records that reached the DLQ more than once. The same record is recognised by its source
- * position (topic-partition@offset) or, because a re-drive job re-publishes it at a new
- * source offset, by identical key and value. Returns identity -> failures, repeats only.
- */
-function repeatedSources(raw: readonly RecordSample[], views: readonly DlqRecordView[]): Map<string, number> {
-  const byPosition = new Map<string, number>();
-  const byContent = new Map<string, number>();
-  const contentIds = new Map<string, string | null>();
-  views.forEach((r, i) => {
-    if (r.originalOffset !== undefined) {
-      const position = `${r.originalTopic ?? "?"}-${r.originalPartition ?? "?"}@${r.originalOffset}`;
-      byPosition.set(position, (byPosition.get(position) ?? 0) + 1);
-    }
-    const { key, value } = raw[i]!;
-    if (key !== null) {
-      const content = `key ${key}`;
-      const seen = contentIds.get(content);
-      // Same key with different values is different records (a customer's many orders), not a repeat.
-      if (seen === undefined || seen === value) {
-        contentIds.set(content, value);
-        byContent.set(content, (byContent.get(content) ?? 0) + 1);
-      } else byContent.set(content, -Infinity);
-    }
-  });
-  const repeats = new Map<string, number>();
-  for (const [id, n] of [...byPosition, ...byContent]) if (n > 1) repeats.set(id, n);
-  return repeats;
-}

@@ -3,6 +3,7 @@ import { scenario } from "../../../test/scenario.ts";
 import { value } from "../../../test/observe.ts";
 import { replayPorts } from "../../../ports/replay/replay-ports.ts";
 import { TOOLS } from "../../../tools/registry.ts";
+import { DEFAULT_THRESHOLDS } from "../../../config/thresholds/index.ts";
 import { dlqFailures } from "./dlq-failures.ts";
 
 function record(i: number, headers: Record<string, string>) {
@@ -16,9 +17,12 @@ const connect = (cls: string, msg: string, offset: number) => ({
   "__connect.errors.exception.message": msg,
 });
 
-async function classify(records: ReturnType<typeof record>[]) {
+async function read(records: ReturnType<typeof record>[]) {
   const inc = scenario({ extra: { dlq: { "orders.DLQ": records } } });
-  return dlqFailures(value(await TOOLS.dlq_records.run(replayPorts(inc), {})).topics[0]!);
+  return value(await TOOLS.dlq_records.run(replayPorts(inc), {})).topics[0]!;
+}
+async function classify(records: ReturnType<typeof record>[], t = DEFAULT_THRESHOLDS) {
+  return dlqFailures(await read(records), t);
 }
 
 describe("dlqFailures", () => {
@@ -53,5 +57,33 @@ describe("dlqFailures", () => {
   });
   it("finds nothing in an empty DLQ", async () => {
     expect(await classify([])).toBeNull();
+  });
+
+  it("counts repeated failures as distinct records x attempts, in the summary and the evidence", async () => {
+    // 4 source records (orders-0@200..203), each failed 3 times: 12 DLQ records.
+    const twelve = Array.from({ length: 12 }, (_, i) => record(i, connect("java.net.SocketTimeoutException", "Read timed out", 200 + (i % 4))));
+    const f = await classify(twelve);
+    expect(f?.code).toBe("dlq.poison");
+    expect(f?.summary).toBe("4 records keep failing in orders.DLQ (12 records failed, 4 distinct, 3 attempts each; orders-0@200 failed 3 times); replaying them would loop: quarantine them");
+    expect(f?.evidence.map((e) => e.detail)).toEqual([
+      '12 records failed, 4 distinct, 3 attempts each {"transient":12}; latest java.net.SocketTimeoutException: "Read timed out" (exception class java.net.SocketTimeoutException is a timeout)',
+      "repeated: orders-0@200 x3, orders-0@201 x3, orders-0@202 x3, orders-0@203 x3",
+    ]);
+  });
+
+  it("says the attempts in a class verdict when some records repeat below the poison thresholds", async () => {
+    // 9 records, 8 distinct: orders-0@300 failed twice (2/9 < 0.3, 2 < 3 attempts).
+    const records = [300, 300, 301, 302, 303, 304, 305, 306, 307].map((o, i) => record(i, connect("java.net.SocketTimeoutException", "Read timed out", o)));
+    const f = await classify(records);
+    expect(f?.code).toBe("dlq.transient");
+    expect(f?.summary).toBe("9 of 9 records in orders.DLQ (from orders) failed for transient reasons and can be replayed with backoff; 9 records failed, 8 distinct, 1-2 attempts each");
+  });
+
+  it("reads its thresholds from the catalog: a stricter profile keeps the same records transient", async () => {
+    const records = [0, 1, 2, 3, 4, 5].map((i) => record(i, connect("java.net.SocketTimeoutException", "Read timed out", 100 + (i % 2))));
+    expect((await classify(records))?.code).toBe("dlq.poison");
+    const strict = { ...DEFAULT_THRESHOLDS, "dlq.poisonRepeatShare": 1.1, "dlq.poisonMinAttempts": 4 };
+    expect((await classify(records, strict))?.code).toBe("dlq.transient");
+    expect((await classify(records.slice(0, 3), { ...DEFAULT_THRESHOLDS, "dlq.dominantClassShare": 1 }))?.code).toBe("dlq.poison");
   });
 });
