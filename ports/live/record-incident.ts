@@ -30,12 +30,18 @@ export async function recordIncident(session: LiveSession, settings: Settings, o
     ports.registry.subjects(),
     ports.records.dlqTopics(),
   ]);
-  const dlq: Record<string, RecordSample[]> = {};
+  // A read that answered is written even when it found nothing (`dlq: {}`, `"orders.DLQ": []`),
+  // so a replay says "read, nothing there" where live mode did, never "not recorded". A read
+  // that failed is left out, and its reason kept with the recording's faults.
+  const faults = [...window.faults];
+  let dlq: Record<string, RecordSample[]> | undefined;
   if (dlqTopics.kind === "ok") {
+    dlq = {};
     for (const [topic, read] of await mapBounded(dlqTopics.value, 4, async (t) => [t, await ports.records.peekDlq(t, DLQ_RECORDS)] as const)) {
-      if (read.kind === "ok" && read.value.length) dlq[topic] = read.value;
+      if (read.kind === "ok") dlq[topic] = read.value;
+      else faults.push(read.kind === "unavailable" ? `${read.what}: ${read.reason}` : `not read: ${read.what}`);
     }
-  }
+  } else if (dlqTopics.kind === "unavailable") faults.push(`${dlqTopics.what}: ${dlqTopics.reason}`);
   const stamp = last.at.replace(/[:.]/g, "-").toLowerCase();
   const incident: IncidentInput = {
     format: "kafka-incident/v1",
@@ -48,8 +54,8 @@ export async function recordIncident(session: LiveSession, settings: Settings, o
     ...(Object.keys(settings.clientConfigs).length && { clientConfigs: settings.clientConfigs }),
     topicConfigs: Object.fromEntries(topicConfigs.flatMap(([t, r]) => (r.kind === "ok" ? [[t, r.value]] : []))),
     ...(subjects.kind === "ok" && { schemaRegistry: { subjects: subjects.value, proposed: [] } }),
-    ...(Object.keys(dlq).length && { dlq }),
-    ...(window.faults.length && { "x-recording-faults": window.faults }),
+    ...(dlq && { dlq }),
+    ...(faults.length && { "x-recording-faults": faults }),
   };
   // Validated before anyone writes it: a recording is a contract document like any other.
   return parseIncident(incident, "recorded incident");
