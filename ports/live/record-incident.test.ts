@@ -25,7 +25,7 @@ function session(records: Partial<RecordPort>): LiveSession {
   return { ports, window: async () => window, close: async () => {} } as unknown as LiveSession;
 }
 
-const dlqGaps = (missing: string[]) => missing.filter((m) => /dlq/i.test(m));
+const dlqGaps = (missing: readonly string[] = []) => missing.filter((m) => /dlq/i.test(m));
 
 describe("recordIncident: empty reads round-trip as empty, not as not recorded", () => {
   it("no DLQ topic on the cluster: `dlq: {}`, and the replay reads no DLQ gap", async () => {
