@@ -21,6 +21,7 @@ export const clusterOverview = defineTool({
     offlineBrokers: z.array(z.number()),
     topics: z.number(),
     partitions: z.number(),
+    partitionsWithoutReplicas: z.number().describe("latest sample, partitions whose metadata lists no replicas: replica counts per broker are then incomplete"),
     underReplicatedPartitions: z.number().describe("latest sample, partitions with a leader and isr < replicas"),
     offlinePartitions: z.number().describe("latest sample, partitions without a leader"),
     preferredLeaderMismatches: z.number().describe("partitions whose leader is not their first (preferred) replica"),
@@ -57,9 +58,11 @@ export const clusterOverview = defineTool({
     const leaders = new Map<number, number>();
     let partitions = 0;
     let preferredLeaderMismatches = 0;
+    let partitionsWithoutReplicas = 0;
     for (const topic of latestTopics) {
       for (const p of topic.partitions) {
         partitions++;
+        if (p.replicas.length === 0) partitionsWithoutReplicas++;
         for (const r of p.replicas) replicas.set(r, (replicas.get(r) ?? 0) + 1);
         if (p.leader >= 0) {
           leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
@@ -95,6 +98,7 @@ export const clusterOverview = defineTool({
         underReplicatedPartitions: last.underReplicated,
         offlinePartitions: last.offline,
         preferredLeaderMismatches,
+        partitionsWithoutReplicas,
         samples,
       },
       summary: `${brokerViews.length - offlineBrokers.length}/${brokerViews.length} brokers online, ${partitions} partitions, ${last.underReplicated} under-replicated, ${last.offline} offline`,

@@ -23,7 +23,10 @@ export function imbalance(overview: ToolValue<"cluster_overview">, t: ThresholdV
   if (Math.max(...replicas) === 0) return null;
   const mean = replicas.reduce((a, b) => a + b, 0) / online.length;
   const emptyBrokers = online.filter((b) => b.replicas === 0);
-  const replicaSkew = emptyBrokers.length > 0 || Math.max(...replicas) > t["imbalance.replicaMaxFactor"] * mean || Math.min(...replicas) < t["imbalance.replicaMinFactor"] * mean;
+  // Partitions listed without replicas leave the per-broker counts incomplete: a broker may
+  // look light only because its replicas went unlisted, so replica skew is not judged then.
+  const countsComplete = overview.partitionsWithoutReplicas === 0;
+  const replicaSkew = countsComplete && (emptyBrokers.length > 0 || Math.max(...replicas) > t["imbalance.replicaMaxFactor"] * mean || Math.min(...replicas) < t["imbalance.replicaMinFactor"] * mean);
 
   const leaders = online.map((b) => b.leaders);
   const leaderMean = leaders.reduce((a, b) => a + b, 0) / online.length;
