@@ -44,6 +44,24 @@ describe("replication rules", () => {
     expect(f?.entities.broker).toBe(2);
     expect(offlinePartitions(topics, overview)).toBeNull();
   });
+  it("names the same topic and partition whatever order the metadata lists them in", async () => {
+    // orders-2 and orders-3 lost their leader, and audit-3: orders is the most affected topic.
+    const inc = scenario({ partitions: 4 });
+    const last = inc.snapshots.at(-1)!;
+    last.topics.push({ ...structuredClone(last.topics[0]!), name: "audit" });
+    const offline = (t: number, ps: number[]) =>
+      last.topics[t]!.partitions.forEach((p) => ps.includes(p.partition) && Object.assign(p, { leader: -1, isr: [] }));
+    offline(0, [2, 3]);
+    offline(1, [3]);
+    const a = await read(inc);
+    last.topics.reverse();
+    last.topics.forEach((t) => t.partitions.reverse());
+    const b = await read(inc);
+    const f = (r: typeof a) => offlinePartitions(r.topics, r.overview);
+    expect(f(a)?.entities).toEqual({ topic: "orders", partition: 2 });
+    expect(f(b)?.entities).toEqual({ topic: "orders", partition: 2 });
+    expect(f(b)?.summary).toBe(f(a)?.summary);
+  });
   it("finds nothing on a healthy cluster", async () => {
     const { topics, overview } = await read(scenario());
     expect(underReplicated(topics, overview)).toBeNull();
@@ -68,6 +86,16 @@ describe("imbalance", () => {
     });
     const f = imbalance((await read(inc)).overview);
     expect(f?.entities.fix).toBe("elect");
+  });
+  it("does not judge replica skew when some partitions are listed without replicas", async () => {
+    // Broker 3's partitions come back with empty replica lists: it only looks light.
+    const inc = withPartitions(scenario({ partitions: 6 }), (p) => {
+      if (p.replicas.includes(3)) p.replicas = [];
+    });
+    inc.snapshots.at(-1)!.topics[0]!.partitions.forEach((p) => (p.isr = p.replicas.length ? p.isr.filter((b) => p.replicas.includes(b)) : []));
+    const overview = (await read(inc)).overview;
+    expect(overview.partitionsWithoutReplicas).toBe(6);
+    expect(imbalance(overview)).toBeNull();
   });
   it("is quiet on an even spread", async () => {
     expect(imbalance((await read(scenario({ partitions: 6 }))).overview)).toBeNull();

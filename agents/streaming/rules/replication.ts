@@ -14,15 +14,17 @@ const QUOTED_IN_EVIDENCE = 5;
 
 /** Partitions without a leader: unavailable for reads and writes. */
 export function offlinePartitions(topics: Topics, overview: Overview): Finding | null {
-  const offline = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => ({ topic: t.name, ...p })));
+  const offline = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => ({ topic: t.name, ...p }))).sort(byName);
   if (!offline.length) return null;
   const replicasOn = [...new Set(offline.flatMap((p) => p.replicas))].sort((a, b) => a - b);
+  const gone = [...overview.offlineBrokers].sort((a, b) => a - b);
+  const first = mostAffected(offline);
   return finding(
     "streaming",
     "replication.offline",
     CONFIDENCE.offline,
-    `${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${overview.offlineBrokers.length ? `; broker${overview.offlineBrokers.length > 1 ? "s" : ""} ${overview.offlineBrokers.join(", ")} did not answer` : ""}`,
-    { topic: offline[0]!.topic, partition: offline[0]!.partition, ...(overview.offlineBrokers[0] !== undefined && { broker: overview.offlineBrokers[0] }) },
+    `${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${gone.length ? `; broker${gone.length > 1 ? "s" : ""} ${gone.join(", ")} did not answer` : ""}`,
+    { topic: first.topic, partition: first.partition, ...(gone[0] !== undefined && { broker: gone[0] }) },
     [
       evidence("topic_partitions", offline.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} leader -1 replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
       evidence("cluster_overview", `offline partitions per sample: ${overview.samples.map((s) => s.offline).join(", ")}; brokers offline: [${overview.offlineBrokers}]`),
@@ -35,11 +37,11 @@ export function underReplicated(topics: Topics, overview: Overview): Finding | n
   const urp = topics.flatMap((t) =>
     // A replica missing from the ISR (not a shorter list: replicas may repeat in bad data).
     t.partitions.filter((p) => p.leader >= 0 && p.replicas.some((r) => !p.isr.includes(r))).map((p) => ({ topic: t.name, ...p })),
-  );
+  ).sort(byName);
   if (!urp.length) return null;
   const missing = new Map<number, number>();
   for (const p of urp) for (const r of p.replicas) if (!p.isr.includes(r)) missing.set(r, (missing.get(r) ?? 0) + 1);
-  const lagging = [...missing.entries()].sort((a, b) => b[1] - a[1]);
+  const lagging = [...missing.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   // One in-sync replica left: the next broker failure takes the partition offline.
   const atMinIsr = urp.filter((p) => p.isr.length <= 1).length;
   return finding(
@@ -47,12 +49,31 @@ export function underReplicated(topics: Topics, overview: Overview): Finding | n
     "replication.under_replicated",
     CONFIDENCE.underReplicated,
     `${urp.length} partitions are under-replicated (${summarize(urp.map((p) => tp(p.topic, p.partition)))}); out of sync: ${lagging.map(([b, n]) => `broker ${b} on ${n}`).join(", ")}${atMinIsr ? `; ${atMinIsr} are down to one in-sync replica` : ""}`,
-    { topic: urp[0]!.topic, broker: lagging[0]![0] },
+    { topic: mostAffected(urp).topic, broker: lagging[0]![0] },
     [
       evidence("topic_partitions", urp.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
       evidence("cluster_overview", `under-replicated per sample: ${overview.samples.map((s) => s.underReplicated).join(", ")}`),
     ],
   );
+}
+
+interface Located {
+  topic: string;
+  partition: number;
+}
+
+/** Topic, then partition: a report's order, whatever order the metadata came in. */
+function byName(a: Located, b: Located): number {
+  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+}
+
+/** The first partition of the topic with the most of these partitions (ties: the first by name). */
+function mostAffected(located: readonly Located[]): Located {
+  const count = new Map<string, number>();
+  for (const p of located) count.set(p.topic, (count.get(p.topic) ?? 0) + 1);
+  let best = located[0]!;
+  for (const p of located) if (count.get(p.topic)! > count.get(best.topic)!) best = p;
+  return best;
 }
 
 function summarize(names: string[]): string {
