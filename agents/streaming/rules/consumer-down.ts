@@ -36,7 +36,7 @@ function hung(o: GroupObservation): Finding | null {
   const members = hungMembers(o);
   if (members.length === 0 || poisonCase(o)) return null;
   const { group } = o;
-  const frozen = members.flatMap((m) => m.frozen);
+  const frozen = members.flatMap((m) => m.frozen).sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   const all = members.length === group.members.length;
   const tail = Math.min(...frozen.map((p) => o.window(p).frozenTail!.seconds));
   const growth = frozen.reduce((a, p) => a + o.window(p).frozenTail!.logGrowth, 0);

@@ -21,6 +21,8 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = o.thr
   if (partitions === 0 || group.members.length < partitions) return null;
   const consumed = metrics.latest.recordsConsumedPerSec;
   const p99 = metrics.latest.processingMsP99;
+  // A group that is stuck somewhere tells nothing about its capacity.
+  if (lag.partitions.some((p) => ["stalled", "stopped", "rewind"].includes(o.window(p).status))) return null;
   const capacity = capacityPerMember(o, consumed, p99);
   if (capacity === null) return null;
   const perPartition = lag.produceRatePerSec / partitions;
