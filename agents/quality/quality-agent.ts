@@ -2,6 +2,7 @@
  * The Quality agent: volume (write rates over the window) and content (nulls in sampled
  * records). Sampled values are untrusted; only their shape is measured.
  */
+import { isDlqTopic } from "../../config/dlq-topics.ts";
 import { valueOf, type Agent } from "../agent.ts";
 import type { Finding } from "../finding.ts";
 import { nullSpike } from "./rules/null-spike.ts";
@@ -19,7 +20,7 @@ export const qualityAgent: Agent = {
     const dlqTopics = new Set((valueOf(dlq)?.topics ?? []).map((t) => t.topic));
     const findings: Finding[] = [];
     for (const topic of valueOf(topics)?.topics ?? []) {
-      if (dlqTopics.has(topic.name) || /(^|[.-])(dlq|dlt)([.-]|$)/i.test(topic.name)) continue;
+      if (dlqTopics.has(topic.name) || isDlqTopic(topic.name)) continue;
       const f = volumeDrop(topic, thresholds.for({ topic: topic.name }));
       if (f) findings.push(f);
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { numericLiterals } from "../../test/numeric-literals.ts";
 import { CONSUMER_DEFAULTS, consumerNumber, consumerSetting } from "../consumer-defaults.ts";
