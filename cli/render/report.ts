@@ -4,6 +4,7 @@
  * Every string taken from the report goes through `safe()`/`oneLine()` before styling: report
  * text quotes the incident (log lines, record values, names), which is untrusted.
  */
+import { formatMs, formatNumber } from "../../contract/numbers.ts";
 import type { Action, Diagnosis, Report } from "../../contract/report.ts";
 import { createStyle, oneLine, safe, type Style } from "./text.ts";
 
@@ -135,7 +136,7 @@ function renderAction(out: string[], a: Action, i: number, style: Style): void {
 /** `lag.noiseFloorRecords=100 (default 20) for topic orders.*`: one tuned threshold. */
 function thresholdText(t: NonNullable<Report["thresholds"]>[number]): string {
   const where = [t.scope.group !== undefined && `group ${t.scope.group}`, t.scope.topic !== undefined && `topic ${t.scope.topic}`].filter(Boolean).join(" on ");
-  return `${safe(t.key)}=${t.value} (default ${t.default})${where ? ` for ${safe(where)}` : ""}`;
+  return `${safe(t.key)}=${formatNumber(t.value, 4)} (default ${formatNumber(t.default, 4)})${where ? ` for ${safe(where)}` : ""}`;
 }
 
 /** The diagnosis the report names as primary (listed first by the library), if any. */
@@ -157,5 +158,5 @@ function firstSentence(text: string): string {
 
 /** Text compared without surrounding space and final period. */
 const same = (s: string) => s.trim().replace(/\.$/, "");
-const confidence = (c: number) => c.toFixed(2);
-const ms = (t: number) => `${Number.isFinite(t) ? (Math.round(t * 10) / 10).toString() : "?"} ms`;
+const confidence = (c: number) => (Number.isFinite(c) ? c.toFixed(2) : formatNumber(c));
+const ms = formatMs;

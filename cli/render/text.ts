@@ -7,6 +7,8 @@
  * bidi override in a log line cannot recolour, clear, rewrite or reorder the report.
  */
 
+import { formatNumber } from "../../contract/numbers.ts";
+
 // C0 controls, DEL, C1 controls (0x9b is a one-byte CSI), line/paragraph separators, and the
 // bidi marks, embeddings, overrides and isolates that can reorder what a reader sees.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
@@ -20,9 +22,12 @@ function escapeChar(ch: string): string {
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
 }
 
-/** The text with every control and reordering character shown as an escape (`\x1b`, `\n`). */
+/**
+ * The text with every control and reordering character shown as an escape (`\x1b`, `\n`);
+ * a number as people read it (contract/numbers.ts: rounded, never NaN or Infinity).
+ */
 export function safe(value: unknown): string {
-  return String(value).replace(UNSAFE, escapeChar);
+  return (typeof value === "number" ? formatNumber(value) : String(value)).replace(UNSAFE, escapeChar);
 }
 
 /** One line of at most `max` characters, made safe; longer text ends with an ellipsis. */

@@ -33,7 +33,7 @@ export interface Transformation<P> {
 }
 
 /** FNV-1a: a stable seed per (property, fixture), so adding a fixture does not reshuffle the others. */
-function seedFor(...parts: string[]): number {
+export function seedFor(...parts: string[]): number {
   let h = 0x811c9dc5 ^ BASE_SEED;
   for (const ch of parts.join("/")) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return h | 0;

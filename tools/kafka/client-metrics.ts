@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClientMetrics } from "../../contract/incident.ts";
+import { tidy } from "../../contract/numbers.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 
 export const clientMetrics = defineTool({
@@ -15,10 +16,13 @@ export const clientMetrics = defineTool({
   async run(ports, input) {
     const metrics = await ports.metrics.clientMetrics(input.group);
     if (metrics.kind !== "ok") return passThrough(metrics);
-    const latest = metrics.value.at(-1)!.value;
+    // Reporters print doubles with binary noise (35.769999999999996); readers get the value they meant.
+    const clean = (m: ClientMetrics): ClientMetrics => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, tidy(v)]));
+    const series = metrics.value.map((s) => ({ at: s.at, metrics: clean(s.value) }));
+    const latest = series.at(-1)!.metrics;
     return {
       kind: "ok",
-      value: { group: input.group, latest, series: metrics.value.map((s) => ({ at: s.at, metrics: s.value })) },
+      value: { group: input.group, latest, series },
       summary: `${input.group}: ${latest.recordsConsumedPerSec ?? "?"} rec/s consumed, ${latest.recordsFailedPerSec ?? "?"} failed/s`,
     };
   },

@@ -20,7 +20,8 @@ export function ratePerSec(offsets: readonly string[], times: readonly string[])
 
 export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 export const max = (xs: readonly number[]): number => xs.reduce((a, b) => Math.max(a, b), -Infinity);
-export const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+/** Rounding safe for any magnitude (contract/numbers.ts: the naive x * 100 / 100 overflows near 1e308). */
+export { round } from "../../contract/numbers.ts";
 
 export function median(xs: readonly number[]): number {
   if (!xs.length) return 0;

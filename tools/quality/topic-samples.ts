@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { round } from "../../contract/numbers.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 
 const FieldStats = z.object({
@@ -48,8 +49,8 @@ export const topicSamples = defineTool({
       };
       const fields = [...fieldNames].sort().map((field) => ({
         field,
-        earlierNullRatio: round2(ratio(parsed.slice(0, half), field)),
-        laterNullRatio: round2(ratio(parsed.slice(half), field)),
+        earlierNullRatio: round(ratio(parsed.slice(0, half), field)),
+        laterNullRatio: round(ratio(parsed.slice(half), field)),
       }));
       views.push({
         topic,
@@ -75,4 +76,3 @@ function parseObject(value: string | null): Record<string, unknown> | null {
   }
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
