@@ -3,6 +3,7 @@
  * how urgently), or leave it alone. Actions are built only from a finding's own entities,
  * which the rules took from tool results: never from record values, headers or log text.
  */
+import { consumerNumber } from "../config/consumer-defaults.ts";
 import type { Action, Diagnosis } from "../contract/report.ts";
 import type { ActionKind, DiagnosisCode, Severity } from "../contract/vocabulary.ts";
 
@@ -118,15 +119,15 @@ function stormFix(f: Diagnosis): ActionDraft {
   const group = str(f.entities.group);
   const verify = "no rebalance for 15 minutes and the group stays Stable with the same member ids";
   if (f.entities.cause === "poll_interval") {
-    const records = Number(f.entities["max.poll.records"] ?? 500);
-    const interval = Number(f.entities["max.poll.interval.ms"] ?? 300000);
+    const records = consumerNumber(f.entities, "max.poll.records");
+    const interval = consumerNumber(f.entities, "max.poll.interval.ms");
     return draft("tune_consumer_config",
       { group, "max.poll.records": String(Math.max(1, Math.floor(records / 4))), "max.poll.interval.ms": String(interval * 2) },
       "processing one poll's batch outlasts max.poll.interval.ms, so members are evicted and rejoin; a quarter of the records per poll and twice the interval restore the headroom",
       verify);
   }
   if (f.entities.cause === "session_timeout") {
-    const session = Number(f.entities["session.timeout.ms"] ?? 45000);
+    const session = consumerNumber(f.entities, "session.timeout.ms");
     return draft("tune_consumer_config",
       { group, "session.timeout.ms": String(session * 2), "group.instance.id": "one stable id per instance (static membership)" },
       "pauses outlast session.timeout.ms, so the coordinator drops members; a longer session and static membership let a paused member keep its partitions",
