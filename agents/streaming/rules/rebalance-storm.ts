@@ -38,6 +38,8 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
     `group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? `: ${causes.map((c) => c.text).join("; ")}` : ""}`,
     {
       group: group.groupId,
+      // The topic the group reads is hit by the storm whether or not its lag shows it yet.
+      ...(o.lag.partitions[0] && { topic: o.lag.partitions[0].topic }),
       cause: causes[0]?.kind ?? "unexplained",
       "max.poll.records": consumerSetting(config, "max.poll.records"),
       "max.poll.interval.ms": consumerSetting(config, "max.poll.interval.ms"),
