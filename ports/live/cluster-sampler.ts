@@ -1,16 +1,27 @@
 /**
  * Reads one snapshot of a live cluster in the shape of a recorded incident's snapshot, with
- * O(topics + groups) requests: one metadata call for every topic, one end-offset read per topic
- * (shared by every group that reads it), describeGroups in batches, committed offsets per
- * group, all with bounded concurrency.
+ * O(topics + groups) requests: one metadata call for every topic, the start and end offsets of
+ * every topic in two requests per leader broker (shared by every group that reads them; topic
+ * by topic when that batch fails), describeGroups in batches, committed offsets per group, all
+ * with bounded concurrency. What kafkajs would ask again within a snapshot (a group's
+ * coordinator, the metadata of each topic added) is asked once (snapshot-scope.ts).
  */
 import { AssignerProtocol, type Admin, type GroupDescription } from "kafkajs";
 import type { Broker, Group, Snapshot, Topic } from "../../contract/incident.ts";
 import type { GroupState } from "../../contract/vocabulary.ts";
 import { mapBounded } from "./bounded.ts";
 import { liveCall, type CallPolicy } from "./call.ts";
+import { declareTopics, topicsOffsets, withSnapshotScope, type TopicOffsets } from "./snapshot-scope.ts";
 
-const CONCURRENCY = 8;
+/** Topics whose offsets are read at once when read topic by topic (two ListOffsets each). */
+const TOPIC_CONCURRENCY = 8;
+/** describeGroups batches in flight. */
+const DESCRIBE_CONCURRENCY = 8;
+/**
+ * Groups whose committed offsets are read at once: one small OffsetFetch each. More than the
+ * rest because a snapshot has one per group, and kafkajs then keeps the connection busy.
+ */
+const OFFSETS_CONCURRENCY = 32;
 const DESCRIBE_BATCH = 50;
 
 export interface SnapshotResult {
@@ -28,15 +39,23 @@ export interface SnapshotResult {
 /** Offsets last seen per topic-partition: a leaderless partition keeps its last known offsets. */
 export type OffsetMemory = Map<string, { low: string; high: string }>;
 
-export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory = new Map()): Promise<SnapshotResult> {
+/** One snapshot through `admin` (connected). */
+export function takeSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory = new Map()): Promise<SnapshotResult> {
+  return withSnapshotScope(() => readSnapshot(admin, policy, memory));
+}
+
+async function readSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory): Promise<SnapshotResult> {
   const faults: string[] = [];
   const at = new Date().toISOString();
-  const cluster = await liveCall("describeCluster", policy, () => admin.describeCluster());
+  const gaps = { offsets: 0, topics: new Set<string>() };
+  // All at once: a cluster that does not answer fails describeCluster, and the rest is dropped.
+  const [cluster, topics, groups] = await Promise.all([
+    liveCall("describeCluster", policy, () => admin.describeCluster()),
+    readTopics(admin, policy, memory, faults, gaps),
+    readGroups(admin, policy, faults),
+  ]);
   if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`], complete: false, unreadTopics: new Set() };
   const brokers = cluster.value.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
-
-  const gaps = { offsets: 0, topics: new Set<string>() };
-  const [topics, groups] = await Promise.all([readTopics(admin, policy, memory, faults, gaps), readGroups(admin, policy, faults)]);
   return {
     snapshot: {
       at,
@@ -54,14 +73,15 @@ export async function takeSnapshot(admin: Admin, policy: CallPolicy, memory: Off
 }
 
 async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory, faults: string[], gaps: { offsets: number; topics: Set<string> }): Promise<Topic[]> {
-  const names = await liveCall("listTopics", policy, () => admin.listTopics());
-  if (names.kind !== "ok") return fault(faults, names), [];
-  const metadata = await liveCall("fetchTopicMetadata", policy, () => admin.fetchTopicMetadata({ topics: names.value }));
+  // No topics named: kafkajs reads the metadata of every topic, in one request.
+  const metadata = await liveCall("fetchTopicMetadata", policy, () => admin.fetchTopicMetadata());
   if (metadata.kind !== "ok") return fault(faults, metadata), [];
+  declareTopics(metadata.value.topics.map((t) => t.name));
+  const all = await readAllOffsets(metadata.value.topics, policy);
 
-  return mapBounded(metadata.value.topics, CONCURRENCY, async (t) => {
-    const offsets = await liveCall(`offsets of ${t.name}`, policy, () => admin.fetchTopicOffsets(t.name));
-    if (offsets.kind === "ok") for (const o of offsets.value) memory.set(`${t.name}\u0000${o.partition}`, { low: o.low, high: o.high });
+  return mapBounded(metadata.value.topics, TOPIC_CONCURRENCY, async (t) => {
+    const offsets = all?.has(t.name) ? ({ kind: "ok", value: all.get(t.name)! } as const) : await readTopicOffsets(admin, t.name, policy);
+    if (offsets.kind === "ok") for (const [partition, o] of offsets.value) memory.set(`${t.name}\u0000${partition}`, o);
     else {
       fault(faults, offsets);
       gaps.topics.add(t.name);
@@ -92,35 +112,62 @@ async function readTopics(admin: Admin, policy: CallPolicy, memory: OffsetMemory
   });
 }
 
+/**
+ * Every topic's offsets in one batch (the partitions with a leader; a leaderless one keeps its
+ * last known offsets); undefined when the batch failed, and then each topic is read alone, so
+ * that one topic's failure costs only that topic's offsets.
+ */
+async function readAllOffsets(topics: readonly { name: string; partitions: { partitionId: number; leader: number }[] }[], policy: CallPolicy): Promise<Map<string, TopicOffsets> | undefined> {
+  const wanted = topics.map((t) => ({ topic: t.name, partitions: t.partitions.filter((p) => (p.leader ?? -1) >= 0).map((p) => p.partitionId) }));
+  const read = await liveCall("offsets of every topic", policy, async () => {
+    const batch = topicsOffsets(wanted.filter((t) => t.partitions.length));
+    if (!batch) throw new Error("no snapshot client"); // outside a snapshot scope: topic by topic
+    return batch;
+  });
+  return read.kind === "ok" ? read.value : undefined;
+}
+
+async function readTopicOffsets(admin: Admin, topic: string, policy: CallPolicy) {
+  const read = await liveCall(`offsets of ${topic}`, policy, () => admin.fetchTopicOffsets(topic));
+  return read.kind === "ok" ? ({ kind: "ok", value: new Map(read.value.map((o) => [o.partition, { low: o.low, high: o.high }])) } as const) : read;
+}
+
+/**
+ * Every group's description and committed offsets. The offsets are read alongside the
+ * descriptions, not after them: the listing already says which groups are consumer groups, and
+ * each OffsetFetch can go as soon as its group's coordinator is known.
+ */
 async function readGroups(admin: Admin, policy: CallPolicy, faults: string[]): Promise<Group[]> {
   const listed = await liveCall("listGroups", policy, () => admin.listGroups());
   if (listed.kind !== "ok") return fault(faults, listed), [];
   const ids = listed.value.groups.map((g) => g.groupId).sort();
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += DESCRIBE_BATCH) batches.push(ids.slice(i, i + DESCRIBE_BATCH));
-  const described = (
-    await mapBounded(batches, CONCURRENCY, async (batch) => {
+  const consumers = listed.value.groups.filter((g) => g.protocolType === "consumer" || g.protocolType === "").map((g) => g.groupId);
+  const [described, offsets] = await Promise.all([
+    mapBounded(batches, DESCRIBE_CONCURRENCY, async (batch) => {
       const r = await liveCall(`describeGroups (${batch.length})`, policy, () => admin.describeGroups(batch));
       if (r.kind !== "ok") return fault(faults, r), [];
       return r.value.groups;
-    })
-  ).flat();
+    }),
+    mapBounded(consumers, OFFSETS_CONCURRENCY, async (groupId) => [groupId, await readCommitted(admin, groupId, policy, faults)] as const),
+  ]);
+  const committed = new Map(offsets);
+  return described.flat().map((g) => toGroup(g, committed.get(g.groupId) ?? {}));
+}
 
-  return mapBounded(described, CONCURRENCY, async (g) => {
-    const offsets: Group["offsets"] = {};
-    if (g.protocolType === "consumer" || g.protocolType === "") {
-      const r = await liveCall(`offsets of group ${g.groupId}`, policy, () => admin.fetchOffsets({ groupId: g.groupId }));
-      if (r.kind === "ok") {
-        for (const { topic, partitions } of r.value) {
-          for (const p of partitions) {
-            // -1: no committed offset for this partition.
-            if (/^\d+$/.test(p.offset)) (offsets[topic] ??= {})[String(p.partition)] = p.offset;
-          }
-        }
-      } else fault(faults, r);
+/** A group's committed offsets: topic -> partition -> offset, without the partitions it never committed. */
+async function readCommitted(admin: Admin, groupId: string, policy: CallPolicy, faults: string[]): Promise<Group["offsets"]> {
+  const offsets: Group["offsets"] = {};
+  const r = await liveCall(`offsets of group ${groupId}`, policy, () => admin.fetchOffsets({ groupId }));
+  if (r.kind !== "ok") return fault(faults, r), offsets;
+  for (const { topic, partitions } of r.value) {
+    for (const p of partitions) {
+      // -1: no committed offset for this partition.
+      if (/^\d+$/.test(p.offset)) (offsets[topic] ??= {})[String(p.partition)] = p.offset;
     }
-    return toGroup(g, offsets);
-  });
+  }
+  return offsets;
 }
 
 function toGroup(g: GroupDescription, offsets: Group["offsets"]): Group {

@@ -5,9 +5,10 @@
  * what was read is kept. A cluster that cannot be reached at all is said so within one call
  * deadline (`unreachable`).
  */
-import type { Admin, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
-import { liveCall, withDeadline, type CallPolicy } from "./call.ts";
+import { openAdmin } from "./admin-client.ts";
+import type { CallPolicy } from "./call.ts";
 import { takeSnapshot, type OffsetMemory } from "./cluster-sampler.ts";
 
 export interface SampleWindow {
@@ -53,7 +54,7 @@ export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: Sa
       const stopped = await pause(options.intervalMs, options.signal);
       if (stopped) break;
     }
-    const client = connect(kafka, policy);
+    const client = openAdmin(kafka.admin(), policy);
     try {
       const connected = await client.connected;
       if (connected !== true) {
@@ -80,28 +81,6 @@ export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: Sa
   }
   window.brokers = [...seen.values()].sort((a, b) => a.id - b.id);
   return window;
-}
-
-/**
- * An admin client and its connect attempt, bounded as a whole (kafkajs's retries and ours) by
- * one call deadline. `close` waits for a connect still in flight before disconnecting (within
- * the deadline too): an abandoned connecting socket would keep the process alive.
- */
-function connect(kafka: Kafka, policy: CallPolicy): { admin: Admin; connected: Promise<true | string>; close(): Promise<void> } {
-  const admin = kafka.admin();
-  let connecting: Promise<void> = Promise.resolve();
-  const attempt = liveCall("connect", policy, () => (connecting = admin.connect()));
-  const connected = withDeadline("connect", policy.deadlineMs, attempt).then(
-    (r) => (r.kind === "ok" ? (true as const) : r.kind === "unavailable" ? r.reason : "not available"),
-    (error: unknown) => policy.redact(error instanceof Error ? error.message : String(error)),
-  );
-  const close = () =>
-    withDeadline(
-      "disconnect",
-      policy.deadlineMs,
-      connecting.catch(() => {}).then(() => admin.disconnect()),
-    ).catch(() => {});
-  return { admin, connected, close };
 }
 
 /** Waits for the sampling interval; resolves true when aborted instead. */

@@ -12,7 +12,7 @@ function series(secs: number[], committed: (number | null)[], end: (number | nul
   return partitionLag({
     topic: "orders",
     partition: 0,
-    times: secs.map(at),
+    at: secs,
     owners: secs.map(() => "m-1"),
     owner: "m-1",
     committed: s(committed),
@@ -22,7 +22,7 @@ function series(secs: number[], committed: (number | null)[], end: (number | nul
 }
 
 const lagTime = (secs: number[], c: number, i: number, end: (number | null)[]) =>
-  lagInTime(BigInt(c), i, end.map((e) => (e === null ? null : String(e))), secs.map(at));
+  lagInTime(BigInt(c), i, end.map((e) => (e === null ? null : BigInt(e))), secs);
 
 describe("lag in time (kafka-lag-exporter's interpolation)", () => {
   it("interpolates between the two log-end points around the committed offset", () => {

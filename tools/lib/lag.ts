@@ -25,7 +25,7 @@ import { z } from "zod";
 import type { Group, Partition, Topic } from "../../contract/incident.ts";
 import type { Sampled } from "../../ports/ports.ts";
 import { groupIndex, partitionIndex } from "./indexes.ts";
-import { offsetDelta, round, secondsBetween } from "./series.ts";
+import { round, secondsBetween } from "./series.ts";
 
 const PerSampleOffset = z.array(z.string().nullable());
 
@@ -78,6 +78,7 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
   if (!perSample.some((g) => g !== undefined)) return undefined;
   const times = groups.map((s) => s.at);
   const windowSec = times.length > 1 ? secondsBetween(times[0]!, times.at(-1)!) : 0;
+  const at = times.map((t) => Date.parse(t) / 1000);
   const ownersBySample = perSample.map((g) => (g ? ownerIndex(g) : undefined));
   const latestRead = ownersBySample.findLast((o) => o !== undefined)!;
   const metaIndex = partitionIndex(topics);
@@ -99,7 +100,7 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
       partitionLag({
         topic,
         partition,
-        times,
+        at,
         owners: ownersBySample.map((o) => (o ? (o.get(key) ?? null) : null)),
         owner: latestRead.get(key) ?? null,
         committed: perSample.map((g) => g?.offsets[topic]?.[String(partition)] ?? null),
@@ -130,7 +131,8 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
 interface PartitionSeries {
   topic: string;
   partition: number;
-  times: readonly string[];
+  /** Sample times, epoch seconds. */
+  at: readonly number[];
   owners: (string | null)[];
   owner: string | null;
   committed: (string | null)[];
@@ -140,19 +142,22 @@ interface PartitionSeries {
 
 /** One partition's lag over the window, from its per-sample offsets (exported for tests). */
 export function partitionLag(s: PartitionSeries): PartitionLag {
-  const { committed, end, start, times } = s;
-  const lag = committed.map((c, i) => {
-    const e = end[i];
-    return c === null || e === null || e === undefined ? null : Math.max(0, offsetDelta(e, c));
+  const { committed, end, start, at } = s;
+  // Parsed once: every rule below compares and subtracts these.
+  const c = committed.map(toOffset);
+  const e = end.map(toOffset);
+  const lag = c.map((ci, i) => {
+    const ei = e[i];
+    return ci === null || ei === null || ei === undefined ? null : ci >= ei ? 0 : Number(ei - ci);
   });
-  const timed = committed.map((c, i) => (lag[i] === null ? null : lagInTime(BigInt(c!), i, end, times)));
+  const timed = c.map((ci, i) => (ci === null || lag[i] === null ? null : lagInTime(ci, i, e, at)));
   const latest = lag.findLastIndex((l) => l !== null);
   const lagLatest = latest >= 0 ? lag[latest]! : null;
-  const c = latest >= 0 ? BigInt(committed[latest]!) : undefined;
-  const logStart = latest >= 0 ? start[latest] : null;
-  const deletedUnread = c !== undefined && logStart !== null && logStart !== undefined && c < BigInt(logStart) ? Number(BigInt(logStart) - c) : 0;
-  const consume = rateOf(committed, times);
-  const produce = rateOf(end, times);
+  const cLatest = latest >= 0 ? c[latest]! : null;
+  const logStart = latest >= 0 ? toOffset(start[latest] ?? null) : null;
+  const deletedUnread = cLatest !== null && logStart !== null && cLatest < logStart ? Number(logStart - cLatest) : 0;
+  const consume = rateOf(c, at);
+  const produce = rateOf(e, at);
   return {
     topic: s.topic,
     partition: s.partition,
@@ -171,38 +176,39 @@ export function partitionLag(s: PartitionSeries): PartitionLag {
     timeToCatchUpSec: lagLatest === null ? null : catchUp(lagLatest, consume, produce),
     belowLogStart: deletedUnread > 0,
     deletedUnread,
-    committedAheadOfLogEnd: c !== undefined && c > BigInt(end[latest]!),
+    committedAheadOfLogEnd: cLatest !== null && cLatest > e[latest]!,
   };
 }
 
+const toOffset = (o: string | null): bigint | null => (o === null ? null : BigInt(o));
+
 /**
  * Seconds the committed offset `c` of sample `i` is behind the log end, from the log-end
- * history of samples 0..i (see the module comment). Only called where lag[i] is known.
+ * history `end` of samples 0..i taken at `at` (epoch seconds); see the module comment.
  */
-export function lagInTime(c: bigint, i: number, end: readonly (string | null)[], times: readonly string[]): { seconds: number | null; extrapolated: boolean } {
-  const points: { t: number; end: bigint }[] = [];
-  for (let j = 0; j <= i; j++) {
-    const e = end[j];
-    if (e !== null && e !== undefined) points.push({ t: Date.parse(times[j]!) / 1000, end: BigInt(e) });
-  }
+export function lagInTime(c: bigint, i: number, end: readonly (bigint | null)[], at: readonly number[]): { seconds: number | null; extrapolated: boolean } {
   const unknown = { seconds: null, extrapolated: false };
-  if (points.length < 2) return unknown;
-  const now = points.at(-1)!;
-  if (c >= now.end) return { seconds: 0, extrapolated: false };
-  // The latest crossing: the log end was at or below c at point j and past it at j + 1.
-  for (let j = points.length - 2; j >= 0; j--) {
-    const a = points[j]!;
-    const b = points[j + 1]!;
-    if (a.end <= c && c < b.end) {
-      const at = a.t + (Number(c - a.end) * (b.t - a.t)) / Number(b.end - a.end);
-      return { seconds: seconds(now.t - at), extrapolated: false };
+  // The known points of the history, oldest first (most windows have every point).
+  const known: number[] = [];
+  for (let j = 0; j <= i; j++) if (end[j] !== null && end[j] !== undefined) known.push(j);
+  if (known.length < 2) return unknown;
+  const endAt = (k: number) => end[known[k]!]!;
+  const timeAt = (k: number) => at[known[k]!]!;
+  const last = known.length - 1;
+  if (c >= endAt(last)) return { seconds: 0, extrapolated: false };
+  // The latest crossing: the log end was at or below c at point k and past it at k + 1.
+  for (let k = last - 1; k >= 0; k--) {
+    const a = endAt(k);
+    const b = endAt(k + 1);
+    if (a <= c && c < b) {
+      const when = timeAt(k) + (Number(c - a) * (timeAt(k + 1) - timeAt(k))) / Number(b - a);
+      return { seconds: seconds(timeAt(last) - when), extrapolated: false };
     }
   }
-  const first = points[0]!;
-  const rate = Number(now.end - first.end) / (now.t - first.t);
+  const rate = Number(endAt(last) - endAt(0)) / (timeAt(last) - timeAt(0));
   if (!(rate > 0) || !Number.isFinite(rate)) return unknown; // nothing written: no clock to read
-  const at = first.t - Number(first.end - c) / rate;
-  return { seconds: seconds(now.t - at), extrapolated: true };
+  const when = timeAt(0) - Number(endAt(0) - c) / rate;
+  return { seconds: seconds(timeAt(last) - when), extrapolated: true };
 }
 
 const seconds = (x: number): number | null => (Number.isFinite(x) ? round(Math.max(0, x), 1) : null);
@@ -215,12 +221,12 @@ function ownerIndex(g: Group): Map<string, string> {
 }
 
 /** Per-second change of an offset series between its first and last known values; 0 without two. */
-function rateOf(offsets: readonly (string | null)[], times: readonly string[]): number {
+function rateOf(offsets: readonly (bigint | null)[], at: readonly number[]): number {
   const first = offsets.findIndex((o) => o !== null);
   const last = offsets.findLastIndex((o) => o !== null);
   if (first < 0 || last <= first) return 0;
-  const secs = secondsBetween(times[first]!, times[last]!);
-  const r = secs > 0 ? offsetDelta(offsets[last]!, offsets[first]!) / secs : 0;
+  const secs = at[last]! - at[first]!;
+  const r = secs > 0 ? Number(offsets[last]! - offsets[first]!) / secs : 0;
   return Number.isFinite(r) ? r : 0;
 }
 
