@@ -8,6 +8,7 @@ import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
 import type { LlmSession, LlmSessionOptions } from "./llm/session.ts";
+import { missingEvidence } from "./ports/faults.ts";
 import type { Ports } from "./ports/ports.ts";
 import { replayPorts } from "./ports/replay/replay-ports.ts";
 
@@ -84,9 +85,10 @@ function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSe
     const d = state.diagnoses[i]!;
     return c?.explained[i]?.length ? { ...d, explains: [...new Set(c.explained[i])] } : d;
   });
+  const missing = missingEvidence(state.faults);
   const escalation = state.escalation && {
     ...state.escalation,
-    context: [...(c ? [c.rootCause] : []), ...summarizeMissing(state.missing).map((m) => `not seen: ${m}`)],
+    context: [...(c ? [c.rootCause] : []), ...missing.map((m) => `not seen: ${m}`)],
   };
   return {
     format: "kafka-investigation/v1",
@@ -100,39 +102,10 @@ function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSe
     toolCalls: state.toolCalls,
     timings: { totalMs: round(totalMs), nodes: state.nodeTimings },
     ...(c && { rootCause: c.rootCause, blastRadius: c.blastRadius, timeline: c.timeline }),
-    missingEvidence: summarizeMissing(state.missing),
+    missingEvidence: [...missing, ...state.dropped],
     ...(llm && { llm: llm.toReport() }),
     ...(tuned.length && { thresholds: [...tuned] }),
   };
-}
-
-/**
- * Missing evidence without repeats, and per-group gaps of one kind folded into one line: on a
- * cluster of 300 groups "client metrics of group X" three hundred times helps nobody.
- */
-export function summarizeMissing(missing: readonly string[]): string[] {
-  const perGroup = new Map<string, string[]>();
-  const out: string[] = [];
-  for (const m of new Set(missing)) {
-    const match = /^(.* of) group (\S+)( \(.*\))?$/.exec(m);
-    if (!match) {
-      out.push(m);
-      continue;
-    }
-    const key = `${match[1]}\u0000${match[3] ?? ""}`;
-    const groups = perGroup.get(key) ?? [];
-    if (!groups.length) out.push(key); // placeholder keeps the first occurrence's position
-    groups.push(match[2]!);
-    perGroup.set(key, groups);
-  }
-  return out.map((line) => {
-    const groups = perGroup.get(line);
-    if (!groups) return line;
-    const [what, why] = line.split("\u0000") as [string, string];
-    if (groups.length === 1) return `${what} group ${groups[0]}${why}`;
-    const shown = groups.length > 5 ? `${groups.slice(0, 5).join(", ")}, ...` : groups.join(", ");
-    return `${what} ${groups.length} groups (${shown})${why}`;
-  });
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -7,6 +7,7 @@ import type { Thresholds } from "../config/thresholds/index.ts";
 import type { ToolCall } from "../contract/report.ts";
 import type { Finding } from "./finding.ts";
 import type { AgentName, Specialist } from "../contract/vocabulary.ts";
+import { describeFault, faultOf, type Fault } from "../ports/faults.ts";
 import type { Ports } from "../ports/ports.ts";
 import type { ToolResult } from "../tools/define-tool.ts";
 import { TOOLS, type ToolInput, type ToolName, type ToolValue } from "../tools/registry.ts";
@@ -24,8 +25,8 @@ export interface AgentContext {
 
 export interface AgentOutcome {
   findings: Finding[];
-  /** Reads that had no data: missing evidence the report lists. */
-  missing: string[];
+  /** Gaps the agent found beyond its tool calls' own (those the caller records): missing evidence. */
+  missing: Fault[];
 }
 
 export interface Agent {
@@ -33,9 +34,12 @@ export interface Agent {
   investigate(context: AgentContext): Promise<AgentOutcome>;
 }
 
-/** A tool caller bound to ports that appends every call to `log`. A tool that throws is a bug
- * in a port or tool; it is recorded as an error result so one bad read never sinks the run. */
-export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[], missing: string[]): CallTool {
+/**
+ * A tool caller bound to ports that appends every call to `log` and the fault of every read
+ * that did not answer to `faults` (once per distinct fault). A tool that throws is a bug in a
+ * port or tool; it is recorded as an unavailable result so one bad read never sinks the run.
+ */
+export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[], faults: Fault[]): CallTool {
   return async (name, input) => {
     const started = performance.now();
     let result: ToolResult<unknown>;
@@ -47,9 +51,10 @@ export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[],
     const ms = Math.round((performance.now() - started) * 100) / 100;
     if (result.kind === "ok") log.push({ agent, tool: name, ms, ok: true, outcome: "ok" });
     else {
-      const note = result.kind === "notRecorded" ? `not recorded: ${result.what}` : `${result.what}: ${result.reason}`;
+      const fault = faultOf(name, result);
+      const note = describeFault(fault);
       log.push({ agent, tool: name, ms, ok: false, outcome: result.kind, note });
-      if (!missing.includes(note)) missing.push(note);
+      if (!faults.some((f) => f.tool === fault.tool && describeFault(f) === note)) faults.push(fault);
     }
     return result as ToolResult<ToolValue<typeof name>>;
   };

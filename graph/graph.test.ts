@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { scenario } from "../test/scenario.ts";
 import { replayPorts } from "../ports/replay/replay-ports.ts";
 import type { Ports } from "../ports/ports.ts";
-import { investigate, summarizeMissing } from "../investigate.ts";
+import { investigate } from "../investigate.ts";
 import { Report } from "../contract/report.ts";
 
 /** Ports whose every read takes `ms` (a stand-in for network round trips), counting reads in flight. */
@@ -79,23 +79,5 @@ describe("incident graph", () => {
     const report = await investigate(incident, { agents: ["schema"] });
     expect(report.agents).toEqual(["schema", "incident-debugging"]);
     expect(new Set(report.toolCalls.map((c) => c.agent))).toEqual(new Set(["schema", "incident-debugging"]));
-  });
-});
-
-describe("summarizeMissing", () => {
-  it("folds per-group gaps of one kind into one line and drops repeats", () => {
-    expect(
-      summarizeMissing([
-        "not recorded: logs",
-        "not recorded: client metrics of group a (no Prometheus configured)",
-        "not recorded: client metrics of group b (no Prometheus configured)",
-        "not recorded: logs",
-        "not recorded: consumer configs of group a",
-      ]),
-    ).toEqual([
-      "not recorded: logs",
-      "not recorded: client metrics of 2 groups (a, b) (no Prometheus configured)",
-      "not recorded: consumer configs of group a",
-    ]);
   });
 });

@@ -9,6 +9,7 @@ import type { Action, Diagnosis, Escalation, ToolCall } from "../contract/report
 import type { Decision, DiagnosisCode, Specialist } from "../contract/vocabulary.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import type { ActionSuggestion } from "../agents/llm/schemas.ts";
+import type { Fault } from "../ports/faults.ts";
 
 const concat = <T>() =>
   new ReducedValue(z.custom<T[]>().default(() => []), { reducer: (current: T[], next: T[]) => current.concat(next) });
@@ -28,8 +29,10 @@ export const InvestigationState = new StateSchema({
   diagnoses: concat<Diagnosis>(),
   /** Every tool call with its timing and outcome; parallel branches append. */
   toolCalls: concat<ToolCall>(),
-  /** Reads that had no data or failed: what the report must say was not seen. */
-  missing: concat<string>(),
+  /** Reads that had no data or failed, as values: what the report must say was not seen. */
+  faults: concat<Fault>(),
+  /** Actions the guards dropped, with why (listed with the missing evidence). */
+  dropped: concat<string>(),
   /** Wall time per node in ms; parallel branches add their own keys. */
   nodeTimings: new ReducedValue(z.custom<Record<string, number>>().default(() => ({})), {
     reducer: (current: Record<string, number>, next: Record<string, number>) => ({ ...current, ...next }),

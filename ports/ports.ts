@@ -18,6 +18,7 @@ import type {
   Topic,
 } from "../contract/incident.ts";
 import type { CompatibilityLevel, SchemaType } from "../contract/vocabulary.ts";
+import type { Fault } from "./faults.ts";
 
 /**
  * What kind of gap a read left: no such data (`notRecorded`), or a failure, as precisely as the
@@ -148,5 +149,5 @@ export interface Ports {
   records: RecordPort;
   logs: LogPort;
   /** Faults an adapter met outside any single read (a sampling window cut short); none when absent. */
-  faults?(): Promise<string[]>;
+  faults?(): Promise<Fault[]>;
 }

@@ -52,7 +52,10 @@ describe("decide", () => {
   });
 
   it("escalates when a read failed, naming it", () => {
-    const d = decide(input([poison], 0, { faults: ["consumer_groups: broker gone"] }));
-    expect([d.decision, d.escalation?.reason]).toEqual(["escalate", "the investigation could not read everything it needed (consumer_groups: broker gone); best finding so far: stuck"]);
+    const gone = { tool: "consumer_groups", kind: "unreachable", what: "consumer groups", entity: {}, reason: "broker gone", retriable: true } as const;
+    const unrecorded = { tool: "search_logs", kind: "notRecorded", what: "logs", entity: {}, reason: null, retriable: false } as const;
+    const d = decide(input([poison], 0, { faults: [gone, unrecorded, gone] }));
+    expect([d.decision, d.escalation?.reason]).toEqual(["escalate", "the investigation could not read everything it needed (consumer_groups: consumer groups: broker gone); best finding so far: stuck"]);
+    expect(decide(input([poison], 0, { faults: [unrecorded] })).decision).toBe("remediate");
   });
 });

@@ -12,6 +12,7 @@ import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
 import type { Decision, DiagnosisCode } from "../contract/vocabulary.ts";
+import { describeFault, isFailure, type Fault } from "../ports/faults.ts";
 import { plan } from "./plan.ts";
 import type { ApprovalPolicy } from "./policy.ts";
 
@@ -19,8 +20,8 @@ export interface DecideInput {
   findings: readonly Diagnosis[];
   /** The Incident Debugging agent's conclusion; absent when it did not run. */
   conclusion: Conclusion | undefined;
-  /** Reads that failed (not merely unrecorded), one line each: the evidence is incomplete. */
-  faults: readonly string[];
+  /** Every read that did not answer (tool calls and the adapter's own); the failed ones make the evidence incomplete. */
+  faults: readonly Fault[];
   /** Actions a model suggested; admitted only with `withModel` and through the guards. */
   modelActions: readonly ActionSuggestion[];
   /** A model took part in the investigation. */
@@ -44,7 +45,7 @@ export function decide(input: DecideInput): Decided {
   const result = plan({
     findings: input.findings,
     primary: c?.primary ?? null,
-    faults: [...new Set(input.faults)],
+    faults: [...new Set(input.faults.filter(isFailure).map((f) => `${f.tool}: ${describeFault(f)}`))],
     errorLogLines: c?.errorLogLines ?? 0,
     unseenAlertEntities: c?.unseen ?? [],
     ...(input.policy && { policy: input.policy }),

@@ -6,11 +6,8 @@
 import type { z } from "zod";
 import type { Ports, Readout } from "../ports/ports.ts";
 
-/** A tool answer: the value with a one-line summary, or why there is none. */
-export type ToolResult<T> =
-  | { kind: "ok"; value: T; summary: string }
-  | { kind: "notRecorded"; what: string }
-  | { kind: "unavailable"; what: string; reason: string };
+/** A tool answer: the value with a one-line summary, or why there is none (a port's gap, as is). */
+export type ToolResult<T> = { kind: "ok"; value: T; summary: string } | Exclude<Readout<never>, { kind: "ok" }>;
 
 export interface ToolAnnotations {
   /** Reads only; no tool in this registry writes to a cluster. */
@@ -44,7 +41,5 @@ export function defineTool<const N extends string, I extends z.ZodObject, O exte
 
 /** Passes a port's missing or failed read through as the tool's own answer. */
 export function passThrough<T>(readout: Exclude<Readout<T>, { kind: "ok" }>): ToolResult<never> {
-  return readout.kind === "notRecorded"
-    ? { kind: "notRecorded", what: readout.what }
-    : { kind: "unavailable", what: readout.what, reason: readout.reason };
+  return readout; // with its entity, cause and retriable flag: the recording caller makes the fault of it
 }

@@ -7,20 +7,18 @@ import type { State, Update } from "../state.ts";
 
 export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm?: LlmSession) {
   return async (state: State): Promise<Update> => {
-    const readFaults = state.toolCalls.filter((c) => c.outcome === "unavailable").map((c) => `${c.tool}: ${c.note ?? "unavailable"}`);
     // Faults the adapter met outside any read, e.g. a sampling window the cluster cut short.
-    // Only these are new to `missing`: failed reads are there already, from the tool caller.
     const portFaults = (await ports.faults?.()) ?? [];
     const decided = decide({
       findings: state.diagnoses,
       conclusion: state.correlation,
-      faults: [...readFaults, ...portFaults],
+      faults: [...state.faults, ...portFaults],
       modelActions: state.modelActions,
       withModel: llm !== undefined,
       policy,
     });
     for (const note of decided.modelNotes) llm?.note(note);
-    const { decision, primary, actions, escalation } = decided;
-    return { decision, primary, actions, escalation, missing: [...decided.dropped, ...portFaults] };
+    const { decision, primary, actions, escalation, dropped } = decided;
+    return { decision, primary, actions, escalation, dropped, faults: portFaults };
   };
 }

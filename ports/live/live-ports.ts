@@ -6,6 +6,7 @@
 import kafkajs, { type Kafka, type Admin } from "kafkajs";
 import { secretsOf, type Settings } from "../../config/settings.ts";
 import { redactor } from "../../config/secret.ts";
+import { faultOf, type Fault } from "../faults.ts";
 import { notRecorded, ok, unavailable, type Ports, type Readout, type Sampled } from "../ports.ts";
 import { callPolicy, liveCall, type CallPolicy } from "./call.ts";
 import { createKafka } from "./connection.ts";
@@ -40,11 +41,19 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
     (window ??= connect().then((a) =>
       a.kind === "ok"
         ? sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, ...options })
-        : { snapshots: [], brokers: [], clusterId: undefined, faults: [`${a.what}: ${a.kind === "unavailable" ? a.reason : "unavailable"}`] },
+        : { snapshots: [], brokers: [], clusterId: undefined, faults: [] },
     ));
+  /** Why the cluster could not be read at all, when it could not: the connect that failed. */
+  const connectFailure = async () => {
+    const a = await connect();
+    return a.kind === "ok" ? undefined : a;
+  };
   const series = async <T>(what: string, pick: (w: SampleWindow) => Sampled<T>[] | T): Promise<Readout<T>> => {
     const w = await getWindow();
-    return w.snapshots.length ? ok(pick(w) as T) : unavailable(what, w.faults.join("; ") || "no sample could be read");
+    if (w.snapshots.length) return ok(pick(w) as T);
+    const failed = await connectFailure();
+    if (failed?.kind === "unavailable") return unavailable(what, `${failed.what}: ${failed.reason}`, { cause: failed.cause ?? "unavailable", retriable: failed.retriable ?? false });
+    return unavailable(what, w.faults.join("; ") || "no sample could be read");
   };
 
   const records = recordPort(kafka, settings, policy);
@@ -62,14 +71,16 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
       topicConfigs: async (topic) => {
         const a = await connect();
         if (a.kind !== "ok") return a as Readout<never>;
-        return liveCall(`configs of topic ${topic}`, policy, async () => {
+        return liveCall("configs", policy, async () => {
           const { resources } = await a.value.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
           return Object.fromEntries((resources[0]?.configEntries ?? []).filter((e) => !e.isDefault && e.configValue !== null).map((e) => [e.configName, e.configValue]));
-        });
+        }, { topic });
       },
       clientConfigs: async (group) => {
         const known = settings.clientConfigs[group];
-        return known ? ok(known) : notRecorded(`consumer configs of group ${group} (brokers do not report client settings; add them under clientConfigs in the settings file)`);
+        return known
+          ? ok(known)
+          : notRecorded("consumer configs", { entity: { group }, reason: "brokers do not report client settings; add them under clientConfigs in the settings file" });
       },
     },
     metrics: metricsPort(settings, policy),
@@ -82,7 +93,13 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
         },
     records,
     logs: { logs: async () => notRecorded("logs (live mode reads no log source)") },
-    faults: async () => (await getWindow()).faults,
+    faults: async () => {
+      const w = await getWindow();
+      const failed = await connectFailure();
+      // The sampler's faults are its own lines ("sample 2: describeCluster: ..."), kept as said.
+      const sampling = w.faults.map((line): Fault => ({ tool: "sampling", kind: "unavailable", what: line, entity: {}, reason: null, retriable: false }));
+      return [...(failed ? [faultOf("connect", failed)] : []), ...sampling];
+    },
   };
   return {
     ports,

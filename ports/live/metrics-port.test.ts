@@ -171,7 +171,7 @@ describe("clientMetrics()", () => {
 
   it("is notRecorded when no series names the group", async () => {
     prometheus({});
-    expect(await port.clientMetrics("nobody")).toEqual({ kind: "notRecorded", what: "client metrics of group nobody (Prometheus has no consumer series for it)" });
+    expect(await port.clientMetrics("nobody")).toEqual({ kind: "notRecorded", what: "client metrics", entity: { group: "nobody" }, reason: "Prometheus has no consumer series for it" });
   });
 
   it("escapes the group for PromQL strings and regexes", () => {

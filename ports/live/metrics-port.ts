@@ -133,7 +133,7 @@ export function metricsPort(settings: Settings, policy: CallPolicy, now: () => n
   if (!base) {
     return {
       brokerMetrics: async () => notRecorded("broker metrics (no Prometheus configured)"),
-      clientMetrics: async (group) => notRecorded(`client metrics of group ${group} (no Prometheus configured)`),
+      clientMetrics: async (group) => notRecorded("client metrics", { entity: { group }, reason: "no Prometheus configured" }),
     };
   }
   const endpoint = new URL("api/v1/query_range", base.endsWith("/") ? base : `${base}/`);
@@ -201,7 +201,7 @@ export function metricsPort(settings: Settings, policy: CallPolicy, now: () => n
           }
         }
       }
-      if (samples.size === 0) return notRecorded(`client metrics of group ${group} (Prometheus has no consumer series for it)`);
+      if (samples.size === 0) return notRecorded("client metrics", { entity: { group }, reason: "Prometheus has no consumer series for it" });
       return ok(series(samples));
     },
   };

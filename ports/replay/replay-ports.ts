@@ -28,8 +28,8 @@ export function replayPorts(incident: Incident): Ports {
       groups: async () => ok(groupSeries),
     },
     configs: {
-      topicConfigs: async (topic) => present(incident.topicConfigs?.[topic], `configs of topic ${topic}`),
-      clientConfigs: async (group) => present(incident.clientConfigs?.[group], `consumer configs of group ${group}`),
+      topicConfigs: async (topic) => incident.topicConfigs?.[topic] ? ok(incident.topicConfigs[topic]) : notRecorded("configs", { entity: { topic } }),
+      clientConfigs: async (group) => incident.clientConfigs?.[group] ? ok(incident.clientConfigs[group]) : notRecorded("consumer configs", { entity: { group } }),
     },
     metrics: {
       brokerMetrics: async () =>
@@ -40,7 +40,7 @@ export function replayPorts(incident: Incident): Ports {
         const samples = snapshots.filter((s) => s.clientMetrics?.[group]);
         return samples.length
           ? ok(samples.map((s) => ({ at: s.at, value: s.clientMetrics![group]! })))
-          : notRecorded(`client metrics of group ${group}`);
+          : notRecorded("client metrics", { entity: { group } });
       },
     },
     registry: {
