@@ -345,11 +345,13 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
   };
   /** Any line a client library wrote itself: kafkajs' JSON lines, or its own prefixed ones. */
   const RAW_CLIENT_LINE = /^\{|"logger":|kafkajs|KafkaJS/m;
+  /** Each run is a few seconds alone; with the whole suite in parallel it can take far longer. */
+  const LIVE_RUN = { timeout: 55_000 };
 
   test("investigate --json: the plan on stderr, no client log line, one escalation report on stdout", async () => {
     const port = await closedPort();
     const args = ["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "2", "--interval", "1", "--deadline", "1", "--alert", "dlq", "--group", "payments", "--topic", "payments.DLT", "--json"];
-    const cli = await runCli(args);
+    const cli = await runCli(args, LIVE_RUN);
     expect(cli.stderr).toBe("kafka-ops: sampling 2 snapshots 1 s apart: about 1 s\n");
     expect(cli.code).toBe(EXIT.escalate);
     const report = Report.parse(JSON.parse(cli.stdout));
@@ -360,7 +362,7 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
 
   test("with KAFKA_OPS_DEBUG=1 the client's lines print once each, in our one-line format", async () => {
     const port = await closedPort();
-    const cli = await runCli(["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1", "--json"], { env: { KAFKA_OPS_DEBUG: "1" } });
+    const cli = await runCli(["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1", "--json"], { ...LIVE_RUN, env: { KAFKA_OPS_DEBUG: "1" } });
     const lines = cli.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
     expect(lines.length).toBeGreaterThan(1);
@@ -371,7 +373,7 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
 
   test("lag: one line of ours, no client log line", async () => {
     const port = await closedPort();
-    const cli = await runCli(["lag", "--bootstrap", `127.0.0.1:${port}`, "--deadline", "1"]);
+    const cli = await runCli(["lag", "--bootstrap", `127.0.0.1:${port}`, "--deadline", "1"], LIVE_RUN);
     expect(cli.code).toBe(EXIT.internal);
     expect(cli.stdout).toBe("");
     expect(cli.stderr).toBe(`kafka-ops: cannot reach Kafka at 127.0.0.1:${port}: Connection error: connect ECONNREFUSED 127.0.0.1:${port}\n`);
@@ -380,7 +382,7 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
 
   test("record: no client log line", async () => {
     const port = await closedPort();
-    const cli = await runCli(["record", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1"]);
+    const cli = await runCli(["record", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1"], LIVE_RUN);
     expect(cli.code).toBe(EXIT.internal);
     expect(cli.stdout).toBe("");
     expect(cli.stderr.split("\n")[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
