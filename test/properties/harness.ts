@@ -3,7 +3,8 @@
  * (renaming, reordering, shifting time or offsets, a healthy bystander, a longer window) must
  * keep its verdict. One vitest case per fixture, a few fast-check runs each, from a seed fixed
  * per (property, fixture) so CI replays the same cases; PROPS_RUNS and PROPS_SEED override.
- * A failure names the fixture, the transformation with its parameters, and what changed.
+ * A failure names the fixture, the transformation with its parameters, and what changed; the
+ * seed being fixed per case, `npm run test:unit -- test/properties/<file> -t <fixture>` replays it.
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
