@@ -10,7 +10,7 @@ import { investigate, investigatePorts } from "../investigate.ts";
 import { replayPorts } from "../ports/replay/replay-ports.ts";
 import { clientLogSink } from "./client-log.ts";
 import { UsageError } from "./errors.ts";
-import { focus } from "./live.ts";
+import { focus, liveSettings } from "./live.ts";
 import { formatDuration, sampleProgress, windowPlan } from "./progress.ts";
 import { ROOT } from "./testing.ts";
 
@@ -61,6 +61,20 @@ describe("focus: --alert, --group and --topic as the alert a recording would car
     expect(fromFlags.primary).toBe(incident.expected!.primary);
     // The alert matters: without it the same state is read differently in at least one way.
     if (name === "dlq-poison-1") expect(withoutAlert.agents).not.toEqual(fromFlags.agents);
+  });
+});
+
+describe("liveSettings: the sampling flags", () => {
+  test("a bare number is seconds", async () => {
+    const s = await liveSettings({ bootstrap: "127.0.0.1:19092", samples: "3", interval: "3", deadline: "10" }, {});
+    expect([s.sampling, s.calls.deadline]).toEqual([{ samples: 3, interval: 3000 }, 10_000]);
+  });
+  test("a bad value is a usage error naming the flag", async () => {
+    const hint = 'expected a duration such as "15s", "500ms" or "2m" (a bare number is seconds), more than 0 and at most 24h';
+    await expect(liveSettings({ interval: "0" }, {})).rejects.toThrow(new UsageError(`--interval: ${hint}, got "0"`));
+    await expect(liveSettings({ deadline: "-1s" }, {})).rejects.toThrow(new UsageError(`--deadline: ${hint}, got "-1s"`));
+    await expect(liveSettings({ samples: "0" }, {})).rejects.toThrow(new UsageError('--samples: expected a whole number from 1 to 100, got "0"'));
+    await expect(liveSettings({ samples: "4x" }, {})).rejects.toThrow(new UsageError('--samples: expected a whole number from 1 to 100, got "4x"'));
   });
 });
 
