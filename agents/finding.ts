@@ -1,6 +1,7 @@
 import type { Diagnosis, Entities, Evidence } from "../contract/report.ts";
 import type { AgentName, DiagnosisCode } from "../contract/vocabulary.ts";
 import type { ToolName } from "../tools/registry.ts";
+import { formatNumber } from "../contract/numbers.ts";
 
 /** A finding is a diagnosis entry of the report, as an agent produces it. */
 export type Finding = Diagnosis;
@@ -24,3 +25,22 @@ export const tp = (topic: string, partition: number) => `${topic}-${partition}`;
 
 /** Clock time of an ISO timestamp, for compact evidence ("03:02"). */
 export const clock = (iso: string) => iso.slice(11, 16);
+
+/**
+ * Text for summaries and evidence, as a tagged template: every interpolated number goes
+ * through `formatNumber` (no float noise, no seventeen digits of a huge metric, no NaN), and
+ * an interpolated array of numbers is listed with its elements formatted the same way.
+ */
+export function say(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    out += show(v) + strings[i + 1]!;
+  });
+  return out;
+}
+
+function show(v: unknown): string {
+  if (typeof v === "number") return formatNumber(v);
+  if (Array.isArray(v)) return v.map(show).join(", ");
+  return String(v);
+}

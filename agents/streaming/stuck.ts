@@ -27,7 +27,8 @@ export function hungMembers(o: GroupObservation): MemberStuck[] {
     const frozen = owned.filter((p) => statusOf(o, p) === "stalled");
     if (frozen.length > 0 && frozen.length === owned.length) out.push({ memberId: m.memberId, clientId: m.clientId, host: m.host, owned, frozen });
   }
-  return out;
+  // By member id: the report names the same member whatever order the group listed them in.
+  return out.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
 }
 
 /** Stalled partitions: frozen at the tail with unread records while a member owns them. */

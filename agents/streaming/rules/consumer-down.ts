@@ -1,5 +1,5 @@
 import type { PartitionLag } from "../../../tools/kafka/consumer-group-lag.ts";
-import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 import { hungMembers, poisonCase } from "../stuck.ts";
 
@@ -23,11 +23,11 @@ function noMembers(o: GroupObservation): Finding | null {
     "streaming",
     "lag.consumer_down",
     hadMembers ? 0.9 : 0.92,
-    `group ${group.groupId} is ${group.state} with no members${hadMembers ? ` (had ${hadMembers.members} at ${hadMembers.at})` : ""} while ${sumLag(o, waiting)} records wait unread on ${waiting.length} partitions (lag ${total[0]} -> ${total.at(-1)})`,
+    say`group ${group.groupId} is ${group.state} with no members${hadMembers ? say` (had ${hadMembers.members} at ${hadMembers.at})` : ""} while ${sumLag(o, waiting)} records wait unread on ${waiting.length} partitions (lag ${total[0]} -> ${total.at(-1)})`,
     { group: group.groupId, topic: waiting[0]!.topic },
     [
-      evidence("consumer_groups", `${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
-      evidence("consumer_group_lag", `${group.groupId} total lag per sample: ${total.join(", ")}; consuming ${lag.consumeRatePerSec}/s, producing ${lag.produceRatePerSec}/s`),
+      evidence("consumer_groups", say`${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
+      evidence("consumer_group_lag", say`${group.groupId} total lag per sample: ${total}; consuming ${lag.consumeRatePerSec}/s, producing ${lag.produceRatePerSec}/s`),
     ],
   );
 }
@@ -41,17 +41,17 @@ function hung(o: GroupObservation): Finding | null {
   const tail = Math.min(...frozen.map((p) => o.window(p).frozenTail!.seconds));
   const growth = frozen.reduce((a, p) => a + o.window(p).frozenTail!.logGrowth, 0);
   const who = all
-    ? `every member of group ${group.groupId} (${members.length})`
-    : `member ${members.map((m) => `${m.memberId} (client ${JSON.stringify(m.clientId)}, host ${m.host})`).join(", ")} of group ${group.groupId}`;
+    ? say`every member of group ${group.groupId} (${members.length})`
+    : say`member ${members.map((m) => `${m.memberId} (client ${JSON.stringify(m.clientId)}, host ${m.host})`).join(", ")} of group ${group.groupId}`;
   return finding(
     "streaming",
     "lag.consumer_down",
     all ? 0.88 : 0.85,
-    `${who} is still in the group but has not committed on any of ${all ? "their" : "its"} ${frozen.length} partitions (${names(frozen)}) for at least ${Math.round(tail)} s while ${sumLag(o, frozen)} records wait${growth > 0 ? ` (${growth} arrived meanwhile)` : ""}; no failures point at a record: the consumer is hung, not slow`,
+    say`${who} is still in the group but has not committed on any of ${all ? "their" : "its"} ${frozen.length} partitions (${names(frozen)}) for at least ${Math.round(tail)} s while ${sumLag(o, frozen)} records wait${growth > 0 ? say` (${growth} arrived meanwhile)` : ""}; no failures point at a record: the consumer is hung, not slow`,
     { group: group.groupId, topic: frozen[0]!.topic, member: members[0]!.memberId, partitions: frozen.length },
     [
       evidence("consumer_group_lag", frozen.slice(0, 6).map((p) => `${tp(p.topic, p.partition)} committed ${o.window(p).frozenTail!.offset} for ${o.window(p).frozenTail!.samples} samples, lag ${o.window(p).lag}`).join("; ")),
-      evidence("consumer_groups", `${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
+      evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
     ],
   );
 }
@@ -60,5 +60,5 @@ const sumLag = (o: GroupObservation, ps: readonly PartitionLag[]) => ps.reduce((
 
 function names(ps: readonly { topic: string; partition: number }[]): string {
   const list = ps.map((p) => tp(p.topic, p.partition));
-  return list.length <= 4 ? list.join(", ") : `${list.slice(0, 4).join(", ")} and ${list.length - 4} more`;
+  return list.length <= 4 ? list.join(", ") : say`${list.slice(0, 4).join(", ")} and ${list.length - 4} more`;
 }

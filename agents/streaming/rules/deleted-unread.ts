@@ -1,5 +1,5 @@
 import type { Finding } from "../../finding.ts";
-import { evidence, tp } from "../../finding.ts";
+import { evidence, tp, say } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 
 /**
@@ -18,9 +18,9 @@ export function withDeletedUnread(o: GroupObservation, findings: Finding[]): Fin
       ? f
       : {
           ...f,
-          summary: `${f.summary}; ${total} records were deleted by retention before the group read them (${where}${lost.length > 4 ? ", ..." : ""})`,
+          summary: say`${f.summary}; ${total} records were deleted by retention before the group read them (${where}${lost.length > 4 ? ", ..." : ""})`,
           entities: { ...f.entities, deletedUnread: total },
-          evidence: [...f.evidence, evidence("consumer_group_lag", `committed offset below the log start on ${lost.length} partitions: ${where}`)],
+          evidence: [...f.evidence, evidence("consumer_group_lag", say`committed offset below the log start on ${lost.length} partitions: ${where}`)],
         },
   );
 }

@@ -1,5 +1,6 @@
-import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import { median } from "../../../tools/lib/series.ts";
+import { formatNumber } from "../../../contract/numbers.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 
 /**
@@ -26,11 +27,11 @@ export function hotPartition(o: GroupObservation): Finding | null {
     "streaming",
     "lag.hot_partition",
     0.75 + 0.2 * (hotLag / total),
-    `${Math.round((100 * hotLag) / total)}% of group ${group.groupId}'s lag sits on ${names.join(", ")}, which receive ${skewed.map((p) => p.produceRatePerSec).join(", ")} records/s against a median of ${restRate}/s on the other partitions (key skew)`,
+    say`${Math.round((100 * hotLag) / total)}% of group ${group.groupId}'s lag sits on ${names.join(", ")}, which receive ${skewed.map((p) => p.produceRatePerSec)} records/s against a median of ${restRate}/s on the other partitions (key skew)`,
     { group: group.groupId, topic: skewed[0]!.topic, partition: skewed[0]!.partition },
     [
-      evidence("consumer_group_lag", skewed.map((p) => `${tp(p.topic, p.partition)} lag ${p.lag.join(" -> ")}`).join("; ")),
-      evidence("topic_partitions", `write rate: hot ${skewed.map((p) => p.produceRatePerSec).join(", ")}/s, median of others ${restRate}/s`),
+      evidence("consumer_group_lag", skewed.map((p) => `${tp(p.topic, p.partition)} lag ${p.lag.map((l) => (l === null ? "?" : formatNumber(l))).join(" -> ")}`).join("; ")),
+      evidence("topic_partitions", say`write rate: hot ${skewed.map((p) => p.produceRatePerSec)}/s, median of others ${restRate}/s`),
     ],
   );
 }

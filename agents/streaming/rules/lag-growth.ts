@@ -1,4 +1,4 @@
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import { countStatuses, statusOf, worstFailureRate, type GroupObservation } from "../observation.ts";
 
 /**
@@ -23,8 +23,8 @@ export function lagGrowth(o: GroupObservation): Finding | null {
   const bound = group.members.length >= partitions;
   const counts = countStatuses(o);
   const summary = bound
-    ? `group ${group.groupId} already runs ${group.members.length} members for ${partitions} partitions and lag grows on ${growing.length} of them: only more partitions (or faster processing) help`
-    : `group ${group.groupId} consumes ${lag.consumeRatePerSec}/s against ${lag.produceRatePerSec}/s produced; lag grows on ${growing.length} of ${written.length} partitions with ${group.members.length} members for ${partitions} partitions`;
+    ? say`group ${group.groupId} already runs ${group.members.length} members for ${partitions} partitions and lag grows on ${growing.length} of them: only more partitions (or faster processing) help`
+    : say`group ${group.groupId} consumes ${lag.consumeRatePerSec}/s against ${lag.produceRatePerSec}/s produced; lag grows on ${growing.length} of ${written.length} partitions with ${group.members.length} members for ${partitions} partitions`;
   return finding(
     "streaming",
     bound ? "lag.partition_bound" : "lag.slow_consumer",
@@ -32,8 +32,8 @@ export function lagGrowth(o: GroupObservation): Finding | null {
     summary,
     { group: group.groupId, topic: lag.partitions[0]?.topic ?? "", members: group.members.length, partitions },
     [
-      evidence("consumer_group_lag", `total lag per sample ${lag.totalLag.join(", ")}; partition status ${JSON.stringify(counts)}`),
-      evidence("consumer_groups", `${group.groupId}: ${group.state}, ${group.members.length} members, ${group.assignedPartitions} assigned partitions`),
+      evidence("consumer_group_lag", say`total lag per sample ${lag.totalLag}; partition status ${JSON.stringify(counts)}`),
+      evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members, ${group.assignedPartitions} assigned partitions`),
     ],
   );
 }

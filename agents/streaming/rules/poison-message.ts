@@ -1,4 +1,4 @@
-import { clock, evidence, finding, tp, type Finding } from "../../finding.ts";
+import { clock, evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 import { poisonCase } from "../stuck.ts";
 
@@ -15,15 +15,15 @@ export function poisonMessage(o: GroupObservation): Finding | null {
   const ends = p.end.filter((e): e is string => e !== null);
   const since = o.lag.samples.slice(tail.from).map(clock).join(", ");
   const quotes = [
-    evidence("consumer_group_lag", `${name} committed ${offset} at ${since} while log end grew ${ends[0]} -> ${ends.at(-1)}; ${c.advancing} other partitions advanced`),
+    evidence("consumer_group_lag", say`${name} committed ${offset} at ${since} while log end grew ${ends[0]} -> ${ends.at(-1)}; ${c.advancing} other partitions advanced`),
   ];
-  if (c.failing > 0) quotes.push(evidence("client_metrics", `recordsFailedPerSec up to ${c.failing}`));
-  if (c.logs[0]) quotes.push(evidence("search_logs", `${c.logs.length} log lines name ${name}, e.g. ${JSON.stringify(c.logs[0].message.slice(0, 160))}`));
+  if (c.failing > 0) quotes.push(evidence("client_metrics", say`recordsFailedPerSec up to ${c.failing}`));
+  if (c.logs[0]) quotes.push(evidence("search_logs", say`${c.logs.length} log lines name ${name}, e.g. ${JSON.stringify(c.logs[0].message.slice(0, 160))}`));
   return finding(
     "streaming",
     "lag.poison_message",
     0.75 + (c.failing > 0 ? 0.1 : 0) + (c.logs.length > 0 ? 0.05 : 0) + (c.ownerAdvances ? 0.05 : 0),
-    `partition ${name} of group ${o.group.groupId} is stuck at offset ${offset} for ${tail.samples} samples (${Math.round(tail.seconds)} s) while the log grew; ${pointers(c)}`,
+    say`partition ${name} of group ${o.group.groupId} is stuck at offset ${offset} for ${tail.samples} samples (${Math.round(tail.seconds)} s) while the log grew; ${pointers(c)}`,
     { group: o.group.groupId, topic: p.topic, partition: p.partition, offset },
     quotes,
   );

@@ -1,4 +1,4 @@
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 
 /** Lag that is high but shrinking fast enough to clear without help. */
@@ -20,8 +20,8 @@ export function recovering(o: GroupObservation): Finding | null {
     "streaming",
     "lag.recovering",
     0.85,
-    `group ${group.groupId} lag fell from ${peak} to ${last}; at ${lag.consumeRatePerSec}/s consumed vs ${lag.produceRatePerSec}/s produced it clears in about ${Math.ceil(eta / 60)} min`,
+    say`group ${group.groupId} lag fell from ${peak} to ${last}; at ${lag.consumeRatePerSec}/s consumed vs ${lag.produceRatePerSec}/s produced it clears in about ${Math.ceil(eta / 60)} min`,
     { group: group.groupId, topic: lag.partitions[0]?.topic ?? "" },
-    [evidence("consumer_group_lag", `total lag per sample ${total.join(", ")}; time to catch up ${eta} s`)],
+    [evidence("consumer_group_lag", say`total lag per sample ${total}; time to catch up ${eta} s`)],
   );
 }

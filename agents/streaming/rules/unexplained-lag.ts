@@ -1,4 +1,4 @@
-import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import type { PartitionLag } from "../../../tools/kafka/consumer-group-lag.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 
@@ -20,9 +20,9 @@ export function unexplainedLag(o: GroupObservation): Finding | null {
     "streaming",
     "unknown",
     0.5,
-    `group ${o.group.groupId} has abnormal lag that no known pattern explains on ${abnormal.length} of ${o.lag.partitions.length} partitions: ${shown.join("; ")}${abnormal.length > shown.length ? `; and ${abnormal.length - shown.length} more` : ""}`,
+    say`group ${o.group.groupId} has abnormal lag that no known pattern explains on ${abnormal.length} of ${o.lag.partitions.length} partitions: ${shown.join("; ")}${abnormal.length > shown.length ? say`; and ${abnormal.length - shown.length} more` : ""}`,
     { group: o.group.groupId, topic: abnormal[0]!.topic, partition: abnormal[0]!.partition, partitions: abnormal.length },
-    [evidence("consumer_group_lag", `partition status: ${abnormal.map((p) => `${tp(p.topic, p.partition)} ${statusOf(o, p)}`).join(", ")}; lag per sample ${o.lag.totalLag.join(", ")}`)],
+    [evidence("consumer_group_lag", say`partition status: ${abnormal.map((p) => `${tp(p.topic, p.partition)} ${statusOf(o, p)}`).join(", ")}; lag per sample ${o.lag.totalLag}`)],
   );
 }
 
@@ -31,9 +31,9 @@ function describe(o: GroupObservation, p: PartitionLag): string {
   const leader = o.leaders.get(tp(p.topic, p.partition));
   const what =
     w.status === "rewind" && w.rewind
-      ? `committed offset moved back from ${w.rewind.from} to ${w.rewind.to} and has not got back (lag ${w.lag})`
+      ? say`committed offset moved back from ${w.rewind.from} to ${w.rewind.to} and has not got back (lag ${w.lag})`
       : w.status === "stalled" || w.status === "stopped"
-        ? `committed offset frozen at ${w.frozenTail?.offset} for ${Math.round(w.frozenTail?.seconds ?? 0)} s (lag ${w.lag})`
-        : `lag grew by ${w.lagChange} to ${w.lag}`;
+        ? say`committed offset frozen at ${w.frozenTail?.offset} for ${Math.round(w.frozenTail?.seconds ?? 0)} s (lag ${w.lag})`
+        : say`lag grew by ${w.lagChange} to ${w.lag}`;
   return `${tp(p.topic, p.partition)} ${what}, owner ${p.owner ?? "none"}, leader ${leader ?? "unknown"}`;
 }
