@@ -9,6 +9,7 @@ import { thresholdsFrom } from "../config/thresholds/overrides.ts";
 import { Report } from "../contract/report.ts";
 import { investigate } from "../investigate.ts";
 import { renderReport } from "../cli/render/report.ts";
+import { createChatEngine } from "../chat/graph-engine.ts";
 
 const fixture = (id: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/incidents/${id}.json`, import.meta.url), "utf8"));
 const withConfig = (config: SettingsInput) => ({ thresholds: thresholdsFrom(Settings.parse(config).thresholds ?? []) });
@@ -54,5 +55,19 @@ describe("a per-group override changes a verdict", () => {
     expect(verdict(after).codes).not.toContain("rebalance.storm");
     const other = await investigate(incident, withConfig({ thresholds: [{ group: "search-indexer", set: tolerant }] }));
     expect(verdict(other)).toEqual(verdict(before));
+  });
+});
+
+describe("chat", () => {
+  it("investigates with the settings' overrides, and its report says which were in force", async () => {
+    const settings = Settings.parse({ thresholds: [{ group: "image-*", set: { "rebalance.minSignals": 9, "rebalance.ratePerHourAlone": 1000 } }] });
+    const engine = createChatEngine({ incident: fixture("rebalance-storm-1"), settings, threadsDir: "/nonexistent/threads-unused" });
+    const report = await engine.report(new AbortController().signal);
+    expect([report.primary, report.decision]).toEqual(["unknown", "escalate"]);
+    expect(report.thresholds).toEqual([
+      { key: "rebalance.minSignals", value: 9, default: 2, scope: { group: "image-*" } },
+      { key: "rebalance.ratePerHourAlone", value: 1000, default: 20, scope: { group: "image-*" } },
+    ]);
+    await engine.close();
   });
 });
