@@ -1,5 +1,5 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
-import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 import { partitionStatus } from "./lag-status.ts";
@@ -30,11 +30,11 @@ export function brokerSaturated(o: GroupObservation, t: ThresholdValues = o.thre
     "streaming",
     "lag.broker_saturated",
     CONFIDENCE.base + CONFIDENCE.perLedShare * share,
-    `${onHot.length} of ${lagging.length} lagging partitions of group ${group.groupId} are led by saturated broker${ids.length > 1 ? "s" : ""} ${ids.join(", ")} (${ids.map((id) => hot.get(id)!.join(", ")).join("; ")}); the consumers report no failures`,
+    say`${onHot.length} of ${lagging.length} lagging partitions of group ${group.groupId} are led by saturated broker${ids.length > 1 ? "s" : ""} ${ids.join(", ")} (${ids.map((id) => hot.get(id)!.join(", ")).join("; ")}); the consumers report no failures`,
     { group: group.groupId, topic: onHot[0]!.topic, broker: ids[0]!, brokers: ids.join(",") },
     [
       evidence("broker_metrics", ids.map((id) => `broker ${id}: ${hot.get(id)!.join(", ")}`).join("; ")),
-      evidence("topic_partitions", `lagging partitions led by ${ids.join(", ")}: ${onHot.slice(0, QUOTED_IN_EVIDENCE).map((p) => tp(p.topic, p.partition)).join(", ")}`),
+      evidence("topic_partitions", say`lagging partitions led by ${ids.join(", ")}: ${onHot.slice(0, QUOTED_IN_EVIDENCE).map((p) => tp(p.topic, p.partition)).join(", ")}`),
     ],
   );
 }

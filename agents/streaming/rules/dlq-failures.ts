@@ -1,6 +1,6 @@
 import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../../config/thresholds/index.ts";
 import type { DiagnosisCode } from "../../../contract/vocabulary.ts";
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 
 type DlqTopic = ToolValue<"dlq_records">["topics"][number];
@@ -42,7 +42,7 @@ export function dlqFailures(dlq: DlqTopic, t: ThresholdValues = DEFAULT_THRESHOL
   const example = dlq.records.at(-1)!;
   const quote = evidence(
     "dlq_records",
-    `${dlq.failures} ${JSON.stringify(dlq.byClass)}; latest ${example.exceptionClass ?? "unknown exception"}: ${JSON.stringify((example.message ?? "").slice(0, QUOTE.messageChars))} (${example.reason})`,
+    say`${dlq.failures} ${JSON.stringify(dlq.byClass)}; latest ${example.exceptionClass ?? "unknown exception"}: ${JSON.stringify((example.message ?? "").slice(0, QUOTE.messageChars))} (${example.reason})`,
   );
 
   const top = dlq.repeated[0];
@@ -52,9 +52,9 @@ export function dlqFailures(dlq: DlqTopic, t: ThresholdValues = DEFAULT_THRESHOL
       "streaming",
       "dlq.poison",
       CONFIDENCE.poison + CONFIDENCE.poisonShareBonus * Math.min(1, repeatFailures / n),
-      `${count} record${count === 1 ? "" : "s"} keep${count === 1 ? "s" : ""} failing in ${dlq.topic} (${dlq.failures}; ${top.source} failed ${top.failures} times); replaying them would loop: quarantine them`,
+      say`${count} record${count === 1 ? "" : "s"} keep${count === 1 ? "s" : ""} failing in ${dlq.topic} (${dlq.failures}; ${top.source} failed ${top.failures} times); replaying them would loop: quarantine them`,
       entities,
-      [quote, evidence("dlq_records", `repeated: ${dlq.repeated.slice(0, QUOTE.repeated).map((r) => `${r.source} x${r.failures}`).join(", ")}`)],
+      [quote, evidence("dlq_records", say`repeated: ${dlq.repeated.slice(0, QUOTE.repeated).map((r) => `${r.source} x${r.failures}`).join(", ")}`)],
     );
   }
   const [dominant, count] = Object.entries(dlq.byClass).sort((a, b) => b[1] - a[1])[0]!;
@@ -62,12 +62,12 @@ export function dlqFailures(dlq: DlqTopic, t: ThresholdValues = DEFAULT_THRESHOL
   if (!code) return null;
   const share = count / n;
   if (share < t["dlq.dominantClassShare"]) return null;
-  const attempts = dlq.distinct < n ? `; ${dlq.failures}` : "";
+  const attempts = dlq.distinct < n ? say`; ${dlq.failures}` : "";
   return finding(
     "streaming",
     code,
     CONFIDENCE.classBase + CONFIDENCE.classShareSpan * share,
-    `${count} of ${n} records in ${dlq.topic}${source ? ` (from ${source})` : ""} ${WHY[dominant]}${attempts}`,
+    say`${count} of ${n} records in ${dlq.topic}${source ? say` (from ${source})` : ""} ${WHY[dominant]}${attempts}`,
     entities,
     [quote],
   );

@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../../config/thresholds/index.ts";
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 
 /** An empty broker is unmistakable; a skew of counts is a judgement. */
@@ -38,9 +38,9 @@ export function imbalance(overview: ToolValue<"cluster_overview">, t: ThresholdV
   const spread = online.map((b) => `broker ${b.id}: ${b.replicas} replicas, ${b.leaders} leaders`).join("; ");
   const summary = replicaSkew
     ? emptyBrokers.length
-      ? `broker${emptyBrokers.length > 1 ? "s" : ""} ${emptyBrokers.map((b) => b.id).join(", ")} host no replicas while the others carry ${Math.round(mean * online.length / (online.length - emptyBrokers.length))} each: partitions were never reassigned onto ${emptyBrokers.length > 1 ? "them" : "it"}`
-      : `replicas are spread unevenly: ${Math.max(...replicas)} on the busiest broker against a mean of ${Math.round(mean)}`
-    : `${overview.preferredLeaderMismatches} of ${overview.partitions} partitions are not led by their preferred replica; leadership is concentrated (${Math.max(...leaders)} leaders on one broker against a mean of ${Math.round(leaderMean)})`;
+      ? say`broker${emptyBrokers.length > 1 ? "s" : ""} ${emptyBrokers.map((b) => b.id).join(", ")} host no replicas while the others carry ${Math.round(mean * online.length / (online.length - emptyBrokers.length))} each: partitions were never reassigned onto ${emptyBrokers.length > 1 ? "them" : "it"}`
+      : say`replicas are spread unevenly: ${Math.max(...replicas)} on the busiest broker against a mean of ${Math.round(mean)}`
+    : say`${overview.preferredLeaderMismatches} of ${overview.partitions} partitions are not led by their preferred replica; leadership is concentrated (${Math.max(...leaders)} leaders on one broker against a mean of ${Math.round(leaderMean)})`;
   return finding(
     "streaming",
     "cluster.imbalance",

@@ -31,8 +31,8 @@ export function poisonMessage(o: GroupObservation): Finding | null {
 
 function pointers(c: ReturnType<typeof poisonCase> & {}): string {
   const out: string[] = [];
-  if (c.ownerAdvances) out.push(`its owner ${c.partition.owner} keeps consuming its other partitions`);
-  if (c.failing > 0) out.push(`the consumers report up to ${c.failing} failed records/s`);
-  if (c.logs.length) out.push(`${c.logs.length} error log lines name it`);
+  if (c.ownerAdvances) out.push(say`its owner ${c.partition.owner} keeps consuming its other partitions`);
+  if (c.failing > 0) out.push(say`the consumers report up to ${c.failing} failed records/s`);
+  if (c.logs.length) out.push(say`${c.logs.length} error log lines name it`);
   return out.join(", ");
 }

@@ -1,6 +1,6 @@
 import { consumerNumber, consumerSetting } from "../../../config/consumer-defaults.ts";
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 
 /** Each extra signal, and a known cause, make the storm more certain. */
@@ -15,8 +15,8 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
   if (group.protocolType !== "consumer") return null;
   const rate = metrics ? Math.max(...metrics.series.map((s) => s.metrics.rebalancesPerHour ?? 0)) : 0;
   const signals: string[] = [];
-  if (group.rebalancingSamples >= t["rebalance.minRebalancingSamples"]) signals.push(`${group.rebalancingSamples} of ${group.history.length} samples rebalancing`);
-  if (group.membershipChanges >= t["rebalance.minMembershipChanges"]) signals.push(`membership changed ${group.membershipChanges} times`);
+  if (group.rebalancingSamples >= t["rebalance.minRebalancingSamples"]) signals.push(say`${group.rebalancingSamples} of ${group.history.length} samples rebalancing`);
+  if (group.membershipChanges >= t["rebalance.minMembershipChanges"]) signals.push(say`membership changed ${group.membershipChanges} times`);
   // Evicted members rejoin under new ids: many more ids than members is churn even when the
   // samples happened to fall between rebalances.
   const peakMembers = Math.max(...group.history.map((h) => h.members), 1);
@@ -24,9 +24,9 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
     group.distinctMembersSeen >= t["rebalance.memberIdChurnFactor"] * peakMembers &&
     group.distinctMembersSeen - peakMembers >= t["rebalance.minExtraMemberIds"]
   ) {
-    signals.push(`${group.distinctMembersSeen} member ids seen for at most ${peakMembers} members`);
+    signals.push(say`${group.distinctMembersSeen} member ids seen for at most ${peakMembers} members`);
   }
-  if (rate > 0 && rate >= t["rebalance.ratePerHour"]) signals.push(`${rate} rebalances/hour`);
+  if (rate > 0 && rate >= t["rebalance.ratePerHour"]) signals.push(say`${rate} rebalances/hour`);
   const alone = rate > 0 && rate >= t["rebalance.ratePerHourAlone"];
   if (signals.length === 0 || (signals.length < t["rebalance.minSignals"] && !alone)) return null;
 
@@ -35,7 +35,7 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
     "streaming",
     "rebalance.storm",
     CONFIDENCE.base + CONFIDENCE.perSignal * signals.length + (causes.length ? CONFIDENCE.knownCause : 0),
-    `group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? `: ${causes.map((c) => c.text).join("; ")}` : ""}`,
+    say`group ${group.groupId} keeps rebalancing (${signals.join("; ")})${causes.length ? say`: ${causes.map((c) => c.text).join("; ")}` : ""}`,
     {
       group: group.groupId,
       // The topic the group reads is hit by the storm whether or not its lag shows it yet.
@@ -46,8 +46,8 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
       "session.timeout.ms": consumerSetting(config, "session.timeout.ms"),
     },
     [
-      evidence("consumer_groups", `${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
-      ...(rate ? [evidence("client_metrics", `rebalancesPerHour up to ${rate}`)] : []),
+      evidence("consumer_groups", say`${group.groupId} states: ${group.history.map((h) => `${h.state}/${h.members}m`).join(" -> ")}`),
+      ...(rate ? [evidence("client_metrics", say`rebalancesPerHour up to ${rate}`)] : []),
       ...causes.map((c) => evidence("consumer_config", c.text)),
     ],
   );
@@ -69,12 +69,12 @@ export function likelyCauses({ metrics, config }: Pick<GroupObservation, "metric
   const session = consumerNumber(config, "session.timeout.ms");
   const records = consumerNumber(config, "max.poll.records");
   const poll = worst("pollIntervalMsMax");
-  if (poll > maxPoll) causes.push({ kind: "poll_interval", text: `time between polls reached ${poll} ms, above max.poll.interval.ms ${maxPoll}` });
+  if (poll > maxPoll) causes.push({ kind: "poll_interval", text: say`time between polls reached ${poll} ms, above max.poll.interval.ms ${maxPoll}` });
   const batch = worst("processingMsP99") * records;
   if (!causes.length && batch > maxPoll) {
-    causes.push({ kind: "poll_interval", text: `max.poll.records ${records} x p99 processing ${worst("processingMsP99")} ms = ${batch} ms, above max.poll.interval.ms ${maxPoll}` });
+    causes.push({ kind: "poll_interval", text: say`max.poll.records ${records} x p99 processing ${worst("processingMsP99")} ms = ${batch} ms, above max.poll.interval.ms ${maxPoll}` });
   }
   const gc = worst("gcPauseMsP99");
-  if (gc > session) causes.push({ kind: "session_timeout", text: `GC pauses of ${gc} ms exceed session.timeout.ms ${session}` });
+  if (gc > session) causes.push({ kind: "session_timeout", text: say`GC pauses of ${gc} ms exceed session.timeout.ms ${session}` });
   return causes;
 }

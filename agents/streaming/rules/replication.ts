@@ -1,4 +1,4 @@
-import { evidence, finding, tp, type Finding } from "../../finding.ts";
+import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
 
 type Topics = ToolValue<"topic_partitions">["topics"];
@@ -23,11 +23,11 @@ export function offlinePartitions(topics: Topics, overview: Overview): Finding |
     "streaming",
     "replication.offline",
     CONFIDENCE.offline,
-    `${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${gone.length ? `; broker${gone.length > 1 ? "s" : ""} ${gone.join(", ")} did not answer` : ""}`,
+    say`${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${gone.length ? say`; broker${gone.length > 1 ? "s" : ""} ${gone.join(", ")} did not answer` : ""}`,
     { topic: first.topic, partition: first.partition, ...(gone[0] !== undefined && { broker: gone[0] }) },
     [
       evidence("topic_partitions", offline.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} leader -1 replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
-      evidence("cluster_overview", `offline partitions per sample: ${overview.samples.map((s) => s.offline).join(", ")}; brokers offline: [${overview.offlineBrokers}]`),
+      evidence("cluster_overview", say`offline partitions per sample: ${overview.samples.map((s) => s.offline).join(", ")}; brokers offline: [${overview.offlineBrokers}]`),
     ],
   );
 }
@@ -48,11 +48,11 @@ export function underReplicated(topics: Topics, overview: Overview): Finding | n
     "streaming",
     "replication.under_replicated",
     CONFIDENCE.underReplicated,
-    `${urp.length} partitions are under-replicated (${summarize(urp.map((p) => tp(p.topic, p.partition)))}); out of sync: ${lagging.map(([b, n]) => `broker ${b} on ${n}`).join(", ")}${atMinIsr ? `; ${atMinIsr} are down to one in-sync replica` : ""}`,
+    say`${urp.length} partitions are under-replicated (${summarize(urp.map((p) => tp(p.topic, p.partition)))}); out of sync: ${lagging.map(([b, n]) => `broker ${b} on ${n}`).join(", ")}${atMinIsr ? say`; ${atMinIsr} are down to one in-sync replica` : ""}`,
     { topic: mostAffected(urp).topic, broker: lagging[0]![0] },
     [
       evidence("topic_partitions", urp.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
-      evidence("cluster_overview", `under-replicated per sample: ${overview.samples.map((s) => s.underReplicated).join(", ")}`),
+      evidence("cluster_overview", say`under-replicated per sample: ${overview.samples.map((s) => s.underReplicated).join(", ")}`),
     ],
   );
 }

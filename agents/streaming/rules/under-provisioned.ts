@@ -1,5 +1,5 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
-import { evidence, finding, type Finding } from "../../finding.ts";
+import { evidence, finding, type Finding, say } from "../../finding.ts";
 import type { GroupObservation } from "../observation.ts";
 
 /** Confidence rises with how far past the capacity share the partitions are written, up to a cap. */
@@ -34,11 +34,11 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = o.thr
     "streaming",
     "partition.under_provisioned",
     CONFIDENCE.base + Math.min(CONFIDENCE.maxGain, perPartition / capacity - atCapacity),
-    `topic ${lag.partitions[0]!.topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
+    say`topic ${lag.partitions[0]!.topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
     { group: group.groupId, topic: lag.partitions[0]!.topic, partitions },
     [
-      evidence("consumer_group_lag", `produce ${lag.produceRatePerSec}/s over ${partitions} partitions; lag per sample ${total.join(", ")}`),
-      evidence("client_metrics", `recordsConsumedPerSec ${consumed ?? "?"} over ${group.members.length} members; processingMsP99 ${p99 ?? "?"}`),
+      evidence("consumer_group_lag", say`produce ${lag.produceRatePerSec}/s over ${partitions} partitions; lag per sample ${total}`),
+      evidence("client_metrics", say`recordsConsumedPerSec ${consumed ?? "?"} over ${group.members.length} members; processingMsP99 ${p99 ?? "?"}`),
     ],
   );
 }
