@@ -25,7 +25,8 @@ export const LIVE_HELP = `Connection (flags override environment variables, whic
   --schema-registry URL    Confluent-compatible Schema Registry base URL     (SCHEMA_REGISTRY_URL)
   --prometheus URL         Prometheus HTTP API for broker/client metrics     (PROMETHEUS_URL)
   --config FILE            JSON settings: kafka.ssl, kafka.sasl, schemaRegistry.basicAuth,
-                           clientConfigs, sampling, calls, dlqPattern         (KAFKA_OPS_CONFIG)
+                           clientConfigs, sampling, calls, dlqPattern,        (KAFKA_OPS_CONFIG)
+                           thresholds (overrides per topic/group: kafka-ops thresholds)
   --samples N              snapshots in the sampling window, 1-100 (default 4)
   --interval DURATION      time between snapshots (default 15s)
   --deadline DURATION      deadline of every live call (default 10s)

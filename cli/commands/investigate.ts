@@ -21,7 +21,8 @@ export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
 Replays a recorded incident (kafka-incident/v1) through the agents, or investigates a live
 cluster (sampling it --samples times, --interval apart), and prints what the agents
 conclude: a report for people, or with --json one kafka-investigation/v1 document.
-Use - to read the incident from stdin.
+Use - to read the incident from stdin. With --config FILE a replay applies the file's
+threshold overrides too (kafka-ops thresholds lists them).
 
 Options:
 ${FOCUS_HELP}
