@@ -1,7 +1,8 @@
 /**
  * `kafka-ops lag` against the REAL local broker: offsets and lag per group-partition as set,
- * members shown for a live group, LAG-TIME from two samples, a bounded failure when Kafka is
- * unreachable, and one snapshot's request count linear in topics + groups.
+ * members shown for a live group, LAG-TIME from two samples, the same numbers as the
+ * consumer_group_lag tool through the live ports, a bounded failure when Kafka is unreachable,
+ * and one snapshot's request count linear in topics + groups.
  */
 import { execFile } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
@@ -13,6 +14,8 @@ import { redactor } from "../config/secret.ts";
 import { callPolicy } from "../ports/live/call.ts";
 import { takeSnapshot } from "../ports/live/cluster-sampler.ts";
 import { createKafka } from "../ports/live/connection.ts";
+import { openLive } from "../ports/live/live-ports.ts";
+import { TOOLS } from "../tools/registry.ts";
 import { Cleanup, createTopic, idempotentProducer, liveSettings, steadyWriter, uid, waitFor, workloadKafka } from "./live/helpers.ts";
 
 const bootstrap = inject("bootstrap");
@@ -23,6 +26,9 @@ const GROUPS = 10;
 const topicName = (t: number) => `lag-it-${id}-t${t}`;
 const groupName = (g: number) => `lag-it-${id}-g${String(g).padStart(2, "0")}`;
 const liveGroup = `lag-it-${id}-live`;
+/** Commits offset AHEAD on topic 0, partition 0: beyond its log end (policy: lag 0, flagged). */
+const aheadGroup = `lag-it-${id}-ahead`;
+const AHEAD = 1000;
 /** Records written to topic t, partition p. */
 const records = (t: number, p: number) => 10 + 3 * t + p;
 /** Group g commits on topics g % 5 and (g + 1) % 5, partitions 0..2 (3 stays uncommitted). */
@@ -39,7 +45,7 @@ interface CliResult {
 function cli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(BIN, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+    execFile(BIN, args, { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });
@@ -65,16 +71,17 @@ describe("kafka-ops lag (real broker)", () => {
         messages: Array.from({ length: PARTITIONS }, (_, p) => Array.from({ length: records(t, p) }, (_, i) => ({ partition: p, value: `r${i}` }))).flat(),
       })),
     });
-    cleanup.add("delete groups", () => admin.deleteGroups([...Array.from({ length: GROUPS }, (_, g) => groupName(g)), liveGroup]));
+    cleanup.add("delete groups", () => admin.deleteGroups([...Array.from({ length: GROUPS }, (_, g) => groupName(g)), liveGroup, aheadGroup]));
     // kafkajs's setOffsets joins the group with a paused consumer (~5 s each): groups in parallel.
-    await Promise.all(
-      Array.from({ length: GROUPS }, async (_, g) => {
+    await Promise.all([
+      ...Array.from({ length: GROUPS }, async (_, g) => {
         for (const t of topicsOf(g)) {
           const partitions = [0, 1, 2].map((p) => ({ partition: p, offset: String(committedOf(g, t, p)) }));
           await admin.setOffsets({ groupId: groupName(g), topic: topicName(t), partitions });
         }
       }),
-    );
+      admin.setOffsets({ groupId: aheadGroup, topic: topicName(0), partitions: [{ partition: 0, offset: String(AHEAD) }] }),
+    ]);
     // One live member that holds every partition of topic 0 and commits nothing.
     const consumer = kafka.consumer({ groupId: liveGroup, sessionTimeout: 10_000, heartbeatInterval: 500 });
     cleanup.add("disconnect live consumer", () => consumer.disconnect());
@@ -99,6 +106,10 @@ describe("kafka-ops lag (real broker)", () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as LagReport;
     const ours = report.groups.filter((g) => g.group.startsWith(`lag-it-${id}-g`));
+    // A commit ahead of the log end: lag 0, never negative.
+    expect(report.groups.find((g) => g.group === aheadGroup)!.partitions.map((p) => [p.partition, p.currentOffset, p.logEndOffset, p.lag])).toEqual([
+      [0, String(AHEAD), String(records(0, 0)), 0],
+    ]);
     expect(ours.map((g) => g.group)).toEqual(Array.from({ length: GROUPS }, (_, g) => groupName(g)));
     for (const [g, group] of ours.entries()) {
       expect(group.state).toBe("Empty");
@@ -171,6 +182,39 @@ describe("kafka-ops lag (real broker)", () => {
     }
   });
 
+  it("kafka-ops lag --json and the consumer_group_lag tool (live ports) agree on every partition", async () => {
+    // Groups not on topic 4, which the --samples 2 test keeps writing to: their lag is as set.
+    const groups = [groupName(0), groupName(1), groupName(6), liveGroup, aheadGroup];
+    const r = await cli(["lag", "--bootstrap", bootstrap, "--json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as LagReport;
+    const session = openLive(liveSettings({ bootstrap, sampling: { samples: 1, interval: "1s" } }));
+    try {
+      let compared = 0;
+      let behind = 0;
+      for (const group of groups) {
+        const tool = await TOOLS.consumer_group_lag.run(session.ports, { group });
+        if (tool.kind !== "ok") throw new Error(`consumer_group_lag ${group}: ${tool.kind}`);
+        const cliRows = report.groups.find((g) => g.group === group)!.partitions;
+        const toolRows = tool.value.partitions;
+        expect(cliRows.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.consumerId])).toEqual(
+          toolRows.map((p) => [p.topic, p.partition, p.committed.at(-1), p.end.at(-1), p.lag.at(-1), p.owners.at(-1)]),
+        );
+        compared += cliRows.length;
+        behind += cliRows.reduce((a, p) => a + (p.lag ?? 0), 0);
+        if (group === aheadGroup) expect(toolRows.map((p) => [p.lagLatest, p.committedAheadOfLogEnd])).toEqual([[0, true]]);
+        if (group === liveGroup) expect(toolRows.map((p) => p.lagLatest)).toEqual([null, null, null, null]);
+      }
+      // 3 bench groups x 2 topics x 3 partitions, the live group's 4, the ahead group's 1.
+      expect(compared).toBe(3 * 2 * 3 + 4 + 1);
+      // Lag as set: sum over the three bench groups of records - committed.
+      const expected = [0, 1, 6].reduce((a, g) => a + topicsOf(g).reduce((b, t) => b + [0, 1, 2].reduce((c, p) => c + records(t, p) - committedOf(g, t, p), 0), 0), 0);
+      expect(behind).toBe(expected);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("one snapshot costs requests linear in topics + groups, not groups x topics", async () => {
     const settings = liveSettings({ bootstrap });
     const redact = redactor([]);
@@ -188,14 +232,16 @@ describe("kafka-ops lag (real broker)", () => {
       const total = [...byApi.values()].reduce((a, b) => a + b, 0);
       const groupPartitions = snapshot!.groups.reduce((a, g) => a + Object.values(g.offsets).reduce((b, ps) => b + Object.keys(ps).length, 0), 0);
       console.info(`snapshot of ${topics} topics, ${groups} groups, ${groupPartitions} committed group-partitions: ${total} requests ${JSON.stringify(Object.fromEntries(byApi))}`);
-      // End offsets: one latest + one earliest read per topic (one broker), shared by all groups.
-      expect(byApi.get("ListOffsets")).toBe(2 * topics);
+      // End and start offsets of every topic: one latest + one earliest read per leader broker.
+      expect(byApi.get("ListOffsets")).toBe(2);
       // Committed offsets: one OffsetFetch per group, whatever it reads.
       expect(byApi.get("OffsetFetch")).toBe(consumerGroups);
       expect(byApi.get("DescribeGroups")).toBe(Math.ceil(groups / 50));
-      // Per topic: 2 ListOffsets + at most 2 Metadata (kafkajs refreshes when its topic set grows);
-      // per group: 2 FindCoordinator (describe, offsets) + 1 OffsetFetch; plus a few fixed calls.
-      expect(total).toBeLessThanOrEqual(10 + 4 * topics + 3 * groups + Math.ceil(groups / 50));
+      // One coordinator lookup per group, shared by its description and its offsets.
+      expect(byApi.get("GroupCoordinator")).toBe(groups);
+      // Metadata does not grow with the topics (they are added to the client at once).
+      expect(byApi.get("Metadata")).toBeLessThanOrEqual(8);
+      expect(total).toBeLessThanOrEqual(12 + 2 * groups + Math.ceil(groups / 50));
     } finally {
       await counted.disconnect();
     }
