@@ -7,7 +7,7 @@
  */
 import module from "node:module";
 import { existsSync, readFileSync } from "node:fs";
-import { KafkaOpsError } from "../errors.ts";
+import { ClusterUnreachableError, KafkaOpsError, LiveReadError } from "../errors.ts";
 import { UsageError } from "./errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.ts";
 import { oneLine } from "./render/text.ts";
@@ -94,6 +94,10 @@ function version(): string {
 export function describeError(error: unknown, debug: boolean): { code: ExitCode; message: string } {
   if (error instanceof KafkaOpsError && (error.code === "BAD_INPUT" || error.code === "NOT_FOUND")) {
     return { code: EXIT.badInput, message: `kafka-ops: ${oneLine(error.message, 1000)}\n` };
+  }
+  // A cluster the command cannot do without did not answer: not a bug, so no "internal error".
+  if (error instanceof ClusterUnreachableError || error instanceof LiveReadError) {
+    return { code: EXIT.internal, message: `kafka-ops: ${oneLine(error.message, 1000)}\n` };
   }
   const message = error instanceof Error ? error.message : String(error);
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : "";

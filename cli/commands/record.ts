@@ -8,6 +8,9 @@ import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession } from "../live.ts";
 import { Duration } from "../../config/settings.ts";
+import { ClusterUnreachableError } from "../../errors.ts";
+import type { LiveSession } from "../../ports/live/live-ports.ts";
+import { isFailure } from "../../ports/faults.ts";
 
 export const help = `Usage: kafka-ops record --bootstrap HOSTS [--interval 15s] [--duration 2m] [-o incident.json] [options]
 
@@ -60,6 +63,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const { recordIncident } = await import("../../ports/live/record-incident.ts");
   const session = await openLiveSession(settings);
   try {
+    await requireSamples(session, settings.kafka!.bootstrap.join(","));
     const { alert } = focus(values);
     const incident = await recordIncident(session, settings, {
       ...(values.id && { id: values.id }),
@@ -78,4 +82,16 @@ export async function run(args: string[]): Promise<ExitCode> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * A recording needs at least one sample: without one, the command fails with one line (exit 1)
+ * saying why, like `kafka-ops lag`, instead of writing nothing or a file without snapshots.
+ */
+async function requireSamples(session: LiveSession, where: string): Promise<void> {
+  const window = await session.window();
+  if (window.snapshots.length) return;
+  const faults = ((await session.ports.faults?.()) ?? []).filter(isFailure);
+  const reason = faults.map((f) => f.reason ?? f.what).join("; ") || "no sample could be read";
+  throw new ClusterUnreachableError(where, reason);
 }

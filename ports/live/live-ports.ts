@@ -8,8 +8,8 @@ import { secretsOf, type Settings } from "../../config/settings.ts";
 import { redactor } from "../../config/secret.ts";
 import { faultOf, type Fault } from "../faults.ts";
 import { notRecorded, ok, unavailable, type Ports, type Readout, type Sampled } from "../ports.ts";
-import { callPolicy, liveCall, type CallPolicy } from "./call.ts";
-import { createKafka } from "./connection.ts";
+import { callPolicy, liveCall, withDeadline, type CallPolicy } from "./call.ts";
+import { createKafkaClient } from "./connection.ts";
 import { metricsPort } from "./metrics-port.ts";
 import { recordPort } from "./record-port.ts";
 import { registryPort } from "./registry-port.ts";
@@ -31,10 +31,11 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
   if (!settings.kafka) throw new Error("live mode needs kafka.bootstrap (--bootstrap or KAFKA_BOOTSTRAP_SERVERS)");
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
-  const kafka = createKafka(settings.kafka, settings, redact, options.log);
+  const client = createKafkaClient(settings.kafka, settings, redact, options.log);
+  const { kafka } = client;
   const admin = kafka.admin();
   let connected: Promise<Readout<Admin>> | undefined;
-  const connect = () => (connected ??= liveCall("connect to Kafka", policy, async () => (await admin.connect(), admin)));
+  const connect = () => (connected ??= liveCall("connect", policy, async () => (await admin.connect(), admin)));
 
   let window: Promise<SampleWindow> | undefined;
   const getWindow = () =>
@@ -52,11 +53,28 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
     const w = await getWindow();
     if (w.snapshots.length) return ok(pick(w) as T);
     const failed = await connectFailure();
-    if (failed?.kind === "unavailable") return unavailable(what, `${failed.what}: ${failed.reason}`, { cause: failed.cause ?? "unavailable", retriable: failed.retriable ?? false });
+    if (failed) return unreadable(what, failed);
     return unavailable(what, w.faults.join("; ") || "no sample could be read");
   };
+  /** A Kafka read after the connect failed: the same failure, at once, instead of another deadline. */
+  const unreadable = <T>(what: string, failed: Exclude<Readout<Admin>, { kind: "ok" }>, topic?: string): Readout<T> =>
+    failed.kind === "unavailable"
+      ? unavailable(what, failed.reason, { cause: failed.cause ?? "unavailable", retriable: failed.retriable ?? false, ...(topic !== undefined && { entity: { topic } }) })
+      : unavailable(what, "Kafka not connected", topic !== undefined ? { entity: { topic } } : {});
 
-  const records = recordPort(kafka, settings, policy);
+  const peeking = recordPort(kafka, settings, policy);
+  // The record port opens clients of its own: past a failed connect they would each wait out a
+  // deadline of their own for the same answer.
+  const afterConnect = async <T>(what: string, topic: string | undefined, read: () => Promise<Readout<T>>): Promise<Readout<T>> => {
+    const failed = await connectFailure();
+    return failed ? unreadable(what, failed, topic) : read();
+  };
+  const records: typeof peeking = {
+    ...peeking,
+    dlqTopics: () => afterConnect("DLQ topics", undefined, () => peeking.dlqTopics()),
+    peekDlq: (topic, limit) => afterConnect("DLQ records", topic, () => peeking.peekDlq(topic, limit)),
+    sample: (topic, limit) => afterConnect("sampled records", topic, () => peeking.sample(topic, limit)),
+  };
   const ports: Ports = {
     metadata: {
       brokers: () => series("broker list", (w) => w.brokers as never),
@@ -98,7 +116,7 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
       const failed = await connectFailure();
       // The sampler's faults are its own lines ("sample 2: describeCluster: ..."), kept as said.
       const sampling = w.faults.map((line): Fault => ({ tool: "sampling", kind: "unavailable", what: line, entity: {}, reason: null, retriable: false }));
-      return [...(failed ? [faultOf("connect", failed)] : []), ...sampling];
+      return [...(failed ? [{ ...faultOf("connect", failed), what: "connect to Kafka" }] : []), ...sampling];
     },
   };
   return {
@@ -107,7 +125,13 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
     policy,
     kafka,
     async close() {
-      await Promise.allSettled([admin.disconnect(), records.close()]);
+      // A polite goodbye first, within one deadline; then whatever kafkajs still holds (a
+      // connect it abandoned half-way reconnects on its own) is destroyed, or it keeps the
+      // process alive.
+      // With no connection to be polite to, nothing is waited for.
+      if (connected && (await connected).kind !== "ok") client.release();
+      await withDeadline("disconnect", policy.deadlineMs, Promise.allSettled([admin.disconnect(), peeking.close()])).catch(() => {});
+      client.release();
     },
   };
 }
