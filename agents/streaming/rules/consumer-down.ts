@@ -48,7 +48,8 @@ function hung(o: GroupObservation): Finding | null {
     "lag.consumer_down",
     all ? 0.88 : 0.85,
     say`${who} is still in the group but has not committed on any of ${all ? "their" : "its"} ${frozen.length} partitions (${names(frozen)}) for at least ${Math.round(tail)} s while ${sumLag(o, frozen)} records wait${growth > 0 ? say` (${growth} arrived meanwhile)` : ""}; no failures point at a record: the consumer is hung, not slow`,
-    { group: group.groupId, topic: frozen[0]!.topic, member: members[0]!.memberId, partitions: frozen.length },
+    // One hung member is named; several are counted (no order among them is meaningful).
+    { group: group.groupId, topic: frozen[0]!.topic, ...(members.length === 1 ? { member: members[0]!.memberId } : { hungMembers: members.length }), partitions: frozen.length },
     [
       evidence("consumer_group_lag", frozen.slice(0, 6).map((p) => `${tp(p.topic, p.partition)} committed ${o.window(p).frozenTail!.offset} for ${o.window(p).frozenTail!.samples} samples, lag ${o.window(p).lag}`).join("; ")),
       evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
