@@ -2,16 +2,20 @@
  * Benchmark of `kafka-ops lag` against the official tool, on the local broker:
  *
  *   node bench/lag.ts [--bootstrap 127.0.0.1:19092] [--topics 20] [--partitions 20]
- *                     [--groups-per-topic 10] [--runs 5] [--official-runs 2] [--keep]
+ *                     [--groups-per-topic 10] [--runs 5] [--cli-runs 5] [--official-runs 3] [--keep]
  *
  * Creates topics (default 20 x 20 partitions) with 50-200 records per partition, and consumer
  * groups (default 10 per topic: 200 groups, 4,000 group-partitions) whose committed offsets are
  * set with admin.setOffsets to varied lags (no live consumers). Then, in the same run, times:
  *   - ours: one full-cluster snapshot (takeSnapshot) + the lag rows of every group, in-process:
  *     cold (new client, connect included) and warm (connected client; median of --runs);
- *     also the CLI as a process (`kafka-ops lag --json`), Node start-up included;
+ *     also the CLI as a process (`kafka-ops lag --json`), Node start-up included, --cli-runs
+ *     times;
  *   - the official tool: ConsumerGroupCommand --describe --all-groups, as a process (JVM
  *     start-up included), --official-runs times; and once with --list, its floor.
+ * The two processes run alternately and are compared best against best (`speedupProcess`, the
+ * issue's target) and median against median: the same statistic on both sides, so load from
+ * elsewhere on the machine slows both alike.
  * Every bench group-partition's CURRENT-OFFSET, LOG-END-OFFSET and LAG must be identical in
  * both, and equal to what was set. Counts the requests of one snapshot.
  *
@@ -37,7 +41,8 @@ import { runOfficialTool, type OfficialRow, type OfficialRun } from "./lag-offic
 
 const ROOT = resolve(import.meta.dirname, "..");
 const DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
-const TARGETS = { speedup: 5, mismatches: 0 };
+/** The issue's bar: the CLI process at least 10x faster than the official tool's process. */
+const TARGETS = { speedupProcess: 10, mismatches: 0 };
 
 const { values: args } = parseArgs({
   options: {
@@ -46,7 +51,8 @@ const { values: args } = parseArgs({
     partitions: { type: "string", default: "20" },
     "groups-per-topic": { type: "string", default: "10" },
     runs: { type: "string", default: "5" },
-    "official-runs": { type: "string", default: "2" },
+    "cli-runs": { type: "string", default: "5" },
+    "official-runs": { type: "string", default: "3" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -56,6 +62,7 @@ const PARTITIONS = Number(args.partitions);
 const GROUPS_PER_TOPIC = Number(args["groups-per-topic"]);
 const GROUPS = TOPICS * GROUPS_PER_TOPIC;
 const RUNS = Math.max(1, Number(args.runs));
+const CLI_RUNS = Math.max(1, Number(args["cli-runs"]));
 const OFFICIAL_RUNS = Math.max(1, Number(args["official-runs"]));
 
 const prefix = `bench-lag-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
@@ -262,17 +269,17 @@ async function main(): Promise<void> {
   await admin.disconnect();
   log(`ours: cold ${Math.round(cold[0])} ms, warm ${warmMs.map((x) => Math.round(x)).join(", ")} ms`);
 
-  // Ours, as a process: the CLI, Node start-up included.
+  // The two processes, alternately (a burst of load elsewhere then hits both).
   const cliRuns: { ms: number; report: LagReport }[] = [];
-  for (let i = 0; i < 2; i++) cliRuns.push(await runCli());
-  log(`kafka-ops lag --json (process): ${cliRuns.map((r) => Math.round(r.ms)).join(", ")} ms`);
-
-  // The official tool, as a process.
   const official: OfficialRun[] = [];
-  for (let i = 0; i < OFFICIAL_RUNS; i++) {
-    official.push(await runOfficialTool(libs, bootstrap));
-    log(`official tool run ${i + 1}: ${Math.round(official[i]!.ms)} ms, ${official[i]!.rows.length} rows`);
+  for (let i = 0; i < Math.max(CLI_RUNS, OFFICIAL_RUNS); i++) {
+    if (i < CLI_RUNS) cliRuns.push(await runCli());
+    if (i < OFFICIAL_RUNS) {
+      official.push(await runOfficialTool(libs, bootstrap));
+      log(`official tool run ${i + 1}: ${Math.round(official[i]!.ms)} ms, ${official[i]!.rows.length} rows`);
+    }
   }
+  log(`kafka-ops lag --json (process): ${cliRuns.map((r) => Math.round(r.ms)).join(", ")} ms`);
 
   // What the JVM alone costs: the same tool, --list (start-up, connect, one ListGroups).
   const baseline = await runOfficialTool(libs, bootstrap, { list: true });
@@ -291,19 +298,22 @@ async function main(): Promise<void> {
   const coldRequests = [...cold[1].requests.values()].reduce((a, b) => a + b, 0);
   const oursMs = median(warmMs);
   const oursColdMs = cold[0];
-  const oursProcessMs = median(cliRuns.map((r) => r.ms));
+  const oursProcessMs = Math.min(...cliRuns.map((r) => r.ms));
+  const oursProcessMedianMs = median(cliRuns.map((r) => r.ms));
   const officialToolMs = Math.min(...official.map((o) => o.ms));
+  const officialToolMedianMs = median(official.map((o) => o.ms));
   const speedup = officialToolMs / oursMs;
+  const speedupProcess = officialToolMs / oursProcessMs;
 
   const lines: [string, string][] = [
     ["bench cluster", `${TOPICS} topics x ${PARTITIONS} partitions, ${GROUPS} groups, ${ours.size} bench group-partitions`],
     ["whole cluster read", `${snapshot.topics.length} topics, ${snapshot.groups.length} groups (others' included)`],
     ["ours warm (median)", `${r1(oursMs)} ms  (snapshot ${r1(median(snapshotMs))} + rows ${r1(median(rowsMs))}; runs ${warmMs.map((x) => Math.round(x)).join(", ")})`],
     ["ours cold (+connect)", `${r1(oursColdMs)} ms`],
-    ["ours CLI process", `${cliRuns.map((r) => Math.round(r.ms)).join(", ")} ms (Node start-up included)`],
+    ["ours CLI process", `${cliRuns.map((r) => Math.round(r.ms)).join(", ")} ms (Node start-up included; best ${Math.round(oursProcessMs)}, median ${Math.round(oursProcessMedianMs)})`],
     ["official tool", `${official.map((o, i) => `run ${i + 1}: ${Math.round(o.ms)} ms`).join(", ")} (JVM start-up included)`],
     ["official --list", `${Math.round(baseline.ms)} ms (its floor: JVM start-up, connect, ListGroups)`],
-    ["speedup", `${r1(speedup)}x warm, ${r1(officialToolMs / oursColdMs)}x cold, ${r1(officialToolMs / oursProcessMs)}x process vs process  (target >= ${TARGETS.speedup}x)`],
+    ["speedup", `${r1(speedupProcess)}x process vs process, best vs best (target >= ${TARGETS.speedupProcess}x); ${r1(officialToolMedianMs / oursProcessMedianMs)}x median vs median; in-process ${r1(speedup)}x warm, ${r1(officialToolMs / oursColdMs)}x cold`],
     ["requests / snapshot", `warm ${warmRequests.join(", ")}  ${JSON.stringify(warmByApi)}; cold ${coldRequests} (+${cold[1].connectRequests} to connect)`],
     ["mismatches", `${mismatchList.length} ours vs official; cold ${coldVsOfficial.length}; CLI ${cliVsOfficial.length}; ours vs set ${oursVsTruth.length}; official vs set ${officialVsTruth.length}`],
   ];
@@ -324,7 +334,10 @@ async function main(): Promise<void> {
       officialToolListMs: r1(baseline.ms),
       speedup: r1(speedup),
       speedupCold: r1(officialToolMs / oursColdMs),
-      speedupProcess: r1(officialToolMs / oursProcessMs),
+      oursProcessMedianMs: r1(oursProcessMedianMs),
+      oursProcessRunsMs: cliRuns.map((r) => r1(r.ms)),
+      officialToolMedianMs: r1(officialToolMedianMs),
+      speedupProcessMedian: r1(officialToolMedianMs / oursProcessMedianMs),
       mismatches: mismatchList.length,
       mismatchesCold: coldVsOfficial.length,
       mismatchesCli: cliVsOfficial.length,
@@ -339,7 +352,9 @@ async function main(): Promise<void> {
       requestsPerSnapshotCold: coldRequests,
       requestsByApi: warmByApi,
       targets: TARGETS,
-      pass: speedup >= TARGETS.speedup && mismatchList.length === TARGETS.mismatches,
+      pass: speedupProcess >= TARGETS.speedupProcess && mismatchList.length === TARGETS.mismatches && cliVsOfficial.length === TARGETS.mismatches,
+      // Last, as the issue asks: the process-against-process speedup.
+      speedupProcess: r1(speedupProcess),
     })}\n`,
   );
 }
