@@ -9,7 +9,7 @@ const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group:
 const slow = finding("streaming", "lag.slow_consumer", 0.8, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
 
 function conclusion(primary: number | null, extra: Partial<Conclusion> = {}): Conclusion {
-  return { primary, explained: {}, blastRadius: { groups: [], topics: [], subjects: [], brokers: [] }, rootCause: "", timeline: [], unseen: [], errorLogLines: 0, ...extra };
+  return { primary, explained: {}, blastRadius: { groups: [], topics: [], subjects: [], brokers: [] }, rootCause: "", timeline: [], unseen: [], unread: [], errorLogLines: 0, ...extra };
 }
 
 const input = (findings: Diagnosis[], primary: number | null, extra: Partial<DecideInput> = {}): DecideInput => ({

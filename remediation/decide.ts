@@ -48,6 +48,7 @@ export function decide(input: DecideInput): Decided {
     faults: [...new Set(input.faults.filter(isFailure).map((f) => `${f.tool}: ${describeFault(f)}`))],
     errorLogLines: c?.errorLogLines ?? 0,
     unseenAlertEntities: c?.unseen ?? [],
+    unreadAlertEntities: c?.unread ?? [],
     ...(input.policy && { policy: input.policy }),
   });
   const dropped = result.dropped.map((d) => `action dropped by guard: ${d}`);

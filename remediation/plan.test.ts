@@ -30,6 +30,15 @@ describe("plan", () => {
     const p = plan({ findings: [], primary: null, faults: [], errorLogLines: 0, unseenAlertEntities: ["group payments-svc"] });
     expect([p.decision, p.primary, p.escalation?.reason]).toEqual(["escalate", "unknown", "the alert names group payments-svc, which the cluster does not report"]);
   });
+  it("never calls healthy an alert whose entities could not be read", () => {
+    const p = plan({ findings: [], primary: null, faults: [], errorLogLines: 0, unreadAlertEntities: ["group payments-svc"] });
+    expect([p.decision, p.primary, p.escalation?.reason]).toEqual(["escalate", "unknown", "the alert names group payments-svc, which could not be read"]);
+  });
+  it("is never healthy with a finding, even one the runbook calls unknown", () => {
+    const unknown = finding("streaming", "unknown", 0.5, "lag grows on orders-3 with no known pattern", { group: "g", topic: "t" }, []);
+    const p = plan({ findings: [unknown], primary: 0, faults: [], errorLogLines: 0 });
+    expect([p.decision, p.primary, p.escalation?.reason]).toEqual(["escalate", "unknown", "no known pattern explains the evidence: lag grows on orders-3 with no known pattern"]);
+  });
   it("is none and healthy with no finding, no fault and no error, unknown otherwise", () => {
     expect(plan({ findings: [], primary: null, faults: [], errorLogLines: 0 })).toMatchObject({ decision: "none", primary: "healthy" });
     expect(plan({ findings: [], primary: null, faults: [], errorLogLines: 3 })).toMatchObject({

@@ -17,6 +17,8 @@ export interface PlanInput {
   errorLogLines: number;
   /** What the alert names that the evidence lacks: with no finding, nobody can say "healthy". */
   unseenAlertEntities?: readonly string[];
+  /** What the alert names whose reads did not answer: nothing is known about it. */
+  unreadAlertEntities?: readonly string[];
   policy?: ApprovalPolicy;
 }
 
@@ -31,8 +33,9 @@ export interface Plan {
 
 export function plan(input: PlanInput): Plan {
   const p = input.primary === null ? undefined : input.findings[input.primary];
-  const unseen = input.unseenAlertEntities ?? [];
-  const primary: DiagnosisCode = p ? p.code : input.faults.length || input.errorLogLines > 0 || unseen.length ? "unknown" : "healthy";
+  // `healthy` needs positive evidence: no finding at all, no read failed, every entity the alert
+  // names was read, and no error line is left unexplained. Anything less is `unknown`.
+  const primary: DiagnosisCode = p ? p.code : input.faults.length || unexplained(input).length ? "unknown" : "healthy";
   const verdict = VERDICTS[primary];
   const dropped: string[] = [];
   const actions =
@@ -90,6 +93,8 @@ function unexplained(input: PlanInput): string[] {
   const out: string[] = [];
   const unseen = input.unseenAlertEntities ?? [];
   if (unseen.length) out.push(`the alert names ${unseen.join(" and ")}, which the cluster does not report`);
+  const unread = input.unreadAlertEntities ?? [];
+  if (unread.length) out.push(`the alert names ${unread.join(" and ")}, which could not be read`);
   const n = input.errorLogLines;
   if (n > 0) out.push(`${n} ERROR log line${n === 1 ? " was" : "s were"} read and no finding explains ${n === 1 ? "it" : "them"}`);
   return out;

@@ -6,6 +6,7 @@ import type { Alert } from "../../contract/incident.ts";
 import type { Diagnosis, TimelineEntry } from "../../contract/report.ts";
 import { valueOf, type CallTool } from "../agent.ts";
 import { correlateByOrigin, type Correlation } from "./correlate.ts";
+import { healthChecks } from "./health-checks.ts";
 import { buildTimeline } from "./timeline.ts";
 
 /** What the Incident Debugging agent concludes: the correlation plus the timeline. */
@@ -13,6 +14,8 @@ export interface Conclusion extends Correlation {
   timeline: TimelineEntry[];
   /** Entities the alert names that the evidence does not contain ("group payments-svc"). */
   unseen: string[];
+  /** Entities the alert names whose reads did not answer: nothing is known about them. */
+  unread: string[];
   /**
    * ERROR-level (and above) log lines read, however many the timeline shows: errors with no
    * finding to explain them keep an investigation from calling the cluster healthy.
@@ -48,11 +51,33 @@ export async function debugIncident(call: CallTool, findings: readonly Diagnosis
     groups: valueOf(groups) && groupList.map((g) => g.groupId),
     topics: valueOf(topics)?.topics.map((t) => t.name),
   });
-  const rootCause =
-    correlation.primary === null && unseen.length
-      ? `No finding: the alert names ${unseen.join(" and ")}, which the cluster does not report (a typo, a deleted group, or the wrong cluster).`
-      : correlation.rootCause;
-  return { ...correlation, rootCause, blastRadius, timeline, unseen, errorLogLines: valueOf(logs)?.matched ?? 0 };
+  let rootCause = correlation.rootCause;
+  let unread: string[] = [];
+  if (correlation.primary === null && unseen.length) {
+    rootCause = `No finding: the alert names ${unseen.join(" and ")}, which the cluster does not report (a typo, a deleted group, or the wrong cluster).`;
+  } else if (correlation.primary === null) {
+    // No finding: say what was checked and found normal (remediation/ decides whether that is enough).
+    const group = alert?.labels.group;
+    const topic = alert?.labels.topic;
+    const wanted = group !== undefined ? [group] : groupList.map((g) => g.groupId);
+    const lags = await Promise.all(wanted.map((g) => call("consumer_group_lag", { group: g })));
+    const topicValue = valueOf(topics);
+    unread = [
+      ...(group !== undefined && lags[0]?.kind !== "ok" ? [`group ${group}`] : []),
+      ...(topic !== undefined && !topicValue ? [`topic ${topic}`] : []),
+    ];
+    const checks = healthChecks({
+      lags: lags.flatMap((l) => (l.kind === "ok" ? [l.value] : [])),
+      groupsRead: valueOf(groups) && groupList.length,
+      topics: topic === undefined ? [] : (topicValue?.topics.filter((t) => t.name === topic) ?? []),
+      window: topicValue?.window,
+      overview: valueOf(overview),
+      dlq: valueOf(dlq),
+      subjects: valueOf(subjects),
+    });
+    rootCause = checks.length ? `Nothing abnormal found. Checked: ${checks.join("; ")}.` : "Nothing abnormal found, but nothing could be checked.";
+  }
+  return { ...correlation, rootCause, blastRadius, timeline, unseen, unread, errorLogLines: valueOf(logs)?.matched ?? 0 };
 }
 
 /**
