@@ -6,7 +6,7 @@ import type { ToolValue } from "../../tools/registry.ts";
 import type { GroupLag, PartitionLag } from "../../tools/kafka/consumer-group-lag.ts";
 import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
 import type { Alert, LogLine } from "../../contract/incident.ts";
-import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../config/thresholds/index.ts";
+import type { ThresholdValues } from "../../config/thresholds/index.ts";
 import { memoByIdentity } from "../../tools/lib/memo.ts";
 import { evaluatePartition, type PartitionStatus, type PartitionWindow } from "./partition-window.ts";
 
@@ -54,18 +54,3 @@ export function worstFailureRate(metrics: GroupObservation["metrics"]): number {
   return metrics ? Math.max(0, ...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
 }
 
-/** Defaults for tests and callers that build an observation by hand. */
-export const DEFAULT_GROUP_THRESHOLDS = DEFAULT_THRESHOLDS;
-
-/** Whether a broker's worst reading in the window shows it saturated, and why. */
-export function saturation(m: ToolValue<"broker_metrics">["brokers"][number]["worst"]): string[] {
-  const reasons: string[] = [];
-  if ((m.cpu ?? 0) >= 0.9) reasons.push(`cpu ${pct(m.cpu!)}`);
-  if (m.requestHandlerIdle !== undefined && m.requestHandlerIdle <= 0.1) reasons.push(`request handler idle ${pct(m.requestHandlerIdle)}`);
-  if ((m.networkIn ?? 0) >= 0.9) reasons.push(`network in ${pct(m.networkIn!)}`);
-  if ((m.networkOut ?? 0) >= 0.9) reasons.push(`network out ${pct(m.networkOut!)}`);
-  if ((m.diskUsed ?? 0) >= 0.95) reasons.push(`disk ${pct(m.diskUsed!)} used`);
-  return reasons;
-}
-
-export const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;

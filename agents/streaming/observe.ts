@@ -26,10 +26,17 @@ export async function observeGroups(call: CallTool, groups: readonly GroupView[]
         lag,
         metrics: valueOf(metricsR),
         config: valueOf(configR)?.effective,
-        thresholds: thresholds.for({ group: group.groupId }),
+        // Group-level rules: resolved for the group and, when it reads one topic, that topic too,
+        // so a per-topic override reaches them; per-partition judgement uses each partition's topic.
+        thresholds: thresholds.for({ group: group.groupId, topic: soleTopic(lag) }),
         window: windowsOf(lag, (topic) => thresholds.for({ group: group.groupId, topic })),
       };
     }),
   );
   return observed.filter((o): o is GroupObservation => o !== null);
+}
+
+function soleTopic(lag: { partitions: readonly { topic: string }[] }): string | undefined {
+  const topics = new Set(lag.partitions.map((p) => p.topic));
+  return topics.size === 1 ? [...topics][0] : undefined;
 }

@@ -19,6 +19,11 @@
  *   warns on it. Growth needs a real rise, not a run of equal readings.
  */
 import { DEFAULT_THRESHOLDS, type ThresholdValues } from "../../config/thresholds/index.ts";
+import { leastSquaresSlope } from "../../tools/lib/series.ts";
+
+/** A trend needs two readings; a frozen tail is at least two samples with the same offset. */
+const MIN_TREND_SAMPLES = 2;
+const MIN_TAIL_SAMPLES = 2;
 
 export type PartitionStatus =
   | "ok" // keeping up: lag within the floor on a written log, or flat with the consumer advancing
@@ -122,28 +127,15 @@ export function isNoise(lag: number, lagSeconds: number | null, th: ThresholdVal
  * (least squares), so one noisy sample neither makes nor breaks it. Shrinking mirrors it.
  */
 function trend(lags: readonly number[], th: ThresholdValues): PartitionStatus {
-  if (lags.length < 2) return "ok";
+  if (lags.length < MIN_TREND_SAMPLES) return "ok";
   const first = lags[0]!;
   const last = lags.at(-1)!;
   const floor = th["lag.noiseFloorRecords"];
   const slope = leastSquaresSlope(lags);
   const peak = Math.max(...lags);
-  if (last - first > floor && slope > 0 && last >= 0.9 * peak) return "growing";
+  if (last - first > floor && slope > 0 && last >= th["lag.growthPeakShare"] * peak) return "growing";
   if (first - last > floor && slope < 0) return "catching_up";
   return "ok";
-}
-
-function leastSquaresSlope(ys: readonly number[]): number {
-  const n = ys.length;
-  const mx = (n - 1) / 2;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  ys.forEach((y, x) => {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  });
-  return den === 0 ? 0 : num / den;
 }
 
 /** The last rewind (a committed offset below the one before it) and whether it got back. */
@@ -180,7 +172,7 @@ function tailOf(s: PartitionSeries, known: readonly number[], th: ThresholdValue
   }
   const from = known[k]!;
   const samples = known.length - k;
-  if (samples < 2) return null;
+  if (samples < MIN_TAIL_SAMPLES) return null;
   const endFrom = firstKnownFrom(s.end, from);
   const endTo = lastKnown(s.end);
   const logGrowth = endFrom !== null && endTo !== null ? Number(BigInt(endTo) - BigInt(endFrom)) : 0;

@@ -59,6 +59,15 @@ const CONVERTED = [
   "agents/quality/rules/volume-drop.ts",
   "agents/quality/quality-agent.ts",
   "tools/kafka/consumer-config.ts",
+  "agents/streaming/partition-window.ts",
+  "agents/streaming/stuck.ts",
+  "agents/streaming/rules/consumer-down.ts",
+  "agents/streaming/rules/poison-message.ts",
+  "agents/streaming/rules/lag-growth.ts",
+  "agents/streaming/rules/recovering.ts",
+  "agents/streaming/rules/hot-partition.ts",
+  "agents/streaming/rules/unexplained-lag.ts",
+  "agents/streaming/rules/deleted-unread.ts",
 ];
 
 describe("rules read thresholds from the catalog", () => {

@@ -23,6 +23,11 @@ export const LAG_THRESHOLDS = {
     unit: "seconds",
     doc: "and the unchanged tail must also span at least this long (longer than a healthy auto-commit interval)",
   },
+  "lag.growthPeakShare": {
+    default: 0.9,
+    unit: "ratio",
+    doc: "growing lag must end at or above this share of its peak in the window (a lag that rose and fell back is not growing)",
+  },
   "lag.growthShare": {
     default: 0.6,
     unit: "ratio",
@@ -47,6 +52,11 @@ export const LAG_THRESHOLDS = {
     default: 0.7,
     unit: "ratio",
     doc: "and the lag must already have fallen to at most this share of its peak in the window",
+  },
+  "hot.minPartitions": {
+    default: 3,
+    unit: "count",
+    doc: "key skew is judged only on groups reading at least this many written partitions",
   },
   "hot.topShare": {
     default: 0.2,

@@ -22,7 +22,7 @@ function noMembers(o: GroupObservation): Finding | null {
   return finding(
     "streaming",
     "lag.consumer_down",
-    hadMembers ? 0.9 : 0.92,
+    hadMembers ? CONFIDENCE.emptyHad : CONFIDENCE.emptyNever,
     say`group ${group.groupId} is ${group.state} with no members${hadMembers ? say` (had ${hadMembers.members} at ${hadMembers.at})` : ""} while ${sumLag(o, waiting)} records wait unread on ${waiting.length} partitions (lag ${total[0]} -> ${total.at(-1)})`,
     { group: group.groupId, topic: waiting[0]!.topic },
     [
@@ -46,20 +46,26 @@ function hung(o: GroupObservation): Finding | null {
   return finding(
     "streaming",
     "lag.consumer_down",
-    all ? 0.88 : 0.85,
+    all ? CONFIDENCE.allHung : CONFIDENCE.someHung,
     say`${who} is still in the group but has not committed on any of ${all ? "their" : "its"} ${frozen.length} partitions (${names(frozen)}) for at least ${Math.round(tail)} s while ${sumLag(o, frozen)} records wait${growth > 0 ? say` (${growth} arrived meanwhile)` : ""}; no failures point at a record: the consumer is hung, not slow`,
     // One hung member is named; several are counted (no order among them is meaningful).
     { group: group.groupId, topic: frozen[0]!.topic, ...(members.length === 1 ? { member: members[0]!.memberId } : { hungMembers: members.length }), partitions: frozen.length },
     [
-      evidence("consumer_group_lag", frozen.slice(0, 6).map((p) => `${tp(p.topic, p.partition)} committed ${o.window(p).frozenTail!.offset} for ${o.window(p).frozenTail!.samples} samples, lag ${o.window(p).lag}`).join("; ")),
+      evidence("consumer_group_lag", frozen.slice(0, QUOTED).map((p) => `${tp(p.topic, p.partition)} committed ${o.window(p).frozenTail!.offset} for ${o.window(p).frozenTail!.samples} samples, lag ${o.window(p).lag}`).join("; ")),
       evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
     ],
   );
 }
 
+/** How sure each reading is: no members at all is the plainest case. */
+const CONFIDENCE = { emptyNever: 0.92, emptyHad: 0.9, allHung: 0.88, someHung: 0.85 } as const;
+/** Partitions quoted in evidence, and named in a summary before "and N more". */
+const QUOTED = 6;
+const NAMED = 4;
+
 const sumLag = (o: GroupObservation, ps: readonly PartitionLag[]) => ps.reduce((a, p) => a + (o.window(p).lag ?? 0), 0);
 
 function names(ps: readonly { topic: string; partition: number }[]): string {
   const list = ps.map((p) => tp(p.topic, p.partition));
-  return list.length <= 4 ? list.join(", ") : say`${list.slice(0, 4).join(", ")} and ${list.length - 4} more`;
+  return list.length <= NAMED ? list.join(", ") : say`${list.slice(0, NAMED).join(", ")} and ${list.length - NAMED} more`;
 }

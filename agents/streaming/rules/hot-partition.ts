@@ -7,10 +7,15 @@ import { statusOf, type GroupObservation } from "../observation.ts";
  * Lag concentrated on the few partitions that receive a disproportionate share of writes:
  * key skew. More consumers cannot split one partition, so this belongs to the producers.
  */
+/** Confidence grows with the share of the lag on the hot partitions. */
+const CONFIDENCE = { base: 0.75, perLagShare: 0.2 } as const;
+/** A median write rate of 0 would make every written partition "hot". */
+const MIN_MEDIAN_RATE = 0.01;
+
 export function hotPartition(o: GroupObservation): Finding | null {
   const { group, lag, thresholds: th } = o;
   const parts = lag.partitions.filter((p) => statusOf(o, p) !== "idle");
-  if (parts.length < 3 || group.members.length === 0) return null;
+  if (parts.length < th["hot.minPartitions"] || group.members.length === 0) return null;
   const lagOf = (p: (typeof parts)[number]) => o.window(p).lag ?? 0;
   const total = parts.reduce((a, p) => a + lagOf(p), 0);
   if (total === 0) return null;
@@ -20,13 +25,13 @@ export function hotPartition(o: GroupObservation): Finding | null {
   const rest = byLag.slice(k);
   const hotLag = hot.reduce((a, p) => a + lagOf(p), 0);
   const restRate = median(rest.map((p) => p.produceRatePerSec));
-  const skewed = hot.filter((p) => p.produceRatePerSec >= th["hot.rateFactor"] * Math.max(restRate, 0.01));
+  const skewed = hot.filter((p) => p.produceRatePerSec >= th["hot.rateFactor"] * Math.max(restRate, MIN_MEDIAN_RATE));
   if (!skewed.length || hotLag / total < th["hot.lagShare"] || !skewed.some((p) => statusOf(o, p) === "growing")) return null;
   const names = skewed.map((p) => tp(p.topic, p.partition));
   return finding(
     "streaming",
     "lag.hot_partition",
-    0.75 + 0.2 * (hotLag / total),
+    CONFIDENCE.base + CONFIDENCE.perLagShare * (hotLag / total),
     say`${Math.round((100 * hotLag) / total)}% of group ${group.groupId}'s lag sits on ${names.join(", ")}, which receive ${skewed.map((p) => p.produceRatePerSec)} records/s against a median of ${restRate}/s on the other partitions (key skew)`,
     { group: group.groupId, topic: skewed[0]!.topic, partition: skewed[0]!.partition },
     [

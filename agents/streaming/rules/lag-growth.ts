@@ -8,6 +8,9 @@ import { countStatuses, statusOf, worstFailureRate, type GroupObservation } from
  * (`lag.partition_bound`). "Growing" is the partition window's: above the noise floor, a real
  * rise, and the consumer still advancing (a stopped one is stalled, never slow).
  */
+/** Confidence grows with the share of written partitions whose lag grows. */
+const CONFIDENCE = { base: 0.6, perGrowingShare: 0.3 } as const;
+
 export function lagGrowth(o: GroupObservation): Finding | null {
   const { group, lag, metrics, thresholds: th } = o;
   if (group.members.length === 0 || group.protocolType !== "consumer") return null;
@@ -28,7 +31,7 @@ export function lagGrowth(o: GroupObservation): Finding | null {
   return finding(
     "streaming",
     bound ? "lag.partition_bound" : "lag.slow_consumer",
-    0.6 + 0.3 * (growing.length / written.length),
+    CONFIDENCE.base + CONFIDENCE.perGrowingShare * (growing.length / written.length),
     summary,
     { group: group.groupId, topic: lag.partitions[0]?.topic ?? "", members: group.members.length, partitions },
     [

@@ -6,6 +6,11 @@ import { poisonCase } from "../stuck.ts";
  * One partition's committed offset stops while its log grows, and failures point at it: the
  * consumer is stuck on one record. See stuck.ts for what counts as failure evidence.
  */
+/** Confidence: the offsets alone, then what each independent pointer at the record adds. */
+const CONFIDENCE = { base: 0.75, failing: 0.1, logs: 0.05, ownerAdvances: 0.05 } as const;
+/** Characters of a log line quoted as evidence. */
+const QUOTE_CHARS = 160;
+
 export function poisonMessage(o: GroupObservation): Finding | null {
   const c = poisonCase(o);
   if (!c) return null;
@@ -18,11 +23,11 @@ export function poisonMessage(o: GroupObservation): Finding | null {
     evidence("consumer_group_lag", say`${name} committed ${offset} at ${since} while log end grew ${ends[0]} -> ${ends.at(-1)}; ${c.advancing} other partitions advanced`),
   ];
   if (c.failing > 0) quotes.push(evidence("client_metrics", say`recordsFailedPerSec up to ${c.failing}`));
-  if (c.logs[0]) quotes.push(evidence("search_logs", say`${c.logs.length} log lines name ${name}, e.g. ${JSON.stringify(c.logs[0].message.slice(0, 160))}`));
+  if (c.logs[0]) quotes.push(evidence("search_logs", say`${c.logs.length} log lines name ${name}, e.g. ${JSON.stringify(c.logs[0].message.slice(0, QUOTE_CHARS))}`));
   return finding(
     "streaming",
     "lag.poison_message",
-    0.75 + (c.failing > 0 ? 0.1 : 0) + (c.logs.length > 0 ? 0.05 : 0) + (c.ownerAdvances ? 0.05 : 0),
+    CONFIDENCE.base + (c.failing > 0 ? CONFIDENCE.failing : 0) + (c.logs.length > 0 ? CONFIDENCE.logs : 0) + (c.ownerAdvances ? CONFIDENCE.ownerAdvances : 0),
     say`partition ${name} of group ${o.group.groupId} is stuck at offset ${offset} for ${tail.samples} samples (${Math.round(tail.seconds)} s) while the log grew; ${pointers(c)}`,
     { group: o.group.groupId, topic: p.topic, partition: p.partition, offset },
     quotes,

@@ -1,11 +1,15 @@
 import { evidence, finding, type Finding, say } from "../../finding.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 
+const CONFIDENCE = 0.85;
+const MIN_SAMPLES = 2;
+const SECONDS_PER_MINUTE = 60;
+
 /** Lag that is high but shrinking fast enough to clear without help. */
 export function recovering(o: GroupObservation): Finding | null {
   const { group, lag, thresholds: th } = o;
   const total = lag.totalLag;
-  if (total.length < 2 || group.members.length === 0) return null;
+  if (total.length < MIN_SAMPLES || group.members.length === 0) return null;
   // Still catching up somewhere (lag above the floor and shrinking), and not stuck anywhere:
   // lag that already cleared is healthy, not recovering.
   const statuses = lag.partitions.map((p) => statusOf(o, p));
@@ -19,8 +23,8 @@ export function recovering(o: GroupObservation): Finding | null {
   return finding(
     "streaming",
     "lag.recovering",
-    0.85,
-    say`group ${group.groupId} lag fell from ${peak} to ${last}; at ${lag.consumeRatePerSec}/s consumed vs ${lag.produceRatePerSec}/s produced it clears in about ${Math.ceil(eta / 60)} min`,
+    CONFIDENCE,
+    say`group ${group.groupId} lag fell from ${peak} to ${last}; at ${lag.consumeRatePerSec}/s consumed vs ${lag.produceRatePerSec}/s produced it clears in about ${Math.ceil(eta / SECONDS_PER_MINUTE)} min`,
     { group: group.groupId, topic: lag.partitions[0]?.topic ?? "" },
     [evidence("consumer_group_lag", say`total lag per sample ${total}; time to catch up ${eta} s`)],
   );

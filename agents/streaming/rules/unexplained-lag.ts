@@ -3,6 +3,11 @@ import type { PartitionLag } from "../../../tools/kafka/consumer-group-lag.ts";
 import { statusOf, type GroupObservation } from "../observation.ts";
 
 /** Statuses that are abnormal whatever the cause: unread records a consumer is not getting through. */
+/** Below every known cause's confidence: any real finding outranks it. */
+const CONFIDENCE = 0.5;
+/** Partitions described in the summary before "and N more". */
+const DESCRIBED = 6;
+
 const ABNORMAL = new Set(["growing", "stalled", "stopped", "rewind"]);
 
 /**
@@ -15,11 +20,11 @@ export function unexplainedLag(o: GroupObservation): Finding | null {
   if (o.group.protocolType !== "consumer") return null;
   const abnormal = o.lag.partitions.filter((p) => ABNORMAL.has(statusOf(o, p)));
   if (abnormal.length === 0) return null;
-  const shown = abnormal.slice(0, 6).map((p) => describe(o, p));
+  const shown = abnormal.slice(0, DESCRIBED).map((p) => describe(o, p));
   return finding(
     "streaming",
     "unknown",
-    0.5,
+    CONFIDENCE,
     say`group ${o.group.groupId} has abnormal lag that no known pattern explains on ${abnormal.length} of ${o.lag.partitions.length} partitions: ${shown.join("; ")}${abnormal.length > shown.length ? say`; and ${abnormal.length - shown.length} more` : ""}`,
     { group: o.group.groupId, topic: abnormal[0]!.topic, partition: abnormal[0]!.partition, partitions: abnormal.length },
     [evidence("consumer_group_lag", say`partition status: ${abnormal.map((p) => `${tp(p.topic, p.partition)} ${statusOf(o, p)}`).join(", ")}; lag per sample ${o.lag.totalLag}`)],
