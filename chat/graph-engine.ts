@@ -41,6 +41,7 @@ import type { Action, Report } from "../contract/report.ts";
 import { investigate, investigatePorts } from "../investigate.ts";
 import type { LlmSessionOptions } from "../llm/session.ts";
 import type { ChatModel } from "../llm/model.ts";
+import { describeFault, faultOf } from "../ports/faults.ts";
 import type { Ports } from "../ports/ports.ts";
 import { replayPorts } from "../ports/replay/replay-ports.ts";
 import { chatPrompt } from "../prompts/chat.ts";
@@ -241,7 +242,7 @@ class ModelChat {
               result = { kind: "unavailable", what: tc.name, reason: `tool failed: ${(error as Error).message}` };
             }
           }
-          const summary = result.kind === "ok" ? result.summary : result.kind === "notRecorded" ? `not recorded: ${result.what}` : `${result.what}: ${result.reason}`;
+          const summary = result.kind === "ok" ? result.summary : describeFault(faultOf(tc.name, result));
           turn.onEvent({ kind: "tool-end", id, tool: tc.name, ms: Math.round((performance.now() - started) * 100) / 100, ok: result.kind === "ok", summary });
           turn.evidence.push(`${tc.name}: ${summary}`);
           return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), 4_000) });
