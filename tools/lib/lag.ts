@@ -22,7 +22,7 @@
  *   to 2 decimals and never NaN or Infinity.
  */
 import { z } from "zod";
-import type { Group, Partition, Topic } from "../../contract/incident.ts";
+import type { Group, Topic } from "../../contract/incident.ts";
 import type { Sampled } from "../../ports/ports.ts";
 import { groupIndex, partitionIndex } from "./indexes.ts";
 import { round, secondsBetween } from "./series.ts";
@@ -83,38 +83,57 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
   const latestRead = ownersBySample.findLast((o) => o !== undefined)!;
   const metaIndex = partitionIndex(topics);
 
+  // Every partition the group was assigned or committed for in any sample. (Loops without
+  // destructuring or callbacks: `kafka-ops lag` runs this once per group, in cold code.)
   const keys = new Map<string, { topic: string; partition: number }>();
-  const add = (topic: string, partition: number) => keys.set(`${topic}\u0000${partition}`, { topic, partition });
-  perSample.forEach((g) => {
-    if (!g) return;
-    for (const m of g.members) for (const [topic, parts] of Object.entries(m.assignment)) for (const p of parts) add(topic, p);
-    for (const [topic, parts] of Object.entries(g.offsets)) for (const p of Object.keys(parts)) add(topic, Number(p));
+  for (const g of perSample) {
+    if (!g) continue;
+    for (const m of g.members) {
+      for (const topic in m.assignment) for (const p of m.assignment[topic]!) keys.set(`${topic}\u0000${p}`, { topic, partition: p });
+    }
+    for (const topic in g.offsets) for (const p in g.offsets[topic]) keys.set(`${topic}\u0000${p}`, { topic, partition: Number(p) });
+  }
+  const ordered = [...keys.keys()].sort((a, b) => {
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    return compareText(x.topic, y.topic) || x.partition - y.partition;
   });
 
+  const n = times.length;
   const partitions: PartitionLag[] = [];
-  for (const [key, { topic, partition }] of [...keys].sort(([, a], [, b]) => compareText(a.topic, b.topic) || a.partition - b.partition)) {
-    const listed = times.map((_, i): Partition | undefined => metaIndex[i]?.get(topic)?.get(partition));
-    if (!listed.some((m) => m !== undefined)) continue; // offsets of a topic that no longer exists
-    const meta = listed.map((m, i) => (options.unreadTopics?.[i]?.has(topic) ? undefined : m));
-    partitions.push(
-      partitionLag({
-        topic,
-        partition,
-        at,
-        owners: ownersBySample.map((o) => (o ? (o.get(key) ?? null) : null)),
-        owner: latestRead.get(key) ?? null,
-        committed: perSample.map((g) => g?.offsets[topic]?.[String(partition)] ?? null),
-        end: meta.map((m) => m?.endOffset ?? null),
-        start: meta.map((m) => m?.startOffset ?? null),
-      }),
-    );
+  for (const key of ordered) {
+    const { topic, partition } = keys.get(key)!;
+    const owners: (string | null)[] = [];
+    const committed: (string | null)[] = [];
+    const end: (string | null)[] = [];
+    const start: (string | null)[] = [];
+    let listed = false;
+    for (let i = 0; i < n; i++) {
+      const g = perSample[i];
+      owners.push(ownersBySample[i]?.get(key) ?? null);
+      committed.push(g?.offsets[topic]?.[String(partition)] ?? null);
+      const meta = metaIndex[i]?.get(topic)?.get(partition);
+      if (meta) listed = true;
+      const known = meta && !options.unreadTopics?.[i]?.has(topic) ? meta : undefined;
+      end.push(known?.endOffset ?? null);
+      start.push(known?.startOffset ?? null);
+    }
+    if (!listed) continue; // offsets of a topic that no longer exists
+    partitions.push(partitionLag({ topic, partition, at, owners, owner: latestRead.get(key) ?? null, committed, end, start }));
   }
 
-  const totalLag = times.map((_, i) => partitions.reduce((a, x) => a + (x.lag[i] ?? 0), 0));
-  const consume = partitions.reduce((a, x) => a + x.consumeRatePerSec, 0);
-  const produce = partitions.reduce((a, x) => a + x.produceRatePerSec, 0);
-  const latestLag = partitions.reduce((a, x) => a + (x.lagLatest ?? 0), 0);
-  const known = partitions.flatMap((x) => (x.lagSecondsLatest === null ? [] : [x.lagSecondsLatest]));
+  const totalLag = new Array<number>(n).fill(0);
+  let consume = 0;
+  let produce = 0;
+  let latestLag = 0;
+  let totalLagSeconds: number | null = null;
+  for (const x of partitions) {
+    for (let i = 0; i < n; i++) totalLag[i]! += x.lag[i] ?? 0;
+    consume += x.consumeRatePerSec;
+    produce += x.produceRatePerSec;
+    latestLag += x.lagLatest ?? 0;
+    if (x.lagSecondsLatest !== null && (totalLagSeconds === null || x.lagSecondsLatest > totalLagSeconds)) totalLagSeconds = x.lagSecondsLatest;
+  }
   return {
     group: groupId,
     samples: times,
@@ -124,7 +143,7 @@ export function computeGroupLag(groupId: string, groups: Sampled<Group[]>[], top
     consumeRatePerSec: round(consume),
     produceRatePerSec: round(produce),
     timeToCatchUpSec: catchUp(latestLag, consume, produce),
-    totalLagSeconds: known.length ? Math.max(...known) : null,
+    totalLagSeconds,
   };
 }
 
@@ -143,15 +162,31 @@ interface PartitionSeries {
 /** One partition's lag over the window, from its per-sample offsets (exported for tests). */
 export function partitionLag(s: PartitionSeries): PartitionLag {
   const { committed, end, start, at } = s;
-  // Parsed once: every rule below compares and subtracts these.
-  const c = committed.map(toOffset);
-  const e = end.map(toOffset);
-  const lag = c.map((ci, i) => {
-    const ei = e[i];
-    return ci === null || ei === null || ei === undefined ? null : ci >= ei ? 0 : Number(ei - ci);
-  });
-  const timed = c.map((ci, i) => (ci === null || lag[i] === null ? null : lagInTime(ci, i, e, at)));
-  const latest = lag.findLastIndex((l) => l !== null);
+  const n = committed.length;
+  // Offsets parsed once; plain loops, since `kafka-ops lag` runs this for every partition of
+  // every group once, before the engine has optimized anything.
+  const c: (bigint | null)[] = [];
+  const e: (bigint | null)[] = [];
+  const lag: (number | null)[] = [];
+  const lagSeconds: (number | null)[] = [];
+  let latest = -1;
+  let extrapolated = false;
+  for (let i = 0; i < n; i++) {
+    const ci = toOffset(committed[i] ?? null);
+    const ei = toOffset(end[i] ?? null);
+    c.push(ci);
+    e.push(ei);
+    if (ci === null || ei === null) {
+      lag.push(null);
+      lagSeconds.push(null);
+      continue;
+    }
+    lag.push(ci >= ei ? 0 : Number(ei - ci));
+    const t = lagInTime(ci, i, e, at);
+    lagSeconds.push(t.seconds);
+    latest = i;
+    extrapolated = t.seconds !== null && t.extrapolated;
+  }
   const lagLatest = latest >= 0 ? lag[latest]! : null;
   const cLatest = latest >= 0 ? c[latest]! : null;
   const logStart = latest >= 0 ? toOffset(start[latest] ?? null) : null;
@@ -168,9 +203,9 @@ export function partitionLag(s: PartitionSeries): PartitionLag {
     start,
     lag,
     lagLatest,
-    lagSeconds: timed.map((t) => t?.seconds ?? null),
-    lagSecondsLatest: latest >= 0 ? (timed[latest]?.seconds ?? null) : null,
-    lagSecondsExtrapolated: latest >= 0 && timed[latest]?.seconds !== null && timed[latest]?.extrapolated === true,
+    lagSeconds,
+    lagSecondsLatest: latest >= 0 ? lagSeconds[latest]! : null,
+    lagSecondsExtrapolated: latest >= 0 && extrapolated,
     consumeRatePerSec: round(consume),
     produceRatePerSec: round(produce),
     timeToCatchUpSec: lagLatest === null ? null : catchUp(lagLatest, consume, produce),
@@ -182,16 +217,17 @@ export function partitionLag(s: PartitionSeries): PartitionLag {
 
 const toOffset = (o: string | null): bigint | null => (o === null ? null : BigInt(o));
 
+const UNKNOWN = Object.freeze({ seconds: null, extrapolated: false });
+
 /**
  * Seconds the committed offset `c` of sample `i` is behind the log end, from the log-end
  * history `end` of samples 0..i taken at `at` (epoch seconds); see the module comment.
  */
 export function lagInTime(c: bigint, i: number, end: readonly (bigint | null)[], at: readonly number[]): { seconds: number | null; extrapolated: boolean } {
-  const unknown = { seconds: null, extrapolated: false };
   // The known points of the history, oldest first (most windows have every point).
   const known: number[] = [];
   for (let j = 0; j <= i; j++) if (end[j] !== null && end[j] !== undefined) known.push(j);
-  if (known.length < 2) return unknown;
+  if (known.length < 2) return UNKNOWN;
   const endAt = (k: number) => end[known[k]!]!;
   const timeAt = (k: number) => at[known[k]!]!;
   const last = known.length - 1;
@@ -206,7 +242,7 @@ export function lagInTime(c: bigint, i: number, end: readonly (bigint | null)[],
     }
   }
   const rate = Number(endAt(last) - endAt(0)) / (timeAt(last) - timeAt(0));
-  if (!(rate > 0) || !Number.isFinite(rate)) return unknown; // nothing written: no clock to read
+  if (!(rate > 0) || !Number.isFinite(rate)) return UNKNOWN; // nothing written: no clock to read
   const when = timeAt(0) - Number(endAt(0) - c) / rate;
   return { seconds: seconds(timeAt(last) - when), extrapolated: true };
 }
@@ -222,8 +258,13 @@ function ownerIndex(g: Group): Map<string, string> {
 
 /** Per-second change of an offset series between its first and last known values; 0 without two. */
 function rateOf(offsets: readonly (bigint | null)[], at: readonly number[]): number {
-  const first = offsets.findIndex((o) => o !== null);
-  const last = offsets.findLastIndex((o) => o !== null);
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i] === null) continue;
+    if (first < 0) first = i;
+    last = i;
+  }
   if (first < 0 || last <= first) return 0;
   const secs = at[last]! - at[first]!;
   const r = secs > 0 ? Number(offsets[last]! - offsets[first]!) / secs : 0;
