@@ -4,6 +4,8 @@ import { help, lagReport, run } from "./commands/lag.ts";
 import { replayPorts } from "../ports/replay/replay-ports.ts";
 import { parseIncident } from "../contract/parse.ts";
 import { TOOLS } from "../tools/registry.ts";
+import { fileURLToPath } from "node:url";
+import { loadedModules, packagesOf } from "../tools/lib/loaded-modules.ts";
 import { UsageError } from "./errors.ts";
 import { formatSeconds, renderLagTable, type LagReport } from "./render/lag-table.ts";
 
@@ -251,5 +253,21 @@ describe("lag command, before any network", () => {
     const error = await run(args).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe(message);
+  });
+});
+
+describe("what the lag command loads", () => {
+  const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  const project = (urls: string[]) =>
+    urls.filter((u) => u.startsWith("file:") && !u.includes("/node_modules/")).map((u) => fileURLToPath(u).slice(file("..").length));
+
+  it("the command module: zod (settings) and nothing of the graph, the agents, the tools or an LLM", () => {
+    const urls = loadedModules(file("./commands/lag.ts"));
+    expect(packagesOf(urls)).toEqual(["zod"]);
+    expect(project(urls).filter((f) => /^(agents|graph|llm|chat|prompts|remediation\/(?!policy)|tools\/(?!lib\/))/.test(f))).toEqual([]);
+  });
+
+  it("the sampling loop it uses: kafkajs only", () => {
+    expect(packagesOf(loadedModules(file("../ports/live/sampling.ts")))).toEqual(["kafkajs"]);
   });
 });
