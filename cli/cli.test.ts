@@ -348,11 +348,11 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
   /** Each run is a few seconds alone; with the whole suite in parallel it can take far longer. */
   const LIVE_RUN = { timeout: 55_000 };
 
-  test("investigate --json: the plan on stderr, no client log line, one escalation report on stdout", async () => {
+  test("investigate --json: nothing on stderr (no sample, no plan, no client log line), one escalation report on stdout", async () => {
     const port = await closedPort();
     const args = ["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "2", "--interval", "1", "--deadline", "1", "--alert", "dlq", "--group", "payments", "--topic", "payments.DLT", "--json"];
     const cli = await runCli(args, LIVE_RUN);
-    expect(cli.stderr).toBe("kafka-ops: sampling 2 snapshots 1 s apart: about 1 s\n");
+    expect(cli.stderr).toBe("");
     expect(cli.code).toBe(EXIT.escalate);
     const report = Report.parse(JSON.parse(cli.stdout));
     expect(report.decision).toBe("escalate");
@@ -364,9 +364,8 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
     const port = await closedPort();
     const cli = await runCli(["investigate", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1", "--json"], { ...LIVE_RUN, env: { KAFKA_OPS_DEBUG: "1" } });
     const lines = cli.stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^kafka-ops: debug: kafkajs \w+: /);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^kafka-ops: debug: kafkajs \w+: /);
     expect(new Set(lines).size).toBe(lines.length);
     expect(cli.stderr).not.toMatch(/^\{|"logger":/m);
   });
@@ -385,8 +384,7 @@ describe.concurrent("live commands against a port nobody listens on", SLOW, () =
     const cli = await runCli(["record", "--bootstrap", `127.0.0.1:${port}`, "--samples", "1", "--deadline", "1"], LIVE_RUN);
     expect(cli.code).toBe(EXIT.internal);
     expect(cli.stdout).toBe("");
-    expect(cli.stderr.split("\n")[0]).toBe("kafka-ops: sampling 1 snapshot (no window: the windowed rules need 2 or more)");
-    expect(cli.stderr.trimEnd().split("\n").every((l) => l.startsWith("kafka-ops: "))).toBe(true);
+    expect(cli.stderr).toBe(`kafka-ops: cannot reach Kafka at 127.0.0.1:${port}: Connection error: connect ECONNREFUSED 127.0.0.1:${port}\n`);
     expect(cli.stderr).not.toMatch(RAW_CLIENT_LINE);
   });
 

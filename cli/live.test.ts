@@ -100,6 +100,14 @@ describe("window plan and progress", () => {
         "kafka-ops: sample 3/3 read\n",
     );
   });
+  test("the plan prints with the first sample when nothing printed it before, and only once", () => {
+    let text = "";
+    const p = sampleProgress({ isTTY: false, write: (s: string) => (text += s) }, 2, 1000);
+    p.sample(0);
+    p.start();
+    p.sample(1);
+    expect(text).toBe("kafka-ops: sampling 2 snapshots 1 s apart: about 1 s\nkafka-ops: sample 1/2 read; next in 1 s\nkafka-ops: sample 2/2 read\n");
+  });
   test("one line rewritten in place on a terminal, ended before anything else prints", () => {
     let text = "";
     const p = sampleProgress({ isTTY: true, write: (s: string) => (text += s) }, 3, 2000);

@@ -98,7 +98,9 @@ export function focus(values: FocusValues, now: () => Date = () => new Date()): 
 
 /**
  * A live session that says on stderr how long its window will take and how far it is (stdout
- * is the result's). The Kafka client's own log lines never print raw: see client-log.ts.
+ * is the result's). The plan prints once the cluster has answered the first sample, so a
+ * cluster that cannot be reached gets one line, its error. The Kafka client's own log lines
+ * never print raw: see client-log.ts.
  */
 export async function openLiveSession(settings: Settings, stderr: ProgressStream = process.stderr, env: Record<string, string | undefined> = process.env) {
   const [{ openLive }, { sampleProgress }, { clientLogSink }] = await Promise.all([
@@ -108,7 +110,6 @@ export async function openLiveSession(settings: Settings, stderr: ProgressStream
   ]);
   const progress = sampleProgress(stderr, settings.sampling.samples, settings.sampling.interval);
   const clientLog = clientLogSink((text) => (progress.interrupt(), stderr.write(text)), env);
-  progress.start();
   const session = openLive(settings, { log: clientLog, onSample: (i) => progress.sample(i) });
   return {
     ...session,

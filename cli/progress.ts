@@ -26,7 +26,7 @@ export function windowPlan(samples: number, intervalMs: number): string {
 }
 
 export interface SampleProgress {
-  /** The plan, written once before the first sample. */
+  /** The plan, written once; the first sample writes it if nothing did before. */
   start(): void;
   /** Sample `index` (0-based) was read. */
   sample(index: number): void;
@@ -37,11 +37,17 @@ export interface SampleProgress {
 export function sampleProgress(out: ProgressStream, samples: number, intervalMs: number): SampleProgress {
   const tty = out.isTTY === true;
   let open = false; // a rewritten line is on screen, without its newline
+  let started = false;
+  const start = () => {
+    if (!started) out.write(`kafka-ops: ${windowPlan(samples, intervalMs)}\n`);
+    started = true;
+  };
   const line = (index: number) =>
     `kafka-ops: sample ${index + 1}/${samples} read${index + 1 < samples ? `; next in ${formatDuration(intervalMs)}` : ""}`;
   return {
-    start: () => out.write(`kafka-ops: ${windowPlan(samples, intervalMs)}\n`),
+    start,
     sample(index) {
+      start();
       if (!tty) {
         out.write(`${line(index)}\n`);
         return;
