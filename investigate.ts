@@ -105,6 +105,7 @@ function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSe
     missingEvidence: [...missing, ...state.dropped],
     ...(llm && { llm: llm.toReport() }),
     ...(tuned.length && { thresholds: [...tuned] }),
+    ...(state.lag.length && { lag: [...state.lag].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)) }),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Alert } from "../contract/incident.ts";
 import type { Thresholds } from "../config/thresholds/index.ts";
-import type { ToolCall } from "../contract/report.ts";
+import type { ToolCall, GroupLagView } from "../contract/report.ts";
 import type { Finding } from "./finding.ts";
 import type { AgentName, Specialist } from "../contract/vocabulary.ts";
 import { describeFault, faultOf, type Fault } from "../ports/faults.ts";
@@ -27,6 +27,8 @@ export interface AgentOutcome {
   findings: Finding[];
   /** Gaps the agent found beyond its tool calls' own (those the caller records): missing evidence. */
   missing: Fault[];
+  /** Consumer groups' lag per partition as the agent judged it (the Streaming agent): for the report. */
+  lag?: GroupLagView[];
 }
 
 export interface Agent {

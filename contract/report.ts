@@ -101,6 +101,32 @@ export const ThresholdInForce = z.strictObject({
 });
 export type ThresholdInForce = z.infer<typeof ThresholdInForce>;
 
+/** Extension: one consumer-group partition as the partition window judged it. */
+export const PartitionLagView = z.strictObject({
+  topic: z.string(),
+  partition: z.number(),
+  /** The partition window's status (docs/partition-window.md). */
+  status: z.enum(["ok", "idle", "catching_up", "growing", "stalled", "stopped", "rewind", "no_offsets"]),
+  /** Records behind the log end in the latest sample; null when the group never committed. */
+  lag: z.number().nullable(),
+  /** Seconds behind the log end, interpolated from the window's log-end history; null when it cannot be estimated. */
+  lagSeconds: z.number().nullable(),
+  /** lagSeconds was extrapolated past the window's oldest log end. */
+  lagSecondsExtrapolated: z.boolean(),
+  /** Seconds to reach the log end at current rates; null when not shrinking. */
+  timeToCatchUpSec: z.number().nullable(),
+  /** Member that owns it in the latest sample. */
+  owner: z.string().nullable(),
+});
+export type PartitionLagView = z.infer<typeof PartitionLagView>;
+
+/** Extension: a consumer group's lag per partition over the window. */
+export const GroupLagView = z.strictObject({
+  group: z.string(),
+  partitions: z.array(PartitionLagView),
+});
+export type GroupLagView = z.infer<typeof GroupLagView>;
+
 export const Report = z.strictObject({
   format: z.literal("kafka-investigation/v1"),
   incidentId: z.string(),
@@ -128,5 +154,7 @@ export const Report = z.strictObject({
   llm: LlmUsage.optional(),
   /** Extension: thresholds that were not at their defaults (config file overrides); absent when none. */
   thresholds: z.array(ThresholdInForce).optional(),
+  /** Extension: every observed consumer group's lag per partition, in records and in seconds, with its window status. */
+  lag: z.array(GroupLagView).optional(),
 });
 export type Report = z.infer<typeof Report>;

@@ -5,7 +5,7 @@
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import type { Alert } from "../contract/incident.ts";
-import type { Action, Diagnosis, Escalation, ToolCall } from "../contract/report.ts";
+import type { Action, Diagnosis, Escalation, ToolCall, GroupLagView } from "../contract/report.ts";
 import type { Decision, DiagnosisCode, Specialist } from "../contract/vocabulary.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import type { ActionSuggestion } from "../agents/llm/schemas.ts";
@@ -31,6 +31,8 @@ export const InvestigationState = new StateSchema({
   toolCalls: concat<ToolCall>(),
   /** Reads that had no data or failed, as values: what the report must say was not seen. */
   faults: concat<Fault>(),
+  /** Consumer groups' lag per partition, as the Streaming agent judged it (for the report). */
+  lag: concat<GroupLagView>(),
   /** Actions the guards dropped, with why (listed with the missing evidence). */
   dropped: concat<string>(),
   /** Wall time per node in ms; parallel branches add their own keys. */

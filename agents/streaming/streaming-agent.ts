@@ -20,6 +20,7 @@ import { underProvisioned } from "./rules/under-provisioned.ts";
 import { unexplainedLag } from "./rules/unexplained-lag.ts";
 import { withDeletedUnread } from "./rules/deleted-unread.ts";
 import type { GroupObservation } from "./observation.ts";
+import type { GroupLagView } from "../../contract/report.ts";
 
 /** Rules over one consumer group, most specific first. */
 export const GROUP_RULES = [
@@ -80,6 +81,23 @@ export const streamingAgent: Agent = {
       thresholds,
     });
     for (const o of observations) findings.push(...judgeGroup(o));
-    return { findings, missing: [] };
+    return { findings, missing: [], lag: observations.map(lagView) };
   },
 };
+
+/** A group's partitions as the report lists them: lag in records and seconds, and the window's status. */
+export function lagView(o: GroupObservation): GroupLagView {
+  return {
+    group: o.group.groupId,
+    partitions: o.lag.partitions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      status: o.window(p).status,
+      lag: p.lagLatest,
+      lagSeconds: p.lagSecondsLatest,
+      lagSecondsExtrapolated: p.lagSecondsExtrapolated,
+      timeToCatchUpSec: p.timeToCatchUpSec,
+      owner: p.owner,
+    })),
+  };
+}

@@ -21,6 +21,7 @@ export const SECTIONS = [
   "Verdict",
   "Root cause",
   "Blast radius",
+  "Lag",
   "Actions",
   "Other findings",
   "Timeline",
@@ -85,6 +86,11 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     field("brokers", list(radius.brokers));
   }
 
+  heading("Lag");
+  const lagged = lagShown(report);
+  if (!lagged.length) none();
+  for (const g of lagged) renderGroupLag(out, g, style);
+
   heading("Actions");
   if (!report.actions.length) none();
   report.actions.forEach((a, i) => renderAction(out, a, i, style));
@@ -134,6 +140,32 @@ function renderAction(out: string[], a: Action, i: number, style: Style): void {
 }
 
 /** `lag.noiseFloorRecords=100 (default 20) for topic orders.*`: one tuned threshold. */
+/** Partitions listed per group before "and N more". */
+const LAG_ROWS = 8;
+
+/** The groups the root cause reaches (every observed group when it names none). */
+function lagShown(report: Report): NonNullable<Report["lag"]> {
+  const groups = report.lag ?? [];
+  const reached = new Set(report.blastRadius?.groups ?? []);
+  return reached.size ? groups.filter((g) => reached.has(g.group)) : groups;
+}
+
+/** One line per group (statuses, how far behind at worst), then its partitions that are not fine. */
+function renderGroupLag(out: string[], g: NonNullable<Report["lag"]>[number], style: Style): void {
+  const counts = new Map<string, number>();
+  for (const p of g.partitions) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  const behind = g.partitions.map((p) => p.lagSeconds).filter((s): s is number => s !== null);
+  const worst = behind.length ? `; at most ${formatNumber(Math.max(...behind), 1)} s behind` : "";
+  out.push(`${INDENT}${style.bold(safe(g.group))}: ${g.partitions.length} partitions (${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")})${worst}`);
+  const notFine = g.partitions.filter((p) => p.status !== "ok" && p.status !== "idle");
+  for (const p of notFine.slice(0, LAG_ROWS)) {
+    const seconds = p.lagSeconds === null ? "" : `, ${p.lagSecondsExtrapolated ? "~" : ""}${formatNumber(p.lagSeconds, 1)} s behind`;
+    const eta = p.timeToCatchUpSec === null ? "" : `, catches up in ${formatNumber(p.timeToCatchUpSec, 0)} s`;
+    out.push(`${INDENT}  ${safe(`${p.topic}-${p.partition}`)} ${style.yellow(p.status)}: lag ${p.lag === null ? "-" : formatNumber(p.lag)}${seconds}${eta}${p.owner ? style.dim(` (${safe(p.owner)})`) : ""}`);
+  }
+  if (notFine.length > LAG_ROWS) out.push(`${INDENT}  ${style.dim(`and ${notFine.length - LAG_ROWS} more`)}`);
+}
+
 function thresholdText(t: NonNullable<Report["thresholds"]>[number]): string {
   const where = [t.scope.group !== undefined && `group ${t.scope.group}`, t.scope.topic !== undefined && `topic ${t.scope.topic}`].filter(Boolean).join(" on ");
   return `${safe(t.key)}=${formatNumber(t.value, 4)} (default ${formatNumber(t.default, 4)})${where ? ` for ${safe(where)}` : ""}`;

@@ -12,6 +12,6 @@ export function specialistNode(agent: Agent, ports: Ports, thresholds: Threshold
     const faults: Fault[] = [];
     const call = recordingCaller(ports, agent.name, toolCalls, faults);
     const outcome = await agent.investigate({ call, alert: state.alert, thresholds });
-    return { diagnoses: outcome.findings, toolCalls, faults: [...faults, ...outcome.missing] };
+    return { diagnoses: outcome.findings, toolCalls, faults: [...faults, ...outcome.missing], lag: outcome.lag ?? [] };
   };
 }
