@@ -28,15 +28,39 @@ export interface GroupObservation {
   window(p: PartitionLag): PartitionWindow;
 }
 
-/** Builds the `window` lookup of an observation: each partition judged once, under its topic's thresholds. */
+/**
+ * Builds the `window` lookup of an observation: each partition judged once, under its topic's
+ * thresholds, knowing whether the group's other partitions commit at every sample (then a
+ * partition whose offset stands still is not waiting for the next commit).
+ */
 export function windowsOf(lag: GroupLag, thresholdsFor: (topic: string) => ThresholdValues): (p: PartitionLag) => PartitionWindow {
   const times = lag.samples.map((at) => Date.parse(at));
+  const tailIntervals = Math.max(...lag.partitions.map((p) => thresholdsFor(p.topic)["stall.minIntervals"]), 1);
+  const everySample = new Set(lag.partitions.filter((p) => movedAtEverySample(p.committed, tailIntervals)));
   return memoByIdentity((p: PartitionLag) =>
     evaluatePartition(
-      { times, committed: p.committed, end: p.end, lag: p.lag, lagSeconds: p.lagSeconds, owner: p.owner },
+      {
+        times,
+        committed: p.committed,
+        end: p.end,
+        lag: p.lag,
+        lagSeconds: p.lagSeconds,
+        owner: p.owner,
+        peersCommitEverySample: [...everySample].some((q) => q !== p),
+      },
       thresholdsFor(p.topic),
     ),
   );
+}
+
+/** Whether the committed offset moved forward at each of the last `intervals` intervals. */
+function movedAtEverySample(committed: readonly (string | null)[], intervals: number): boolean {
+  if (committed.length <= intervals) return false;
+  for (let i = committed.length - intervals; i < committed.length; i++) {
+    const [before, now] = [committed[i - 1], committed[i]];
+    if (before == null || now == null || BigInt(now) <= BigInt(before)) return false;
+  }
+  return true;
 }
 
 /** Rules' shorthand: the status of a partition of the observed group. */

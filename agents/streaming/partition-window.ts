@@ -51,6 +51,8 @@ export interface PartitionSeries {
   lagSeconds?: readonly (number | null)[];
   /** Member that owns the partition in the latest sample. */
   owner: string | null;
+  /** The group's other partitions moved their committed offsets at every sample of the window's tail. */
+  peersCommitEverySample?: boolean;
 }
 
 export interface FrozenTail {
@@ -93,48 +95,74 @@ export function evaluatePartition(s: PartitionSeries, th: ThresholdValues = DEFA
   const known = indices(n, (i) => s.committed[i] !== null && s.committed[i] !== undefined);
   const lastLag = lastKnown(s.lag);
   const lastLagSec = s.lagSeconds ? lastKnown(s.lagSeconds) : null;
-  const withinFloor = lastLag === null ? false : isNoise(lastLag, lastLagSec, th);
   const ends = s.end.filter((e): e is string => e !== null);
   const written = ends.length > 1 && BigInt(ends.at(-1)!) > BigInt(ends[0]!);
-  const base = { lag: lastLag, lagSeconds: lastLagSec, withinFloor, written, frozenTail: null, rewind: null, lagChange: 0 };
-  if (known.length === 0) return { ...base, status: "no_offsets" };
+  if (known.length === 0) {
+    return { status: "no_offsets", lag: lastLag, lagSeconds: lastLagSec, withinFloor: false, written, frozenTail: null, rewind: null, lagChange: 0 };
+  }
 
   const rewind = findRewind(s.committed, known);
   const frozenTail = tailOf(s, known, th);
   const from = rewind?.recovered ? rewind.at : 0;
-  const judged = indices(n, (i) => i >= from && s.lag[i] !== null && s.lag[i] !== undefined).map((i) => s.lag[i]!);
+  const judgedAt = indices(n, (i) => i >= from && s.lag[i] !== null && s.lag[i] !== undefined);
+  const judged = judgedAt.map((i) => s.lag[i]!);
   const lagChange = judged.length > 1 ? judged.at(-1)! - judged[0]! : 0;
-  const out = { ...base, frozenTail, rewind, lagChange };
+  const frozen = frozenTail !== null && frozenTail.samples - 1 >= th["stall.minIntervals"];
+  const keepsPace = !frozen && !fallingBehind(s, judgedAt, th);
+  const withinFloor = lastLag !== null && (lastLag <= th["lag.noiseFloorRecords"] || (lastLagSec !== null && lastLagSec <= th["lag.noiseFloorSeconds"] && keepsPace));
+  const out = { lag: lastLag, lagSeconds: lastLagSec, withinFloor, written, frozenTail, rewind, lagChange };
 
   if (withinFloor || lastLag === null) return { ...out, status: written ? "ok" : "idle" };
   if (rewind && !rewind.recovered) return { ...out, status: "rewind" };
-  if (frozenTail && frozenTail.samples - 1 >= th["stall.minIntervals"] && frozenTail.seconds >= th["stall.minSeconds"]) {
-    return { ...out, status: s.owner ? "stalled" : "stopped" };
-  }
+  if (frozen && stalledLongEnough(s, frozenTail, lastLagSec, th)) return { ...out, status: s.owner ? "stalled" : "stopped" };
   // Frozen for too short a time to call stalled: not "growing" either, since a consumer that
   // has just stopped is not a slow one. The next sample or two decide.
   if (frozenTail && lagChange > 0) return { ...out, status: "ok" };
   return { ...out, status: trend(judged, th) };
 }
 
-/** Lag that clears in seconds, or a handful of records, is noise. */
-export function isNoise(lag: number, lagSeconds: number | null, th: ThresholdValues): boolean {
-  return lag <= th["lag.noiseFloorRecords"] || (lagSeconds !== null && lagSeconds <= th["lag.noiseFloorSeconds"]);
+/**
+ * Seconds behind are noise only for a consumer that keeps pace. One that falls further behind
+ * (its lag's fitted rise over the stretch, which a commit caught mid-batch barely moves, is above
+ * the records floor and `lag.minShortfallShare` of what was written) is slow however few seconds
+ * it is behind yet.
+ */
+function fallingBehind(s: PartitionSeries, judgedAt: readonly number[], th: ThresholdValues): boolean {
+  const at = judgedAt.filter((i) => s.end[i] !== null && s.committed[i] !== null);
+  if (at.length < MIN_TREND_SAMPLES) return false;
+  const [first, last] = [at[0]!, at.at(-1)!];
+  const produced = Number(BigInt(s.end[last]!) - BigInt(s.end[first]!));
+  const shortfall = fittedChange(at.map((i) => s.lag[i]!));
+  return produced > 0 && shortfall > th["lag.noiseFloorRecords"] && shortfall > th["lag.minShortfallShare"] * produced;
+}
+
+/** How much a series changed over its length along its least-squares line: one noisy end sample barely moves it. */
+function fittedChange(ys: readonly number[]): number {
+  return leastSquaresSlope(ys) * (ys.length - 1);
 }
 
 /**
- * Growing: lag rose by more than the floor over the stretch, ends near its peak and trends up
- * (least squares), so one noisy sample neither makes nor breaks it. Shrinking mirrors it.
+ * Frozen long enough to be a stall rather than commit timing: the unchanged stretch, or the
+ * time records have waited behind it (lag in seconds), spans `stall.minSeconds`; or nothing
+ * else can explain the freeze: no member owns the partition, or the group's other partitions
+ * move their offsets at every sample, so its commits come faster than the sampling interval.
+ */
+function stalledLongEnough(s: PartitionSeries, tail: FrozenTail, lagSeconds: number | null, th: ThresholdValues): boolean {
+  if (!s.owner || s.peersCommitEverySample) return true;
+  return Math.max(tail.seconds, lagSeconds ?? 0) >= th["stall.minSeconds"];
+}
+
+/**
+ * Growing: lag rose by more than the floor along its least-squares line over the stretch and
+ * ends near its peak, so one noisy sample neither makes nor breaks it. Shrinking mirrors it.
  */
 function trend(lags: readonly number[], th: ThresholdValues): PartitionStatus {
   if (lags.length < MIN_TREND_SAMPLES) return "ok";
-  const first = lags[0]!;
-  const last = lags.at(-1)!;
   const floor = th["lag.noiseFloorRecords"];
-  const slope = leastSquaresSlope(lags);
+  const change = fittedChange(lags);
   const peak = Math.max(...lags);
-  if (last - first > floor && slope > 0 && last >= th["lag.growthPeakShare"] * peak) return "growing";
-  if (first - last > floor && slope < 0) return "catching_up";
+  if (change > floor && lags.at(-1)! >= th["lag.growthPeakShare"] * peak) return "growing";
+  if (-change > floor) return "catching_up";
   return "ok";
 }
 

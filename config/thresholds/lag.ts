@@ -13,6 +13,11 @@ export const LAG_THRESHOLDS = {
     unit: "seconds",
     doc: "lag that is at most this many seconds behind the log end is noise, however many records it is",
   },
+  "lag.minShortfallShare": {
+    default: 0.02,
+    unit: "ratio",
+    doc: "a consumer falling short of what was written by more than this share (and the records floor) is falling behind: its lag in seconds is not noise",
+  },
   "stall.minIntervals": {
     default: 2,
     unit: "samples",
