@@ -9,4 +9,19 @@ export { replayPorts } from "./ports/replay/replay-ports.ts";
 export type { Ports, Readout } from "./ports/ports.ts";
 export { TOOLS, type ToolName } from "./tools/registry.ts";
 export { langChainTools } from "./agents/llm/langchain-tools.ts";
-export { BadInputError, KafkaOpsError } from "./errors.ts";
+export {
+  AuthenticationError,
+  BadInputError,
+  ClusterUnreachableError,
+  DeadlineExceededError,
+  KafkaOpsError,
+  KafkaProtocolError,
+  LiveReadError,
+  NotKafkaError,
+  RequestTimeoutError,
+  UnavailableError,
+  UnreachableError,
+  type ErrorCode,
+} from "./errors.ts";
+export { THRESHOLDS, DEFAULT_THRESHOLDS, defaultThresholds, type ThresholdKey, type ThresholdValues, type Thresholds } from "./config/thresholds/index.ts";
+export { thresholdsFrom } from "./config/thresholds/overrides.ts";
