@@ -41,9 +41,10 @@ type LiveValues = { [K in keyof typeof LIVE_OPTIONS]?: string };
 
 /**
  * Settings from the flags, environment and config file. The sampling flags are checked here so
- * that a bad one is named as the flag (`--interval: ...`), not as a settings path.
+ * that a bad one is named as the flag (`--interval: ...`), not as a settings path. A command
+ * that replays a file passes `connects: false`: the cluster's settings are then not validated.
  */
-export async function liveSettings(values: LiveValues, env: Record<string, string | undefined>): Promise<Settings> {
+export async function liveSettings(values: LiveValues, env: Record<string, string | undefined>, options: { connects?: boolean } = {}): Promise<Settings> {
   const { loadSettings } = await import("../config/load.ts");
   const flags: SettingsFlags = {};
   if (values.config !== undefined) flags.config = values.config;
@@ -53,7 +54,7 @@ export async function liveSettings(values: LiveValues, env: Record<string, strin
   if (values.samples !== undefined) flags.samples = String(parseCountFlag("samples", values.samples, 1, 100));
   if (values.interval !== undefined) flags.interval = `${await parseDurationFlag("interval", values.interval)}ms`;
   if (values.deadline !== undefined) flags.deadline = `${await parseDurationFlag("deadline", values.deadline)}ms`;
-  return loadSettings(flags, env);
+  return loadSettings(flags, env, options);
 }
 
 /** True when the flags or environment name a cluster to connect to. */

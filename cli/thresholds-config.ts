@@ -17,5 +17,5 @@ export async function settingsThresholds(settings: Settings): Promise<Thresholds
  */
 export async function replayThresholds(values: Parameters<typeof liveSettings>[0], env: Record<string, string | undefined>): Promise<Thresholds | undefined> {
   if (values.config === undefined && env.KAFKA_OPS_CONFIG === undefined) return undefined;
-  return settingsThresholds(await liveSettings(values, env));
+  return settingsThresholds(await liveSettings(values, env, { connects: false }));
 }

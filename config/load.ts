@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { parseJsonText, parseWith } from "../contract/parse.ts";
 import { BadInputError } from "../errors.ts";
-import { Settings, type SettingsInput } from "./settings.ts";
+import { rememberSecrets, Secret } from "./secret.ts";
+import { Settings, secretsOf, type SettingsInput } from "./settings.ts";
 
 export interface SettingsFlags {
   config?: string;
@@ -34,11 +35,58 @@ export const ENVIRONMENT = {
   KAFKA_OPS_LLM_MODEL: "model name (default gpt-4o-mini); setting it turns the LLM on",
 } as const;
 
-export function loadSettings(flags: SettingsFlags, env: Record<string, string | undefined>): Settings {
+export interface LoadOptions {
+  /**
+   * Whether the command talks to the cluster (Kafka, the registry, Prometheus). A replay does
+   * not: their settings are then left out before validation, so that SASL variables without
+   * bootstrap servers, say, do not stop `investigate <file> --llm` or `chat --incident`.
+   */
+  connects?: boolean;
+}
+
+/** The settings sections only a command that reads the cluster uses. */
+const CONNECTION_SECTIONS = ["kafka", "schemaRegistry", "prometheus"] as const;
+
+export function loadSettings(flags: SettingsFlags, env: Record<string, string | undefined>, options: LoadOptions = {}): Settings {
   const file = flags.config ?? env.KAFKA_OPS_CONFIG;
   const fromFile = file ? readSettingsFile(file) : {};
-  const merged = merge(merge(fromFile, fromEnv(env)), fromFlags(flags));
-  return parseWith(Settings, merged, file ?? "settings", "settings");
+  const merged = withoutOrphanCredentials(merge(merge(fromFile, fromEnv(env)), fromFlags(flags)));
+  if (options.connects === false) {
+    // Left out, but their secrets are still known to the redactor: configured is configured.
+    rememberSecrets(unvalidatedSecrets(merged));
+    for (const section of CONNECTION_SECTIONS) delete merged[section];
+  }
+  const settings = parseWith(Settings, merged, file ?? "settings", "settings");
+  rememberSecrets(secretsOf(settings));
+  return settings;
+}
+
+/** The secrets of settings that are not validated (a replay's connection sections), as given. */
+function unvalidatedSecrets(merged: Record<string, unknown>): Secret[] {
+  const out: Secret[] = [];
+  const kafka = merged.kafka;
+  const sasl = isPlain(kafka) ? kafka.sasl : undefined;
+  const registry = merged.schemaRegistry;
+  const basic = isPlain(registry) ? registry.basicAuth : undefined;
+  for (const [user, secret] of [isPlain(sasl) ? [sasl.username, sasl.password ?? sasl.token] : [], isPlain(basic) ? [basic.username, basic.password] : []]) {
+    if (typeof secret !== "string" || !secret) continue;
+    out.push(new Secret(secret));
+    if (typeof user === "string" && user) out.push(new Secret(`${user}:${secret}`));
+  }
+  return out;
+}
+
+/**
+ * Registry credentials apply whichever way the URL was given (flag, environment or file); with
+ * no URL anywhere there is no registry to send them to, so they are dropped, not an error.
+ */
+function withoutOrphanCredentials(merged: Record<string, unknown>): Record<string, unknown> {
+  const registry = merged.schemaRegistry;
+  if (isPlain(registry) && registry.url === undefined && Object.keys(registry).every((k) => k === "basicAuth")) {
+    const { schemaRegistry: _unused, ...rest } = merged;
+    return rest;
+  }
+  return merged;
 }
 
 function readSettingsFile(path: string): Record<string, unknown> {
@@ -63,14 +111,14 @@ function fromEnv(env: Record<string, string | undefined>): Record<string, unknow
   if (mechanism === "oauthbearer") kafka.sasl = { mechanism, token: env.KAFKA_SASL_OAUTHBEARER_TOKEN };
   else if (mechanism) kafka.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD };
   if (Object.keys(kafka).length) out.kafka = kafka;
-  if (env.SCHEMA_REGISTRY_URL) {
-    const info = env.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO;
-    const colon = info?.indexOf(":") ?? -1;
-    out.schemaRegistry = {
-      url: env.SCHEMA_REGISTRY_URL,
-      ...(info && colon > 0 && { basicAuth: { username: info.slice(0, colon), password: info.slice(colon + 1) } }),
-    };
-  }
+  // The credentials stand on their own: the URL may come from --schema-registry or the file.
+  const info = env.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO;
+  const colon = info?.indexOf(":") ?? -1;
+  const registry = {
+    ...(env.SCHEMA_REGISTRY_URL && { url: env.SCHEMA_REGISTRY_URL }),
+    ...(info && colon > 0 && { basicAuth: { username: info.slice(0, colon), password: info.slice(colon + 1) } }),
+  };
+  if (Object.keys(registry).length) out.schemaRegistry = registry;
   if (env.PROMETHEUS_URL) out.prometheus = { url: env.PROMETHEUS_URL };
   const llm: Record<string, unknown> = {};
   if (env.OPENAI_API_KEY) llm.apiKey = env.OPENAI_API_KEY;

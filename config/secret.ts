@@ -1,9 +1,16 @@
 /**
- * A secret (SASL password, OAuth token, registry password) that cannot leak by accident:
- * it prints, serializes and inspects as "[redacted]"; only `reveal()` gives the value, and
- * only the code that opens a connection calls it.
+ * A secret (SASL password, OAuth token, registry password, LLM API key) that cannot leak by
+ * accident: it prints, serializes and inspects as "[redacted]"; only `reveal()` gives the
+ * value, and only the code that opens a connection calls it.
+ *
+ * And the one redactor every way out goes through (report, human output, chat transcripts and
+ * thread files, recordings, log and error lines): a server can still reflect a secret back
+ * (an endpoint echoing the API key, a registry whose 401 body quotes the Authorization header),
+ * so what leaves the process is scrubbed of every configured secret in the forms it travels
+ * in: raw, JSON-escaped, URL-encoded, and base64 (standard and URL-safe, at any alignment, so
+ * also inside `base64(user:password)` of an `Authorization: Basic` header).
  */
-const REDACTED = "[redacted]";
+export const REDACTED = "[redacted]";
 
 export class Secret {
   readonly #value: string;
@@ -24,11 +31,137 @@ export class Secret {
   }
 }
 
+/** Secrets shorter than this are not searched for: redacting "ab" everywhere would wreck the text. */
+const MIN_SECRET_LENGTH = 4;
+
 /**
- * Removes every known secret value from a text (an error message from a client library, a
- * log line) before it reaches a report, a log or a prompt.
+ * Scrubs text of secrets: `redact(text)`; `redact.deep(value)` returns a copy of a JSON-like
+ * value with every string (and key) scrubbed; `redact.stream()` scrubs text that arrives in
+ * pieces (a streamed answer), holding back only a tail that could be the start of a secret.
  */
-export function redactor(secrets: readonly Secret[]): (text: string) => string {
-  const values = secrets.map((s) => s.reveal()).filter((v) => v.length >= 4);
-  return (text) => values.reduce((out, v) => out.split(v).join(REDACTED), text);
+export interface Redact {
+  (text: string): string;
+  deep<T>(value: T): T;
+  stream(): StreamRedactor;
+  /** True when there is nothing to redact (no secret long enough). */
+  readonly empty: boolean;
+}
+
+export interface StreamRedactor {
+  /** Scrubbed text that can be shown now. */
+  push(chunk: string): string;
+  /** The rest, at the end of the stream. */
+  end(): string;
+}
+
+/**
+ * The redactor for these secrets. A `user:password` pair is a secret of its own (secretsOf
+ * adds it), so the whole base64 of a Basic header is replaced, user name included.
+ */
+export function redactor(secrets: readonly Secret[]): Redact {
+  const forms = [...new Set(secrets.flatMap((s) => formsOf(s.reveal())))].sort((a, b) => b.length - a.length);
+  const maxLength = forms[0]?.length ?? 0;
+  const text = (input: string): string => {
+    if (!forms.length || !input) return input;
+    let out = input;
+    // Longest first: a form that contains another is replaced whole.
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out;
+  };
+  const deep = <T>(value: T): T => (forms.length ? (scrubDeep(value, text) as T) : value);
+  const stream = (): StreamRedactor => {
+    let pending = ""; // raw text not shown yet
+    return {
+      push(chunk) {
+        const raw = pending + chunk;
+        // Hold back the longest tail that could still grow into a form (a shorter form complete
+        // at the end may be the start of a longer one), and never cut through a form.
+        let hold = Math.min(maxLength - 1, raw.length);
+        while (hold > 0 && !forms.some((f) => f.length > hold && f.startsWith(raw.slice(-hold)))) hold--;
+        let cut = raw.length - hold;
+        for (let moved = true; moved; ) {
+          moved = false;
+          for (const form of forms) {
+            for (let at = raw.indexOf(form, Math.max(0, cut - form.length + 1)); at !== -1 && at < cut; at = raw.indexOf(form, at + 1)) {
+              if (at + form.length > cut) (cut = at), (moved = true);
+            }
+          }
+        }
+        pending = raw.slice(cut);
+        return text(raw.slice(0, cut));
+      },
+      end() {
+        const rest = text(pending);
+        pending = "";
+        return rest;
+      },
+    };
+  };
+  return Object.assign(text, { deep, stream, empty: forms.length === 0 });
+}
+
+/** Every form a secret may travel in. */
+export function formsOf(value: string): string[] {
+  if (value.length < MIN_SECRET_LENGTH) return [];
+  const url = encodeURIComponent(value);
+  const forms = [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    url,
+    url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    url.replace(/%20/g, "+"),
+  ];
+  for (const b64 of base64Cores(Buffer.from(value, "utf8"))) forms.push(b64, toBase64Url(b64));
+  return forms.filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * The base64 text that `bytes` produce wherever they sit in a longer input: for each of the
+ * three alignments, the run of characters that depend on these bytes alone (those next to
+ * unknown neighbours differ between a 0x00 and a 0xff neighbour, and are left out).
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (let lead = 0; lead < 3; lead++) {
+    const a = Buffer.concat([Buffer.alloc(lead, 0x00), bytes, Buffer.alloc(2, 0x00)]).toString("base64");
+    const b = Buffer.concat([Buffer.alloc(lead, 0xff), bytes, Buffer.alloc(2, 0xff)]).toString("base64");
+    let start = 0;
+    while (start < a.length && a[start] !== b[start]) start++;
+    let end = start;
+    while (end < a.length && a[end] === b[end]) end++;
+    cores.push(a.slice(start, end));
+  }
+  // The whole value's own encoding (with its padding) as well, the form a header carries.
+  cores.push(bytes.toString("base64"));
+  return cores;
+}
+
+const toBase64Url = (b64: string) => b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+function scrubDeep(value: unknown, text: (s: string) => string): unknown {
+  if (typeof value === "string") return text(value);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, text));
+  if (value instanceof Secret) return value;
+  if (typeof value === "object" && value !== null) {
+    // Only plain data is copied; anything else (a Date, a class instance) is left as it is.
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), scrubDeep(v, text)]));
+  }
+  return value;
+}
+
+/**
+ * The secrets of every settings this process has loaded (config/load.ts remembers them): what
+ * the CLI's last-resort error line is scrubbed with, since an error can reach the top from
+ * anywhere.
+ */
+const loaded = new Set<Secret>();
+
+export function rememberSecrets(secrets: readonly Secret[]): void {
+  for (const s of secrets) loaded.add(s);
+}
+
+export function loadedSecrets(): Secret[] {
+  return [...loaded];
 }

@@ -2,7 +2,10 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { BadInputError } from "../errors.ts";
 import { loadSettings } from "./load.ts";
-import { redactor } from "./secret.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadedSecrets, redactor } from "./secret.ts";
 import { secretsOf } from "./settings.ts";
 
 const CANARY = "canary-s3cret-7f3a";
@@ -37,7 +40,7 @@ describe("settings", () => {
     expect(JSON.stringify(s)).not.toContain(CANARY);
     expect(inspect(s, { depth: 10 })).not.toContain(CANARY);
     expect(String(secretsOf(s)[0])).toBe("[redacted]");
-    expect(secretsOf(s).map((x) => x.reveal())).toEqual([CANARY, `${CANARY}-sr`]);
+    expect(secretsOf(s).map((x) => x.reveal())).toEqual([CANARY, `ops:${CANARY}`, `${CANARY}-sr`, `key:${CANARY}-sr`]);
   });
 
   it("scrubs secrets out of error text from client libraries", () => {
@@ -58,6 +61,41 @@ describe("settings", () => {
     })();
     expect(message).toContain("settings.kafka.sasl.mechanism");
     expect(message).not.toContain(CANARY);
+  });
+});
+
+describe("settings per command", () => {
+  const sasl = { KAFKA_SASL_MECHANISM: "PLAIN", KAFKA_SASL_USERNAME: "ops", KAFKA_SASL_PASSWORD: CANARY };
+
+  it("leave the connection sections out when the command does not connect (a replay)", () => {
+    expect(() => loadSettings({}, sasl)).toThrow("settings: settings.kafka.bootstrap: expected array, got nothing (missing)");
+    const s = loadSettings({}, { ...sasl, SCHEMA_REGISTRY_URL: "not a url", OPENAI_API_KEY: "sk-x-123" }, { connects: false });
+    expect([s.kafka, s.schemaRegistry, s.llm?.apiKey?.reveal()]).toEqual([undefined, undefined, "sk-x-123"]);
+    // Left out, yet still known to the CLI's last-resort redaction.
+    expect(loadedSecrets().map((x) => x.reveal())).toEqual(expect.arrayContaining([CANARY, `ops:${CANARY}`]));
+  });
+
+  it("apply registry credentials from the environment whichever way the URL is given", () => {
+    const info = { SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO: `key:${CANARY}` };
+    const byFlag = loadSettings({ schemaRegistry: "http://sr.flag:8081" }, info);
+    expect([byFlag.schemaRegistry?.url, byFlag.schemaRegistry?.basicAuth?.username, byFlag.schemaRegistry?.basicAuth?.password.reveal()]).toEqual([
+      "http://sr.flag:8081",
+      "key",
+      CANARY,
+    ]);
+    expect(loadSettings({}, info).schemaRegistry).toBeUndefined(); // no registry: nothing to send them to
+  });
+
+  it("apply registry credentials from the config file with the URL from a flag or the environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafka-ops-settings-"));
+    const file = join(dir, "ops.json");
+    writeFileSync(file, JSON.stringify({ schemaRegistry: { basicAuth: { username: "file-user", password: CANARY } } }));
+    const byFlag = loadSettings({ config: file, schemaRegistry: "http://sr.flag:8081" }, {});
+    const byEnv = loadSettings({ config: file }, { SCHEMA_REGISTRY_URL: "http://sr.env:8081" });
+    expect([byFlag, byEnv].map((s) => [s.schemaRegistry?.url, s.schemaRegistry?.basicAuth?.username])).toEqual([
+      ["http://sr.flag:8081", "file-user"],
+      ["http://sr.env:8081", "file-user"],
+    ]);
   });
 });
 

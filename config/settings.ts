@@ -144,12 +144,18 @@ function isRegex(source: string): boolean {
   }
 }
 
-/** Every secret in the settings, for the redactor. */
+/**
+ * Every secret in the settings, for the redactor: each password, token and key, and each
+ * `user:password` pair as one more (its base64 is what an `Authorization: Basic` header, and a
+ * server that echoes it, carries).
+ */
 export function secretsOf(settings: Settings): Secret[] {
   const out: Secret[] = [];
   const sasl = settings.kafka?.sasl;
-  if (sasl) out.push("password" in sasl ? sasl.password : sasl.token);
-  if (settings.schemaRegistry?.basicAuth) out.push(settings.schemaRegistry.basicAuth.password);
+  if (sasl && "password" in sasl) out.push(sasl.password, new Secret(`${sasl.username}:${sasl.password.reveal()}`));
+  else if (sasl) out.push(sasl.token);
+  const basic = settings.schemaRegistry?.basicAuth;
+  if (basic) out.push(basic.password, new Secret(`${basic.username}:${basic.password.reveal()}`));
   if (settings.llm?.apiKey) out.push(settings.llm.apiKey);
   return out;
 }

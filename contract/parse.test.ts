@@ -56,4 +56,8 @@ describe("parseIncident", () => {
   it("says when the text is not JSON", () => {
     expect(() => parseIncidentText("{", "f.json")).toThrow(/^f\.json: \$: not valid JSON/);
   });
+  it("accepts a leading UTF-8 byte order mark, as the CLI does", () => {
+    expect(parseIncidentText(`\ufeff${JSON.stringify(minimal())}`, "f.json").id).toBe("a-1");
+    expect(() => parseIncidentText("\ufeff\ufeff{}", "f.json")).toThrow(/^f\.json: \$: not valid JSON/);
+  });
 });

@@ -62,6 +62,7 @@ export function parseIncident(value: unknown, source = "incident"): Incident {
   return incident;
 }
 
+/** An incident from JSON text; a leading UTF-8 byte order mark is allowed, as the CLI allows it. */
 export function parseIncidentText(text: string, source: string): Incident {
-  return parseIncident(parseJsonText(text, source), source);
+  return parseIncident(parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, source), source);
 }

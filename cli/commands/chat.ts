@@ -69,7 +69,7 @@ export async function run(args: string[]): Promise<ExitCode> {
     if (value !== undefined && !value.trim()) throw new UsageError(`chat: ${flag} needs a non-empty value`);
   }
   // Settings (the model's among them) are read here, once, for the engine: flags, env, --config.
-  const settings = await liveSettings(values, process.env);
+  const settings = await liveSettings(values, process.env, { connects: live });
   const common: ChatEngineOptions = {
     settings,
     ...(values.thread !== undefined && { threadId: values.thread }),

@@ -71,7 +71,7 @@ export async function run(args: string[]): Promise<ExitCode> {
 
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
-  const llm = values.llm ? await llmOptions(values) : undefined;
+  const llm = values.llm ? await llmOptions(values, live) : undefined;
   const { report, title } = live ? await investigateLive(values, agents, llm) : await investigateFile(positionals[0]!, agents, llm, await replayThresholds(values, process.env));
   await checkReport(report);
   if (report.llm) {
@@ -92,8 +92,8 @@ export async function run(args: string[]): Promise<ExitCode> {
 type LlmOptions = NonNullable<import("../../investigate.ts").InvestigateOptions["llm"]>;
 
 /** --llm: the model settings from the environment (or --config); a usage error when there are none. */
-async function llmOptions(values: Parameters<typeof liveSettings>[0]): Promise<LlmOptions> {
-  const settings = await liveSettings(values, process.env);
+async function llmOptions(values: Parameters<typeof liveSettings>[0], live: boolean): Promise<LlmOptions> {
+  const settings = await liveSettings(values, process.env, { connects: live });
   if (!settings.llm) throw new UsageError("--llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)");
   return { settings: settings.llm };
 }

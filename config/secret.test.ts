@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { formsOf, REDACTED, redactor, Secret } from "./secret.ts";
+
+const CANARY = "canary-K3y/+=é!";
+const redact = redactor([new Secret(CANARY), new Secret(`ops:${CANARY}`)]);
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+
+describe("redactor", () => {
+  it("removes a secret in every form it travels in", () => {
+    const forms = {
+      raw: `key ${CANARY} end`,
+      json: `{"key":${JSON.stringify(CANARY + '"q')}}`,
+      url: `?key=${encodeURIComponent(CANARY)}&x=1`,
+      urlLower: `?key=${encodeURIComponent(CANARY).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())}`,
+      basic: `Authorization: Basic ${b64(`ops:${CANARY}`)}`,
+      base64: `token ${b64(CANARY)}`,
+      base64url: `token ${b64(CANARY).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`,
+    };
+    const out = Object.fromEntries(Object.entries(forms).map(([k, v]) => [k, redact(v)]));
+    expect(out).toEqual({
+      raw: `key ${REDACTED} end`,
+      json: `{"key":"${REDACTED}\\"q"}`,
+      url: `?key=${REDACTED}&x=1`,
+      urlLower: `?key=${REDACTED}`,
+      basic: `Authorization: Basic ${REDACTED}`,
+      base64: `token ${REDACTED}`,
+      base64url: `token ${REDACTED}`,
+    });
+  });
+
+  it("finds the secret's base64 wherever it sits in a longer encoded text (any alignment)", () => {
+    for (const prefix of ["", "a", "ab", "abc", "user-name:"]) {
+      const encoded = b64(`${prefix}${CANARY}tail`);
+      const out = redact(`x ${encoded} y`);
+      expect(out).toContain(REDACTED);
+      for (const core of formsOf(CANARY)) expect(out).not.toContain(core);
+    }
+  });
+
+  it("scrubs every string and key of a JSON value, leaving the rest as it is", () => {
+    const value = { a: [`is ${CANARY}`, 3, null, { [CANARY]: true }], n: 1 };
+    expect(redact.deep(value)).toEqual({ a: [`is ${REDACTED}`, 3, null, { [REDACTED]: true }], n: 1 });
+    expect(value.a[0]).toBe(`is ${CANARY}`); // a copy: the input is unchanged
+  });
+
+  it("scrubs a stream cut anywhere, holding back only what could start a secret", () => {
+    const text = `the key is ${CANARY}, and ${b64(`ops:${CANARY}`)} too.`;
+    for (let size = 1; size <= 7; size++) {
+      const s = redact.stream();
+      let out = "";
+      for (let i = 0; i < text.length; i += size) out += s.push(text.slice(i, i + size));
+      out += s.end();
+      expect(out).toBe(`the key is ${REDACTED}, and ${REDACTED} too.`);
+    }
+    const s = redact.stream();
+    expect(s.push("nothing secret here ")).toBe("nothing secret here ");
+    expect(s.push("and can")).toBe("and "); // "can" could start the canary
+    expect(s.push("dy")).toBe("candy");
+  });
+
+  it("ignores secrets too short to search for, and is a no-op without secrets", () => {
+    expect(redactor([new Secret("abc")])("abc abc")).toBe("abc abc");
+    expect(redactor([]).empty).toBe(true);
+    expect(redactor([]).deep({ a: 1 })).toEqual({ a: 1 });
+  });
+});
