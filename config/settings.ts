@@ -83,6 +83,12 @@ export const LlmSettings = z.strictObject({
   maxCompletionTokens: z.number().int().min(16).default(1_500),
   /** Steps of a specialist's tool-calling loop (model turns). */
   maxSteps: z.number().int().min(1).max(10).default(3),
+  /**
+   * How a structured answer is asked for: "tool" (a forced, named tool call), "json_schema"
+   * (`response_format`, for servers that ignore a named tool_choice, such as llama.cpp's), or
+   * "auto": tool calls until a reply comes back without the forced call, then json_schema.
+   */
+  structuredOutput: z.enum(["auto", "tool", "json_schema"]).default("auto"),
   budget: LlmBudget.default({ maxCalls: 6, maxTokens: 30_000, maxTime: 120_000 }),
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
