@@ -8,6 +8,7 @@ import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
 import type { LlmSession, LlmSessionOptions } from "./llm/session.ts";
+import { redactor, type Secret } from "./config/secret.ts";
 import { missingEvidence } from "./ports/faults.ts";
 import type { Ports } from "./ports/ports.ts";
 import { replayPorts } from "./ports/replay/replay-ports.ts";
@@ -29,6 +30,12 @@ export interface InvestigateOptions {
   question?: string;
   /** Thresholds with per-topic and per-group overrides; absent: the documented defaults. */
   thresholds?: GraphDeps["thresholds"];
+  /**
+   * Secrets the report must not contain, in any form (see config/secret.ts): a server can echo
+   * them into what the tools or the model return. The model's API key is always among them.
+   * The CLI passes every secret of the settings it loaded (`secretsOf(settings)`).
+   */
+  secrets?: readonly Secret[];
 }
 
 /**
@@ -72,7 +79,11 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
     question: options.question,
     requestedAgents: options.agents ?? [],
   })) as State;
-  return toReport(state, args.incidentId, performance.now() - started, llm, options.thresholds?.inForce() ?? []);
+  const report = toReport(state, args.incidentId, performance.now() - started, llm, options.thresholds?.inForce() ?? []);
+  // The one way out of an investigation: every string of the report (reasons, evidence, notes,
+  // missing evidence, the narrative) is scrubbed of the secrets here, whatever echoed them.
+  const apiKey = options.llm?.settings.apiKey;
+  return redactor([...(options.secrets ?? []), ...(apiKey ? [apiKey] : [])]).deep(report);
 }
 
 function toReport(state: State, incidentId: string, totalMs: number, llm?: LlmSession, tuned: readonly ThresholdInForce[] = []): Report {

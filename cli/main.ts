@@ -8,6 +8,7 @@
 import module from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { ClusterUnreachableError, KafkaOpsError, LiveReadError } from "../errors.ts";
+import { loadedSecrets, redactor } from "../config/secret.ts";
 import { UsageError } from "./errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "./exit-codes.ts";
 import { oneLine } from "./render/text.ts";
@@ -107,7 +108,8 @@ export function describeError(error: unknown, debug: boolean): { code: ExitCode;
 
 function fail(error: unknown): void {
   const { code, message } = describeError(error, process.env.KAFKA_OPS_DEBUG === "1");
-  process.stderr.write(message);
+  // The last way out: whatever threw, the line (and a debug stack) carries no configured secret.
+  process.stderr.write(redactor(loadedSecrets())(message));
   process.exitCode = code;
 }
 

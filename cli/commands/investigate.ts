@@ -14,6 +14,7 @@ import { KafkaOpsError } from "../../errors.ts";
 import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
 import type { Thresholds } from "../../config/thresholds/index.ts";
+import { loadedSecrets } from "../../config/secret.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
        kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--alert KIND] [--group G] [--topic T] [options]
@@ -102,7 +103,7 @@ async function investigateFile(path: string, agents: Specialist[] | undefined, l
   const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
   const incident = parseIncidentText(input.text, input.source);
   const { investigate } = await import("../../investigate.ts");
-  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }) }));
+  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }), secrets: loadedSecrets() }));
   return { report, title: incident.title };
 }
 
@@ -124,6 +125,7 @@ async function investigateLive(
         ...(llm && { llm }),
         policy: settings.policy,
         thresholds,
+        secrets: loadedSecrets(),
         ...(alert && { alert }),
       }),
     );

@@ -8,6 +8,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession } from "../live.ts";
 import { Duration } from "../../config/settings.ts";
+import { loadedSecrets, redactor } from "../../config/secret.ts";
 import { ClusterUnreachableError } from "../../errors.ts";
 import type { LiveSession } from "../../ports/live/live-ports.ts";
 import { isFailure } from "../../ports/faults.ts";
@@ -70,7 +71,8 @@ export async function run(args: string[]): Promise<ExitCode> {
       ...(values.title && { title: values.title }),
       ...(alert && { alert }),
     });
-    const text = `${JSON.stringify(incident, null, 2)}\n`;
+    // A recording quotes what the cluster and the registry said: scrubbed of the secrets too.
+    const text = `${JSON.stringify(redactor(loadedSecrets()).deep(incident), null, 2)}\n`;
     if (values.output) {
       // Written next to the target, then renamed: a reader never sees half a file.
       const temp = `${values.output}.${process.pid}.tmp`;

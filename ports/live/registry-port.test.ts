@@ -104,6 +104,18 @@ describe("subjects()", () => {
     expectNoCanary(read);
   });
 
+  it("a 401 whose body echoes the Authorization header is unauthorized, with no credential in any form", async () => {
+    const echo = `unauthorized: got header Authorization: ${AUTH}; password ${encodeURIComponent(CANARY)}${"x".repeat(400)}`;
+    registry().get("/subjects").reply(401, { error_code: 40101, message: echo });
+    const read = await port.subjects();
+    expect(read.kind === "unavailable" && [read.cause, read.reason]).toEqual([
+      "unauthorized",
+      // Scrubbed first, then cut to the first 300 characters.
+      `registry answered HTTP 401 (error_code 40101): unauthorized: got header Authorization: Basic [redacted]; password [redacted]${"x".repeat(400)}`.slice(0, 300),
+    ]);
+    expect(JSON.stringify(read)).not.toContain(AUTH.slice(6, 20));
+  });
+
   it("a 503 then a success is read on the retry", async () => {
     registry().get("/subjects").reply(503, "Service Unavailable");
     registry().get("/subjects").reply(200, []);

@@ -85,7 +85,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
         return await fn();
       } catch (error) {
         if (error instanceof RestError && error.status === 404 && notFoundCodes.includes(error.errorCode)) return NOT_FOUND;
-        throw explain(error);
+        throw explain(error, policy.redact);
       }
     });
 
@@ -158,7 +158,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
         } catch (error) {
           // 422: the registry refused the candidate itself (not valid for its type): a verdict.
           if (error instanceof RestError && error.status === 422) return { is_compatible: false, messages: [`the registry rejected the candidate: ${error.message}`] };
-          throw explain(error);
+          throw explain(error, policy.redact);
         }
       });
       if (r.kind !== "ok") return r;
@@ -255,18 +255,22 @@ function messageText(message: unknown): string {
   return String(message);
 }
 
-/** An error whose first line says what the registry answered, keeping `status` for the retry rule. */
-function explain(error: unknown): unknown {
+/**
+ * An error whose first line says what the registry answered, keeping `status` for the retry
+ * rule. The body is scrubbed here, before anything cuts it short: a 401 body that echoes the
+ * Authorization header, cut in the middle of its base64, would no longer match the secret.
+ */
+function explain(error: unknown, redact: (text: string) => string): unknown {
   if (error instanceof RestError) {
     const e = new Error(
-      `registry answered HTTP ${error.status}${error.errorCode > 0 ? ` (error_code ${error.errorCode})` : ""}: ${error.message.replace(/^Unknown error: /, "")}`,
+      `registry answered HTTP ${error.status}${error.errorCode > 0 ? ` (error_code ${error.errorCode})` : ""}: ${redact(error.message.replace(/^Unknown error: /, ""))}`,
     ) as Error & { status: number };
     e.status = error.status;
     return e;
   }
   const e = error as { code?: unknown; message?: unknown };
   if (typeof e?.code === "string" && typeof e.message === "string" && !e.message.includes(e.code)) {
-    const wrapped = new Error(`${e.code}: ${e.message}`) as Error & { code: string };
+    const wrapped = new Error(redact(`${e.code}: ${e.message}`)) as Error & { code: string };
     wrapped.code = e.code;
     return wrapped;
   }
