@@ -5,7 +5,7 @@
  * the usage. A call that fails (after the model's own retries), times out, or answers
  * something invalid returns null with a note, and the caller keeps the rules' result.
  */
-import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import { AIMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import type { LlmSettings } from "../config/settings.ts";
 import { redactor } from "../config/secret.ts";
@@ -77,10 +77,26 @@ export class LlmSession {
     return this.#allowance.get(agent) ?? 0;
   }
 
-  /** One chat turn, optionally with tools the model may call. */
-  async chat(label: string, messages: BaseMessage[], options: { tools?: readonly ModelTool[]; signal?: AbortSignal } = {}): Promise<AIMessage | null> {
+  /**
+   * One chat turn, optionally with tools the model may call. With `onToken` the answer streams
+   * (the chat REPL shows it as it comes); the call is the same one, under the same budget.
+   */
+  async chat(
+    label: string,
+    messages: BaseMessage[],
+    options: { tools?: readonly ModelTool[]; signal?: AbortSignal; onToken?: (text: string) => void } = {},
+  ): Promise<AIMessage | null> {
     const runnable = options.tools?.length ? this.model.bindTools([...options.tools], { parallel_tool_calls: true }) : this.model;
-    return this.#call(label, messages, options.tools, options.signal, (signal) => runnable.invoke(messages, { signal }));
+    const { onToken } = options;
+    return this.#call(label, messages, options.tools, options.signal, async (signal) => {
+      if (!onToken) return runnable.invoke(messages, { signal });
+      let reply: AIMessageChunk | undefined;
+      for await (const chunk of await runnable.stream(messages, { signal })) {
+        if (typeof chunk.content === "string" && chunk.content) onToken(chunk.content);
+        reply = reply ? reply.concat(chunk) : chunk;
+      }
+      return new AIMessage({ content: reply?.content ?? "", tool_calls: reply?.tool_calls ?? [], ...(reply?.id && { id: reply.id }), ...(reply?.usage_metadata && { usage_metadata: reply.usage_metadata }) });
+    });
   }
 
   /**
