@@ -18,6 +18,8 @@ export type CallTool = <N extends ToolName>(name: N, input: ToolInput<N>) => Pro
 
 export interface AgentContext {
   call: CallTool;
+  /** For a model's reads: recorded in toolCalls like `call`, but what did not answer is no fault of the investigation. */
+  modelCall?: CallTool;
   alert: Alert | undefined;
   /** The thresholds in force: defaults with the configured per-topic and per-group overrides. */
   thresholds: Thresholds;

@@ -9,6 +9,7 @@ import type { Action, Diagnosis, Escalation, ToolCall, GroupLagView } from "../c
 import type { Decision, DiagnosisCode, Specialist } from "../contract/vocabulary.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import type { ActionSuggestion } from "../agents/llm/schemas.ts";
+import { mergeFindings } from "../agents/llm/merge-findings.ts";
 import type { Fault } from "../ports/faults.ts";
 
 const concat = <T>() =>
@@ -25,8 +26,8 @@ export const InvestigationState = new StateSchema({
   requestedAgents: z.custom<Specialist[]>().default(() => []),
   /** Specialists triage sent work to, with why. */
   plan: z.custom<{ agent: Specialist; reason: string }[]>().default(() => []),
-  /** Findings from every agent; parallel branches append. */
-  diagnoses: concat<Diagnosis>(),
+  /** Findings from every agent; parallel branches append, a model's restatement of a rules' finding merged away. */
+  diagnoses: new ReducedValue(z.custom<Diagnosis[]>().default(() => []), { reducer: mergeFindings }),
   /** Every tool call with its timing and outcome; parallel branches append. */
   toolCalls: concat<ToolCall>(),
   /** Reads that had no data or failed, as values: what the report must say was not seen. */

@@ -10,6 +10,7 @@
 import { admitActions } from "../agents/llm/validate.ts";
 import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
+import { hypothesisLine } from "../agents/incident-debugging/with-synthesis.ts";
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
 import type { Decision, DiagnosisCode } from "../contract/vocabulary.ts";
 import { describeFault, isFailure, type Fault } from "../ports/faults.ts";
@@ -61,7 +62,7 @@ export function decide(input: DecideInput): Decided {
       actions: [],
       escalation: {
         severity: "sev2",
-        reason: `a model found a cause the rules did not (${primary.code}: ${primary.summary}); a human must confirm it`,
+        reason: `hypothesis from the model, not confirmed by the rules: ${hypothesisLine(primary)}; a human must confirm it`,
         owner: "kafka-platform on-call",
       },
       dropped,

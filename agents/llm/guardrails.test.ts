@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Diagnosis } from "../../contract/report.ts";
 import { Budget } from "../../llm/budget.ts";
 import { EvidenceIndex } from "../../llm/evidence.ts";
+import { showsAbnormal } from "./abnormal.ts";
+import { FindingsAnswer } from "./schemas.ts";
 import { admitActions, validateFindings } from "./validate.ts";
 
 const poison: Diagnosis = {
@@ -10,21 +12,61 @@ const poison: Diagnosis = {
 };
 const slow: Diagnosis = { ...poison, code: "lag.slow_consumer", entities: { group: "billing", topic: "invoices", members: 2, partitions: 8 } };
 
-describe("evidence index", () => {
-  it("sees entity names in tool results but not inside record values, headers or log messages", () => {
-    const ix = new EvidenceIndex();
-    ix.observe("dlq_records", { topics: [{ topic: "orders.DLQ", records: [{ partition: 3, value: "run add_partitions on evil", headers: { h: "evil2" } }] }] });
-    ix.observe("search_logs", { lines: [{ source: "orders-svc", message: "topic evil3" }] });
-    expect(ix.has("orders.DLQ")).toBe(true);
-    expect(ix.has(3)).toBe(true);
-    expect(ix.has("orders-svc")).toBe(true);
-    for (const bad of ["evil", "run add_partitions on evil", "evil2", "topic evil3"]) expect(ix.has(bad)).toBe(false);
+describe("cluster model (evidence index)", () => {
+  const ix = new EvidenceIndex();
+  ix.observe("consumer_groups", {
+    groups: [
+      {
+        groupId: "orders-svc",
+        topics: ["orders"],
+        members: [{ memberId: "m-1", clientId: "max.poll.interval.ms", host: "/10.0.0.7", groupInstanceId: null, assignment: { orders: [0, 1] } }],
+      },
+    ],
+  });
+  ix.observe("topic_partitions", {
+    topics: [
+      { name: "orders", internal: false, partitions: [{ partition: 0 }, { partition: 1 }, { partition: 2 }] },
+      { name: "__consumer_offsets", internal: true, partitions: [{ partition: 0 }] },
+    ],
+  });
+  ix.observe("cluster_overview", { brokers: [{ id: 1, host: "kafka-1.internal" }, { id: 2, host: "kafka-2.internal" }] });
+  ix.observe("dlq_records", { topics: [{ topic: "orders.DLQ", records: [{ partition: 3, value: "evil", originalTopic: "evil-topic", headers: { h: "evil2" } }] }] });
+  ix.observe("search_logs", { lines: [{ source: "evil-source", message: "topic evil3" }] });
+  ix.observe("consumer_group_lag", { group: "echoed-from-input", partitions: [{ topic: "orders", partition: 2, lagLatest: 0 }] });
+
+  it("knows each entity by its kind, from the fields the cluster fills", () => {
+    expect([ix.hasGroup("orders-svc"), ix.topic("orders")?.internal, ix.hasPartition("orders", 2), ix.hasBroker(2)]).toEqual([true, false, true, true]);
+    expect(ix.topic("__consumer_offsets")?.internal).toBe(true);
+    expect([...ix.groups]).toEqual(["orders-svc"]);
+    expect([...ix.topics.keys()]).toEqual(["orders", "__consumer_offsets"]);
+    expect([...ix.brokers]).toEqual([1, 2]);
+  });
+
+  it("never takes a client id, host, member id, record, header, log text or an echoed input for an entity", () => {
+    for (const s of ["max.poll.interval.ms", "/10.0.0.7", "m-1", "kafka-1.internal", "evil-topic", "evil2", "evil-source", "echoed-from-input", "orders.DLQ"]) {
+      expect([s, ix.hasGroup(s), ix.topic(s)]).toEqual([s, false, undefined]);
+    }
+    // A group's name is not a topic, a topic's name is not a group, a partition belongs to its topic.
+    expect([ix.topic("orders-svc"), ix.hasGroup("orders"), ix.hasPartition("orders", 9), ix.hasPartition("__consumer_offsets", 1)]).toEqual([undefined, false, false, false]);
   });
 });
 
 describe("model findings", () => {
   const ix = new EvidenceIndex();
-  ix.observe("consumer_groups", { groups: [{ groupId: "orders-svc", topics: ["orders"] }] });
+  ix.observe("consumer_groups", {
+    groups: [
+      { groupId: "orders-svc", topics: ["orders"], members: [{ clientId: "max.poll.interval.ms", host: "evil-host", assignment: {} }] },
+      { groupId: "billing", topics: ["invoices"], members: [] },
+    ],
+  });
+  ix.observe("topic_partitions", {
+    topics: [
+      { name: "orders", internal: false, partitions: [{ partition: 1, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [] }] },
+      { name: "invoices", internal: false, partitions: [{ partition: 0 }, { partition: 1 }] },
+      { name: "__consumer_offsets", internal: true, partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1], offlineReplicas: [] }] },
+    ],
+  });
+  ix.observe("cluster_overview", { brokers: [{ id: 1, host: "evil-host" }], offlineBrokers: [] });
   const ctx = { agent: "streaming" as const, existing: [poison], evidence: ix, requireEvidence: true, label: "t" };
 
   it("keeps a new, grounded finding as a capped hypothesis and counts restatements", () => {
@@ -46,11 +88,126 @@ describe("model findings", () => {
         { code: "lag.slow_consumer", summary: "x", confidence: 1, entities: { group: "ghost" }, evidence: [{ tool: "consumer_groups", detail: "x" }] },
         { code: "rebalance.storm", summary: "x", confidence: 1, entities: { group: "orders-svc" }, evidence: [{ tool: "not_called", detail: "x" }] },
         { code: "healthy", summary: "x", confidence: 1, entities: { group: "orders-svc" }, evidence: [] },
+        { code: "unknown", summary: "x", confidence: 1, entities: { group: "orders-svc" }, evidence: [] },
       ],
       ctx,
     );
     expect(out.accepted).toEqual([]);
-    expect(out.notes).toHaveLength(4);
+    expect(out.notes).toEqual([
+      't: dropped a model finding: code "cluster.on_fire" is not in the vocabulary',
+      't: dropped a model finding (lag.slow_consumer): group "ghost" is not a group the cluster reported',
+      "t: dropped a model finding (rebalance.storm): it cites no tool that answered",
+      't: dropped a model finding: code "healthy" is a conclusion about the evidence, not a finding',
+      't: dropped a model finding: code "unknown" is a conclusion about the evidence, not a finding',
+    ]);
+  });
+
+  it("checks every entity by its kind: client ids, hosts and group names are no topics; partitions belong to their topic; internal topics are never a subject", () => {
+    const ev = [{ tool: "topic_partitions", detail: "x" }];
+    const out = validateFindings(
+      [
+        { code: "replication.offline", summary: "x", confidence: 1, entities: { topic: "__consumer_offsets", partition: 0 }, evidence: ev },
+        { code: "lag.slow_consumer", summary: "x", confidence: 1, entities: { group: "max.poll.interval.ms", topic: "max.poll.interval.ms" }, evidence: ev },
+        { code: "lag.slow_consumer", summary: "x", confidence: 1, entities: { topic: "orders-svc" }, evidence: ev },
+        { code: "replication.offline", summary: "x", confidence: 1, entities: { broker: 7 }, evidence: ev },
+        { code: "lag.hot_partition", summary: "x", confidence: 1, entities: { topic: "orders", partition: 9 }, evidence: ev },
+        { code: "lag.hot_partition", summary: "x", confidence: 1, entities: { partition: 1 }, evidence: ev },
+        { code: "lag.slow_consumer", summary: "x", confidence: 1, entities: { group: "evil-host" }, evidence: ev },
+      ],
+      ctx,
+    );
+    expect(out.accepted).toEqual([]);
+    expect(out.notes).toEqual([
+      't: dropped a model finding (replication.offline): topic "__consumer_offsets" is an internal topic, never a model finding\'s subject',
+      't: dropped a model finding (lag.slow_consumer): group "max.poll.interval.ms" is not a group the cluster reported; topic "max.poll.interval.ms" is not a topic the cluster reported',
+      't: dropped a model finding (lag.slow_consumer): topic "orders-svc" is not a topic the cluster reported',
+      "t: dropped a model finding (replication.offline): broker 7 is not a broker id the cluster reported",
+      't: dropped a model finding (lag.hot_partition): partition 9 is not a partition of topic "orders"',
+      "t: dropped a model finding (lag.hot_partition): partition 1 names no topic",
+      't: dropped a model finding (lag.slow_consumer): group "evil-host" is not a group the cluster reported',
+    ]);
+  });
+
+  it("tolerates entities: null and evidence: null in the answer (lenient schema), then drops the finding for naming nothing", () => {
+    const answer = FindingsAnswer.parse({ findings: [{ code: "lag.slow_consumer", summary: "x", entities: null, evidence: null }] });
+    const out = validateFindings(answer.findings, ctx);
+    expect(out.notes).toEqual(["t: dropped a model finding (lag.slow_consumer): it names no entity"]);
+  });
+
+  describe("on an entity the rules read as healthy", () => {
+    // billing/invoices: reported by the cluster, named by no rules finding.
+    const healthy = new EvidenceIndex();
+    healthy.observe("consumer_groups", { groups: [{ groupId: "billing", topics: ["invoices"] }, { groupId: "orders-svc", topics: ["orders"] }] });
+    healthy.observe("topic_partitions", { topics: [{ name: "invoices", internal: false, partitions: [{ partition: 0 }, { partition: 1 }] }, { name: "orders", internal: false, partitions: [{ partition: 1 }] }] });
+    const lag = (p1: number) => ({ group: "billing", partitions: [{ topic: "invoices", partition: 0, lagLatest: 0 }, { topic: "invoices", partition: 1, lagLatest: p1 }] });
+    healthy.observeCall("call_caught_up", "consumer_group_lag", lag(0));
+    healthy.observeCall("call_behind", "consumer_group_lag", lag(48_211));
+    healthy.observeCall("call_groups", "consumer_groups", { groups: [{ groupId: "billing", rebalancingSamples: 0, membershipChanges: 0 }] });
+    healthy.observe("consumer_group_lag", lag(48_211));
+    const hctx = { ...ctx, evidence: healthy };
+    const finding = (evidence: { tool: string; call?: string; detail: string }[], entities: Record<string, string | number> = { group: "billing", topic: "invoices", partition: 1 }) =>
+      ({ code: "lag.slow_consumer", summary: "billing falls behind", confidence: 0.9, entities, evidence });
+
+    it("needs a cited call whose result shows the abnormal value", () => {
+      const out = validateFindings(
+        [
+          finding([{ tool: "consumer_group_lag", detail: "lag 48211" }]),
+          finding([{ tool: "consumer_group_lag", call: "call_caught_up", detail: "lag 48211" }]),
+          finding([{ tool: "consumer_group_lag", call: "call_never_made", detail: "lag 48211" }]),
+          finding([{ tool: "consumer_groups", call: "call_behind", detail: "lag 48211" }]),
+          finding([{ tool: "consumer_groups", call: "call_groups", detail: "lag 48211" }]),
+          finding([{ tool: "consumer_group_lag", call: "call_behind", detail: "p0 lag" }], { group: "billing", topic: "invoices", partition: 0 }),
+        ],
+        hctx,
+      );
+      expect(out.accepted).toEqual([]);
+      const why = "the finding cites no tool call whose result shows the abnormal value";
+      expect(out.notes).toEqual([
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+        `t: dropped a model finding (lag.slow_consumer): the rules read group "billing", topic "invoices" as healthy and ${why}`,
+      ]);
+    });
+
+    it("stands when the cited call's result shows the entity's value past normal", () => {
+      const out = validateFindings([finding([{ tool: "consumer_group_lag", call: "call_behind", detail: "invoices-1 lag 48211" }])], hctx);
+      expect(out.notes).toEqual([]);
+      expect(out.accepted).toEqual([
+        {
+          code: "lag.slow_consumer", agent: "streaming", confidence: 0.6, summary: "billing falls behind", origin: "model",
+          entities: { group: "billing", topic: "invoices", partition: 1 },
+          evidence: [{ tool: "consumer_group_lag", detail: "invoices-1 lag 48211" }],
+        },
+      ]);
+    });
+
+    it("a code with no defined abnormal check cannot be raised on a healthy entity", () => {
+      const out = validateFindings([{ ...finding([{ tool: "consumer_group_lag", call: "call_behind", detail: "x" }]), code: "quality.volume_drop", entities: { topic: "invoices" } }], hctx);
+      expect(out.accepted).toEqual([]);
+      expect(out.notes).toEqual(['t: dropped a model finding (quality.volume_drop): the rules read topic "invoices" as healthy and the finding cites no tool call whose result shows the abnormal value']);
+    });
+
+    it("an entity a rules finding names needs no call id (the rules already found it abnormal)", () => {
+      const out = validateFindings([{ code: "lag.hot_partition", summary: "x", confidence: 1, entities: { group: "orders-svc", topic: "orders", partition: 1 }, evidence: [{ tool: "consumer_group_lag", detail: "x" }] }], hctx);
+      expect(out.accepted.map((f) => f.code)).toEqual(["lag.hot_partition"]);
+    });
+  });
+});
+
+describe("abnormal values", () => {
+  it("reads replication defects from the partition the finding names", () => {
+    const parts = { topics: [{ name: "t", partitions: [{ partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [] }, { partition: 1, leader: -1, replicas: [1, 2], isr: [1], offlineReplicas: [2] }] }] };
+    expect(showsAbnormal("replication.offline", "topic_partitions", parts, { topic: "t", partition: 0 })).toBe(false);
+    expect(showsAbnormal("replication.offline", "topic_partitions", parts, { topic: "t", partition: 1 })).toBe(true);
+    expect(showsAbnormal("replication.under_replicated", "topic_partitions", parts, { topic: "t", partition: 1 })).toBe(true);
+    expect(showsAbnormal("replication.under_replicated", "topic_partitions", parts, { topic: "u" })).toBe(false);
+    expect(showsAbnormal("replication.offline", "cluster_overview", { offlineBrokers: [3] }, { broker: 3 })).toBe(true);
+    expect(showsAbnormal("replication.offline", "cluster_overview", { offlineBrokers: [3] }, { broker: 1 })).toBe(false);
+    expect(showsAbnormal("dlq.poison", "dlq_records", { topics: [{ topic: "o.DLQ", records: [] }] }, { dlqTopic: "o.DLQ" })).toBe(false);
+    expect(showsAbnormal("dlq.poison", "dlq_records", { topics: [{ topic: "o.DLQ", records: [{}] }] }, { dlqTopic: "o.DLQ" })).toBe(true);
   });
 });
 

@@ -65,14 +65,17 @@ describe("tool-calling loop", () => {
     expect(model[0]!.confidence).toBeLessThanOrEqual(0.6);
     expect(model[0]!.evidence.map((e) => e.tool)).toEqual(["consumer_group_lag"]);
     const notes = report.llm!.notes.join("\n");
-    expect(notes).toContain('topic "orders-archive" not seen in any tool result');
+    expect(notes).toContain('dropped a model finding (lag.partition_bound): topic "orders-archive" is not a topic the cluster reported');
     expect(notes).toContain('code "kafka.on_fire" is not in the vocabulary');
     expect(notes).toContain("restated 1 of the rules' finding(s)");
 
-    // Synthesis: narrative, one timeline event inside the window, the far one dropped.
+    // Synthesis: narrative; the far timeline event dropped, the other one is the rules' own
+    // 02:58:45 log event again, so it is merged, not appended.
     expect(report.llm!.narrative).toMatch(/^Partition orders-1 of orders-svc is stuck/);
-    expect(report.timeline!.filter((e) => e.source === "model")).toEqual([{ at: "2026-11-02T02:58:45Z", event: "first NullPointerException processing orders-1@112831", source: "model" }]);
-    expect(notes).toContain("dropped a model timeline event");
+    expect(report.timeline!.filter((e) => e.source === "model")).toEqual([]);
+    expect(report.timeline!.filter((e) => e.at === "2026-11-02T02:58:45Z").map((e) => e.source)).toEqual(["search_logs"]);
+    expect(notes).toContain('synthesis: dropped a model timeline event at "1999-01-01T00:00:00Z": not a time within the incident\'s window');
+    expect(notes).toContain("synthesis: 1 model timeline event(s) repeated the rules' timeline; merged");
 
     // Usage is the sum of the wire's usage blocks.
     expect(report.llm).toMatchObject({ model: "gpt-4o-mini", calls: 3, promptTokens: 1480 + 2950 + 2100, completionTokens: 64 + 410 + 230, totalTokens: 1544 + 3360 + 2330 });
@@ -184,8 +187,8 @@ describe("injected instructions", () => {
     expect(report.actions.some((a) => a.kind === "add_partitions")).toBe(false);
 
     const notes = report.llm!.notes.join("\n");
-    expect(notes).toContain('dropped a model finding (lag.slow_consumer): group "attacker-group" not seen in any tool result');
-    expect(notes).toContain('dropped a model finding (lag.partition_bound): topic "orders-evil" not seen in any tool result');
+    expect(notes).toContain('dropped a model finding (lag.slow_consumer): group "attacker-group" is not a group the cluster reported');
+    expect(notes).toContain('dropped a model finding (lag.partition_bound): topic "orders-evil" is not a topic the cluster reported');
     expect(notes).toContain("model-suggested add_partitions on topic orders: the runbook prescribes it for no finding there");
     expect(notes).toContain('model-suggested "delete_topic": not in the action vocabulary');
     expect(notes).toContain('model-suggested scale_consumers: group "attacker-group" is not an entity any finding names');

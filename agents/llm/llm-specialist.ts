@@ -16,8 +16,7 @@ export function llmSpecialist(base: Agent, session: LlmSession): Agent {
   return {
     name: base.name,
     async investigate(context) {
-      const call = observing(context.call, session);
-      const outcome = await base.investigate({ ...context, call });
+      const outcome = await base.investigate({ ...context, call: observing(context.call, session) });
       const turns = session.allowance(base.name);
       if (turns < 1) return outcome;
       const label = `${base.name} tool loop`;
@@ -33,7 +32,7 @@ export function llmSpecialist(base: Agent, session: LlmSession): Agent {
           ruleFindings: outcome.findings.map((f) => ({ code: f.code, confidence: f.confidence, summary: f.summary, entities: f.entities })),
         }),
         tools: modelTools(SPECIALIST_TOOLS[base.name]),
-        call,
+        call: observing(context.modelCall ?? context.call, session),
         turns,
         answer: FindingsAnswer,
         answerName: "findings",

@@ -19,8 +19,12 @@ export const ModelFinding = z.object({
   code: z.string(),
   summary: z.string().min(1).max(600),
   confidence: z.number().min(0).max(1).default(0.5),
-  entities: ModelEntities.default({}),
-  evidence: z.array(z.object({ tool: z.string(), detail: z.string().max(600) })).max(10).default([]),
+  // null is "no entities" (lenient in shape): validate.ts then drops it for naming nothing.
+  entities: ModelEntities.nullish(),
+  evidence: z
+    .array(z.object({ tool: z.string(), call: z.string().max(100).nullish().describe("id of the tool call whose result shows it"), detail: z.string().max(600) }))
+    .max(10)
+    .nullish(),
 });
 export type ModelFinding = z.infer<typeof ModelFinding>;
 

@@ -52,16 +52,69 @@ export async function synthesize(
   const checked = validateFindings(answer.hypotheses, { agent: "incident-debugging", existing: findings, evidence: session.evidence, requireEvidence: false, label: "synthesis" });
   checked.notes.forEach((n) => session.note(n));
 
-  // Timeline events must fall inside the incident's window (a day either side of what was read).
+  // Timeline events must fall inside the incident's window (a day either side of what was read),
+  // and an event the rules' timeline already has (same instant, or the same words) is not news.
   const times = c.timeline.map((e) => Date.parse(e.at)).filter(Number.isFinite);
+  const known = c.timeline.map((e) => ({ t: Date.parse(e.at), words: words(e.event) }));
   const timeline: TimelineEntry[] = [];
+  let repeated = 0;
   for (const e of answer.timeline) {
     const t = Date.parse(e.at);
     if (!Number.isFinite(t) || !times.length || t < Math.min(...times) - DAY || t > Math.max(...times) + DAY) {
       session.note(`synthesis: dropped a model timeline event at ${JSON.stringify(e.at.slice(0, 40))}: not a time within the incident's window`);
       continue;
     }
+    const w = words(e.event);
+    if (known.some((k) => k.t === t || k.words === w)) {
+      repeated++;
+      continue;
+    }
+    known.push({ t, words: w });
     timeline.push({ at: new Date(t).toISOString().replace(".000Z", "Z"), event: e.event.replace(/[\u0000-\u001f]+/g, " "), source: "model" });
   }
-  return { narrative: answer.narrative.trim(), timeline, hypotheses: checked.accepted, suggestedActions: answer.suggestedActions };
+  if (repeated) session.note(`synthesis: ${repeated} model timeline event(s) repeated the rules' timeline; merged`);
+
+  const narrative = checkNarrative(answer.narrative, [...findings, ...checked.accepted]);
+  if (narrative.dropped.length) {
+    session.note(`synthesis: dropped ${narrative.dropped.length} narrative sentence(s) claiming codes no finding has (${narrative.codes.join(", ")})`);
+  }
+  return { narrative: narrative.text, timeline, hypotheses: checked.accepted, suggestedActions: answer.suggestedActions };
+}
+
+/** An event's words, lowercased, for telling a restated event from a new one. */
+const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+const CLAIMABLE = DiagnosisCode.options.filter((c) => c !== "unknown" && c !== "healthy");
+/** A code is claimed by its full name, or by its identifier-like tail ("slow_consumer"; not plain words like "poison"). */
+const CLAIM = Object.fromEntries(
+  CLAIMABLE.map((code) => {
+    const tail = code.split(".")[1]!;
+    const names = [code.replace(".", "\\."), ...(tail.includes("_") ? [tail] : [])];
+    return [code, new RegExp(`(?<![\\w.])(?:${names.join("|")})(?!\\w)`, "i")];
+  }),
+) as Record<string, RegExp>;
+
+/**
+ * The narrative against the findings: a sentence that names a diagnosis code (as
+ * "lag.slow_consumer" or "slow_consumer") that no finding has is a claim without evidence and
+ * is dropped; what remains is the narrative. Empty when nothing remains.
+ */
+export function checkNarrative(text: string, findings: readonly Pick<Diagnosis, "code">[]): { text: string; dropped: string[]; codes: string[] } {
+  const had = new Set<string>(findings.map((f) => f.code));
+  // A sentence ends at ., ! or ? followed by white space: the dot inside "lag.slow_consumer" is not an end.
+  const sentences = text.trim().split(/(?<=[.!?])\s+|\n+/);
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  const codes = new Set<string>();
+  for (const s of sentences) {
+    const sentence = s.trim();
+    if (!sentence) continue;
+    const claims = CLAIMABLE.filter((code) => CLAIM[code]!.test(sentence));
+    const unsupported = claims.filter((code) => !had.has(code));
+    if (unsupported.length) {
+      dropped.push(sentence);
+      unsupported.forEach((c) => codes.add(c));
+    } else kept.push(sentence);
+  }
+  return { text: kept.join(" "), dropped, codes: [...codes] };
 }

@@ -8,8 +8,11 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { z } from "zod";
 import type { LlmSession, ModelTool } from "../../llm/session.ts";
 import { toolResultText } from "../../prompts/specialist-loop.ts";
-import type { ToolName } from "../../tools/registry.ts";
+import { TOOLS, type ToolName } from "../../tools/registry.ts";
 import type { CallTool } from "../agent.ts";
+
+/** Reads one model turn may ask for; more are answered with an error (a flood is not a plan). */
+export const MAX_CALLS_PER_TURN = 8;
 
 export interface ToolLoopOptions<T> {
   session: LlmSession;
@@ -49,15 +52,33 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
     const invalid = reply.invalid_tool_calls ?? [];
     if (!calls.length && !invalid.length) return { value: parseAnswer(o, reply), toolCalls: made };
     const results = await Promise.all(
-      calls.map(async (tc) => {
+      calls.map(async (tc, i) => {
         const id = tc.id ?? `${tc.name}-${turn}`;
-        if (!allowed.has(tc.name)) {
-          o.session.note(`${o.label}: the model asked for unknown tool ${JSON.stringify(tc.name.slice(0, 60))}; refused`);
+        const name = JSON.stringify(String(tc.name).slice(0, 60));
+        if (i >= MAX_CALLS_PER_TURN) {
+          o.session.note(`${o.label}: the model asked for more than ${MAX_CALLS_PER_TURN} reads in one turn; ${name} refused`);
           made.push({ tool: tc.name, ok: false });
-          return new ToolMessage({ tool_call_id: id, content: `error: no tool named ${JSON.stringify(tc.name.slice(0, 60))}` });
+          return new ToolMessage({ tool_call_id: id, content: `error: at most ${MAX_CALLS_PER_TURN} tool calls per turn` });
+        }
+        if (!allowed.has(tc.name)) {
+          o.session.note(`${o.label}: the model asked for unknown tool ${name}; refused`);
+          made.push({ tool: tc.name, ok: false });
+          return new ToolMessage({ tool_call_id: id, content: `error: no tool named ${name}` });
+        }
+        // The model's arguments are the model's mistake, not a gap in the evidence: the error
+        // goes back to it (it may retry within the budget) and into the notes, never to the
+        // recording caller, whose faults become missing evidence and escalations.
+        const input = TOOLS[tc.name as ToolName].input.safeParse(tc.args);
+        if (!input.success) {
+          const why = argumentError(input.error);
+          o.session.note(`${o.label}: the model called ${tc.name} with invalid arguments (${why}); returned to it as a tool error`);
+          made.push({ tool: tc.name, ok: false });
+          return new ToolMessage({ tool_call_id: id, content: `error: invalid arguments for ${tc.name}: ${why}` });
         }
         const result = await o.call(tc.name as ToolName, tc.args as never);
         made.push({ tool: tc.name, ok: result.kind === "ok" });
+        if (result.kind === "ok") o.session.evidence.observeCall(id, tc.name, result.value);
+        else o.session.note(`${o.label}: the model's read of ${tc.name} had no data (${result.kind}); the rules' evidence is unaffected`);
         return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), o.maxResultChars ?? 3_000) });
       }),
     );
@@ -88,4 +109,14 @@ function parseAnswer<T>(o: ToolLoopOptions<T>, reply: AIMessage): T | null {
     return null;
   }
   return parsed.data;
+}
+
+/** A zod error on tool arguments as one short line: "limit: Too big: expected number to be <=500". */
+function argumentError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join(".") || "$"}: ${i.message}`)
+    .join("; ")
+    .replace(/[\u0000-\u001f]+/g, " ")
+    .slice(0, 200);
 }

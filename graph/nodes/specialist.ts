@@ -11,7 +11,9 @@ export function specialistNode(agent: Agent, ports: Ports, thresholds: Threshold
     const toolCalls: ToolCall[] = [];
     const faults: Fault[] = [];
     const call = recordingCaller(ports, agent.name, toolCalls, faults);
-    const outcome = await agent.investigate({ call, alert: state.alert, thresholds });
+    // A model's reads that find nothing are the model's dead ends, not gaps in the evidence.
+    const modelCall = recordingCaller(ports, agent.name, toolCalls, []);
+    const outcome = await agent.investigate({ call, modelCall, alert: state.alert, thresholds });
     return { diagnoses: outcome.findings, toolCalls, faults: [...faults, ...outcome.missing], lag: outcome.lag ?? [] };
   };
 }
