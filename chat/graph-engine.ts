@@ -8,6 +8,15 @@
  * Either way `plan()`, `approve()` (marks actions approved, never applies them) and `report()`
  * work on one investigation of the incident, made once per engine.
  *
+ * With a model, every model call goes through an `LlmSession` (llm/session.ts), as an
+ * investigation's do: one per question, with the settings' budget (calls, tokens, time), so a
+ * model that keeps calling tools or an endpoint that hangs is cut off at the same limits. A call
+ * that fails or is refused ends the turn with the rules' answer and a note saying why.
+ *
+ * Everything the engine hands out (streamed tokens, tool inputs and summaries, evidence, notes,
+ * answers, the report, the thread file, error messages) is scrubbed of every configured secret
+ * (config/secret.ts): an endpoint can echo its API key into its answer.
+ *
  * Thread history: LangGraph's `MemorySaver` holds the live thread (keyed by thread id), and
  * after every turn the transcript is written as LangChain `StoredMessage` JSON to
  * `<threadsDir>/<id>.json` (default `~/.kafka-ops/threads`); a new engine given that id seeds
@@ -22,7 +31,6 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import {
   AIMessage,
-  AIMessageChunk,
   HumanMessage,
   SystemMessage,
   ToolMessage,
@@ -32,14 +40,15 @@ import {
 } from "@langchain/core/messages";
 import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
-import { Settings } from "../config/settings.ts";
+import { loadedSecrets, redactor, type Redact } from "../config/secret.ts";
+import { Settings, secretsOf } from "../config/settings.ts";
 import type { Thresholds } from "../config/thresholds/index.ts";
 import { thresholdsFrom } from "../config/thresholds/overrides.ts";
 import type { Alert } from "../contract/incident.ts";
 import { parseIncident } from "../contract/parse.ts";
 import type { Action, Report } from "../contract/report.ts";
 import { investigate, investigatePorts } from "../investigate.ts";
-import type { LlmSessionOptions } from "../llm/session.ts";
+import type { LlmSession, LlmSessionOptions } from "../llm/session.ts";
 import type { ChatModel } from "../llm/model.ts";
 import { describeFault, faultOf } from "../ports/faults.ts";
 import type { Ports } from "../ports/ports.ts";
@@ -85,7 +94,9 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
   const settings = options.settings ?? Settings.parse({});
   const configured = settings.llm && (options.model ? { ...settings.llm, model: options.model } : settings.llm);
   const llm: LlmSessionOptions | undefined = options.llm ?? (configured ? { settings: configured } : undefined);
+  const apiKey = llm?.settings.apiKey;
   return new GraphChatEngine({
+    redact: redactor([...secretsOf(settings), ...loadedSecrets(), ...(apiKey ? [apiKey] : [])]),
     threadId,
     incident,
     ports,
@@ -101,6 +112,8 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
 }
 
 interface EngineInit {
+  /** Scrubs every configured secret (the settings', those the process loaded, the API key). */
+  redact: Redact;
   threadId: string;
   incident: ReturnType<typeof parseIncident> | undefined;
   ports: Ports | undefined;
@@ -130,6 +143,14 @@ class GraphChatEngine implements ChatEngine {
   }
 
   async ask(question: string, onEvent: (e: ChatEvent) => void, signal: AbortSignal): Promise<ChatTurn> {
+    try {
+      return await this.#ask(question, onEvent, signal);
+    } catch (error) {
+      throw scrubbed(error, this.#o.redact);
+    }
+  }
+
+  async #ask(question: string, onEvent: (e: ChatEvent) => void, signal: AbortSignal): Promise<ChatTurn> {
     if (!this.usesModel) {
       onEvent({ kind: "note", text: "no model configured (set OPENAI_API_KEY or OPENAI_BASE_URL): answering from the rules' report" });
       const { answer, evidence } = answerFromReport(question, await this.report(signal));
@@ -162,7 +183,7 @@ class GraphChatEngine implements ChatEngine {
 
   report(signal: AbortSignal): Promise<Report> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    this.#report ??= this.#investigate();
+    this.#report ??= this.#investigate().catch((error: unknown) => Promise.reject(scrubbed(error, this.#o.redact)));
     return this.#report;
   }
 
@@ -170,18 +191,21 @@ class GraphChatEngine implements ChatEngine {
 
   #investigate(): Promise<Report> {
     const { incident, ports, llm, policy, alert, incidentId, thresholds } = this.#o;
-    const common = { policy, thresholds, ...(llm && { llm }) };
+    const common = { policy, thresholds, secrets: this.#o.redact.secrets, ...(llm && { llm }) };
     if (incident) return investigate(incident, { ...common, ...(this.#o.explicitPorts && ports && { ports }) });
     if (ports) return investigatePorts(ports, { ...common, ...(alert && { alert }), ...(incidentId && { incidentId }) });
     return Promise.reject(new Error("nothing to investigate: give an incident or ports"));
   }
 
   async #startChat(signal: AbortSignal): Promise<ModelChat> {
-    const { createChatModel } = await import("../llm/model.ts");
-    const model = this.#o.model ?? createChatModel(this.#o.llm!.settings);
+    const { LlmSession } = await import("../llm/session.ts");
+    const llm = this.#o.llm!;
+    // One model for the conversation (built once), one session (budget, usage) per question.
+    const model = this.#o.model ?? llm.model ?? (await import("../llm/model.ts")).createChatModel(llm.settings);
+    const session = () => new LlmSession({ ...llm, model });
     // The chat's context is the rules' report: the same one /plan and /report show.
     const report = await this.report(signal);
-    return new ModelChat({ model, report, ports: this.#o.ports, threadId: this.threadId, threadsDir: this.#o.threadsDir, maxSteps: this.#o.llm!.settings.maxSteps });
+    return new ModelChat({ session, report, ports: this.#o.ports, threadId: this.threadId, threadsDir: this.#o.threadsDir, maxSteps: llm.settings.maxSteps, redact: this.#o.redact });
   }
 }
 
@@ -189,6 +213,9 @@ interface Turn {
   onEvent: (e: ChatEvent) => void;
   signal: AbortSignal;
   evidence: string[];
+  /** This question's model session: its budget bounds the whole turn. */
+  session: LlmSession;
+  question: string;
 }
 
 /** The conversational tool-calling loop as a LangGraph graph with a checkpointer. */
@@ -198,10 +225,15 @@ class ModelChat {
   readonly #file: string;
   readonly #threadsDir: string;
   readonly #threadId: string;
+  readonly #redact: Redact;
+  readonly #session: () => LlmSession;
   #turn: Turn | undefined;
   #seeded = false;
 
-  constructor(o: { model: ChatModel; report: Report; ports: Ports | undefined; threadId: string; threadsDir: string; maxSteps: number }) {
+  constructor(o: { session: () => LlmSession; report: Report; ports: Ports | undefined; threadId: string; threadsDir: string; maxSteps: number; redact: Redact }) {
+    this.#redact = o.redact;
+    this.#session = o.session;
+    const redact = o.redact;
     this.#threadId = o.threadId;
     this.#threadsDir = o.threadsDir;
     this.#file = join(o.threadsDir, `${o.threadId}.json`);
@@ -214,15 +246,24 @@ class ModelChat {
       // Model turns since the last question: the last allowed one gets no tools, so it answers.
       const lastHuman = state.messages.findLastIndex((m) => m.getType() === "human");
       const steps = state.messages.slice(lastHuman + 1).filter((m) => m.getType() === "ai").length;
-      const runnable = tools.length && steps < o.maxSteps ? o.model.bindTools(tools, { parallel_tool_calls: true }) : o.model;
-      let reply: AIMessageChunk | undefined;
-      for await (const chunk of await runnable.stream([system, ...state.messages], { signal: turn.signal })) {
-        const text = typeof chunk.content === "string" ? chunk.content : "";
-        if (text) turn.onEvent({ kind: "token", text });
-        reply = reply ? reply.concat(chunk) : chunk;
+      const stream = redact.stream();
+      const token = (text: string) => text && turn.onEvent({ kind: "token", text });
+      const reply = await turn.session.chat("chat", [system, ...state.messages], {
+        ...(tools.length && steps < o.maxSteps && { tools }),
+        signal: turn.signal,
+        onToken: (text) => token(stream.push(text)),
+      });
+      token(stream.end());
+      if (!reply) {
+        // Failed, timed out or refused by the budget (the session's note says which): the rules answer.
+        const { answer } = answerFromReport(turn.question, o.report);
+        turn.onEvent({ kind: "note", text: redact(`${turn.session.notes.at(-1) ?? "the model did not answer"}; answering from the rules' report`) });
+        for (const line of answer.split(/(?<=\n)/)) token(line);
+        return { messages: [new AIMessage({ content: answer })] };
       }
-      const done = reply ?? new AIMessageChunk({ content: "" });
-      return { messages: [new AIMessage({ content: done.content, tool_calls: done.tool_calls ?? [], id: done.id })] };
+      // What enters the thread (and its file) is scrubbed: an echoed key never reaches the disk.
+      const content = typeof reply.content === "string" ? redact(reply.content) : redact.deep(reply.content);
+      return { messages: [new AIMessage({ content, tool_calls: redact.deep(reply.tool_calls ?? []), ...(reply.id && { id: reply.id }) })] };
     };
 
     const toolsNode = async (state: typeof MessagesAnnotation.State) => {
@@ -231,7 +272,7 @@ class ModelChat {
       const results = await Promise.all(
         (last.tool_calls ?? []).map(async (tc, i) => {
           const id = tc.id ?? `${tc.name}-${i}`;
-          turn.onEvent({ kind: "tool-start", id, tool: tc.name, input: tc.args });
+          turn.onEvent({ kind: "tool-start", id, tool: redact(tc.name), input: redact.deep(tc.args) });
           const started = performance.now();
           let result: ToolResult<unknown>;
           if (!ports || !(tc.name in TOOLS)) result = { kind: "unavailable", what: tc.name, reason: ports ? "no such tool" : "no cluster or incident to read" };
@@ -242,10 +283,10 @@ class ModelChat {
               result = { kind: "unavailable", what: tc.name, reason: `tool failed: ${(error as Error).message}` };
             }
           }
-          const summary = result.kind === "ok" ? result.summary : describeFault(faultOf(tc.name, result));
-          turn.onEvent({ kind: "tool-end", id, tool: tc.name, ms: Math.round((performance.now() - started) * 100) / 100, ok: result.kind === "ok", summary });
-          turn.evidence.push(`${tc.name}: ${summary}`);
-          return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), 4_000) });
+          const summary = redact(result.kind === "ok" ? result.summary : describeFault(faultOf(tc.name, result)));
+          turn.onEvent({ kind: "tool-end", id, tool: redact(tc.name), ms: Math.round((performance.now() - started) * 100) / 100, ok: result.kind === "ok", summary });
+          turn.evidence.push(`${redact(tc.name)}: ${summary}`);
+          return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(redact.deep(result)), 4_000) });
         }),
       );
       return { messages: results };
@@ -270,12 +311,13 @@ class ModelChat {
       input.push(...prior);
     }
     input.push(new HumanMessage(question));
-    this.#turn = { onEvent, signal, evidence: [] };
+    const session = this.#session();
+    this.#turn = { onEvent, signal, evidence: [], session, question };
     try {
       const state = (await this.#graph.invoke({ messages: input }, config)) as typeof MessagesAnnotation.State;
       const last = state.messages.at(-1)!;
-      const answer = typeof last.content === "string" ? last.content : "";
-      saveTranscript(this.#threadsDir, this.#file, state.messages);
+      const answer = typeof last.content === "string" ? this.#redact(last.content) : "";
+      saveTranscript(this.#threadsDir, this.#file, state.messages, this.#redact);
       return { answer, evidence: this.#turn.evidence };
     } finally {
       this.#turn = undefined;
@@ -313,9 +355,18 @@ function loadTranscript(file: string): BaseMessage[] {
   }
 }
 
-function saveTranscript(dir: string, file: string, messages: BaseMessage[]): void {
+function saveTranscript(dir: string, file: string, messages: BaseMessage[], redact: Redact): void {
   mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: "kafka-ops-thread/v1", savedAt: new Date().toISOString(), messages: mapChatMessagesToStoredMessages(messages) }, null, 1));
+  const stored = redact.deep(JSON.parse(JSON.stringify(mapChatMessagesToStoredMessages(messages))) as unknown);
+  writeFileSync(tmp, JSON.stringify({ format: "kafka-ops-thread/v1", savedAt: new Date().toISOString(), messages: stored }, null, 1));
   renameSync(tmp, file);
+}
+
+/** The error with its message scrubbed (an abort stays as it is: the REPL tells it apart). */
+function scrubbed(error: unknown, redact: Redact): unknown {
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const clean = redact(message);
+  return clean === message ? error : new Error(clean);
 }

@@ -39,6 +39,11 @@ export interface ReplOptions {
   interrupts?: EventEmitter;
   /** What the chat is about (the incident's title), for the banner and /report. */
   title?: string;
+  /**
+   * Scrubs secrets from error lines (an error can come from anywhere: config/secret.ts). The
+   * engine scrubs what it emits itself; default: none.
+   */
+  redact?: (text: string) => string;
 }
 
 type Outcome<T> = { kind: "done"; value: T } | { kind: "cancelled" } | { kind: "failed"; error: unknown };
@@ -50,6 +55,7 @@ export function runRepl(options: ReplOptions): Promise<void> {
   const terminal = options.terminal ?? (options.input as { isTTY?: boolean }).isTTY === true;
   const style = createStyle(options.color ?? shouldColor(output, env));
   const screen = new Screen(output);
+  const redact = options.redact ?? ((text: string) => text);
 
   const rl = createInterface({ input: options.input, output, terminal, prompt: PROMPT, historySize: 1000, removeHistoryDuplicates: true });
 
@@ -139,7 +145,7 @@ export function runRepl(options: ReplOptions): Promise<void> {
     if (outcome.kind === "done") return true;
     screen.breakLine();
     if (outcome.kind === "cancelled") screen.line(style.dim("(cancelled)"));
-    else screen.line(style.red(`error: ${oneLine(errorMessage(outcome.error), 300)}`));
+    else screen.line(style.red(`error: ${oneLine(redact(errorMessage(outcome.error)), 300)}`));
     return false;
   }
 
@@ -240,7 +246,7 @@ export function runRepl(options: ReplOptions): Promise<void> {
           await run(parseLine(line));
         } catch (error) {
           screen.breakLine();
-          screen.line(style.red(`internal error: ${oneLine(errorMessage(error), 300)}`));
+          screen.line(style.red(`internal error: ${oneLine(redact(errorMessage(error)), 300)}`));
         }
       }
     } finally {

@@ -45,6 +45,8 @@ export interface Redact {
   stream(): StreamRedactor;
   /** True when there is nothing to redact (no secret long enough). */
   readonly empty: boolean;
+  /** The secrets it knows (to hand on to another redactor, e.g. the report's). */
+  readonly secrets: readonly Secret[];
 }
 
 export interface StreamRedactor {
@@ -97,7 +99,7 @@ export function redactor(secrets: readonly Secret[]): Redact {
       },
     };
   };
-  return Object.assign(text, { deep, stream, empty: forms.length === 0 });
+  return Object.assign(text, { deep, stream, empty: forms.length === 0, secrets: [...secrets] });
 }
 
 /** Every form a secret may travel in. */

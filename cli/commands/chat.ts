@@ -12,6 +12,7 @@ import { readInput } from "../input.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession, wantsLive } from "../live.ts";
 import { withConsoleOnStderr } from "../stdout.ts";
 import type { ChatEngineOptions } from "../../chat/graph-engine.ts";
+import { loadedSecrets, redactor } from "../../config/secret.ts";
 
 export const help = `Usage: kafka-ops chat --incident FILE [options]
        kafka-ops chat --bootstrap HOSTS [--schema-registry URL] [--group G | --topic T] [options]
@@ -111,7 +112,8 @@ async function converse(request: ChatEngineOptions, title: string): Promise<Exit
   const onSigint = () => interrupts.emit("interrupt");
   process.on("SIGINT", onSigint);
   try {
-    await withConsoleOnStderr(() => runRepl({ engine, input: process.stdin, output: process.stdout, interrupts, title }));
+    const redact = redactor(loadedSecrets());
+    await withConsoleOnStderr(() => runRepl({ engine, input: process.stdin, output: process.stdout, interrupts, title, redact }));
   } finally {
     process.off("SIGINT", onSigint);
     await engine.close();
