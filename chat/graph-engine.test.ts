@@ -68,6 +68,21 @@ describe("chat engine with a model (the scripted responder, not a model)", () =>
     expect(JSON.parse(readFileSync(join(dir, "thread-a.json"), "utf8")).messages).toHaveLength(6);
   });
 
+  it("runs each question under the settings' budget: when it is spent, the rules answer, with a note", async () => {
+    const budgeted = { settings: LlmSettings.parse({ model: "scripted", baseUrl: responder.baseUrl, apiKey: "sk-chat-canary-123", maxRetries: 0, budget: { maxCalls: 1 } }) };
+    const engine = createChatEngine({ incident, settings: Settings.parse({}), threadId: "thread-budget", threadsDir: dir, llm: budgeted });
+    await engine.report(signal()); // the investigation's own session, before counting
+    const before = responder.requests;
+    const events: ChatEvent[] = [];
+    const turn = await engine.ask("why is orders-svc lagging?", (e) => events.push(e), signal());
+    // One call (the tool call), then the budget refuses the second: no answer from the model.
+    expect(responder.requests - before).toBe(1);
+    expect(events.filter((e) => e.kind === "note")).toEqual([
+      { kind: "note", text: "chat: not called: call budget spent (1/1 calls); answering from the rules' report" },
+    ]);
+    expect(turn.answer).toMatch(/^Root cause \(lag\.poison_message\): /);
+  });
+
   it("rejects a thread id that could escape the threads directory", () => {
     expect(() => createChatEngine({ incident, settings: Settings.parse({}), threadId: "../x" })).toThrow(/thread id/);
   });
