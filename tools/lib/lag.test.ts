@@ -95,10 +95,9 @@ describe("partitionLag", () => {
     expect(p.lagSecondsExtrapolated).toBe(true);
   });
 
-  it("never borrows a log end: a sample without the partition's metadata has end, start and lag null", () => {
+  it("never borrows a log end: a sample without the partition's metadata has end and lag null", () => {
     const p = series([0, 10, 20], [100, 150, 150], [200, null, 400], [0, null, 0]);
     expect(p.end).toEqual(["200", null, "400"]);
-    expect(p.start).toEqual(["0", null, "0"]);
     expect(p.lag).toEqual([100, null, 250]);
     expect(p.lagSeconds).toEqual([null, null, 25]); // 150 was the log end at -5 s (rate 10/s): extrapolated
     expect(p.lagSecondsExtrapolated).toBe(true);

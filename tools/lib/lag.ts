@@ -4,7 +4,7 @@
  *
  * Policy (the same for every caller):
  * - A sample that lacks a partition's metadata (topic unread, or not yet created) has no log
- *   end or log start for it: `end`/`start` are null there and so is `lag`. Nothing is borrowed
+ *   end or log start for it: `end` is null there and so is `lag`. Nothing is borrowed
  *   from another sample.
  * - A partition the group never committed for has lag null in every sample and `lagLatest`
  *   null: it is "not consuming", which is not the same as "N records behind".
@@ -36,7 +36,6 @@ export const PartitionLag = z.object({
   owners: z.array(z.string().nullable()).describe("member id assigned this partition per sample; null when unassigned or the group was not read in that sample"),
   committed: PerSampleOffset.describe("committed offset (next offset to read) per sample; null when the group has none or was not read"),
   end: PerSampleOffset.describe("log end offset per sample; null when that sample lacks the partition's metadata"),
-  start: PerSampleOffset.describe("log start offset per sample; null when that sample lacks the partition's metadata"),
   lag: z.array(z.number().nullable()).describe("records behind per sample: end - committed, 0 when the commit is ahead of the log end; null unless both are known"),
   lagLatest: z.number().nullable().describe("lag in the latest sample where both offsets are known; null when the group never committed for this partition"),
   lagSeconds: z.array(z.number().nullable()).describe("seconds behind the log end per sample, interpolated from the window's log-end history; null when it cannot be estimated"),
@@ -200,7 +199,6 @@ export function partitionLag(s: PartitionSeries): PartitionLag {
     owners: s.owners,
     committed,
     end,
-    start,
     lag,
     lagLatest,
     lagSeconds,
