@@ -48,8 +48,9 @@ describe("decide", () => {
     ];
     const d = decide(input([slow], 0, { withModel: true, modelActions: suggestions }));
     expect(d.actions.map((a) => a.kind)).toEqual(["scale_consumers"]);
-    expect(d.dropped).toEqual(['action dropped by guard: model-suggested add_partitions: topic "payments" is not an entity any finding names']);
-    expect(d.modelNotes).toEqual(d.dropped);
+    // A rejected suggestion is a model note, never missing evidence.
+    expect(d.modelNotes).toEqual(['action dropped by guard: model-suggested add_partitions: topic "payments" is not an entity any finding names']);
+    expect(d.dropped).toEqual([]);
   });
 
   it("ignores suggested actions when no model took part", () => {

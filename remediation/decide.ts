@@ -35,7 +35,7 @@ export interface Decided {
   primary: DiagnosisCode;
   actions: Action[];
   escalation: Escalation | null;
-  /** Actions the guards dropped, with why: the report lists them with the missing evidence. */
+  /** The rules' actions the guards dropped, with why: the report lists them with the missing evidence. */
   dropped: string[];
   /** What a model session should note about the decision (withheld or dropped model output). */
   modelNotes: string[];
@@ -73,10 +73,8 @@ export function decide(input: DecideInput): Decided {
   const modelNotes: string[] = [];
   if (input.withModel && input.modelActions.length) {
     const admitted = admitActions(input.modelActions, { findings: input.findings, decision: result.decision, existing: actions, ...(input.policy && { policy: input.policy }) });
-    for (const d of admitted.dropped) {
-      modelNotes.push(`action dropped by guard: ${d}`);
-      dropped.push(`action dropped by guard: ${d}`);
-    }
+    // The model's rejected suggestions are its noise, not gaps in the evidence: notes only.
+    for (const d of admitted.dropped) modelNotes.push(`action dropped by guard: ${d}`);
     actions = [...actions, ...admitted.actions];
   }
   return { decision: result.decision, primary: result.primary, actions, escalation: result.escalation, dropped, modelNotes };

@@ -192,7 +192,8 @@ describe("injected instructions", () => {
     expect(notes).toContain("model-suggested add_partitions on topic orders: the runbook prescribes it for no finding there");
     expect(notes).toContain('model-suggested "delete_topic": not in the action vocabulary');
     expect(notes).toContain('model-suggested scale_consumers: group "attacker-group" is not an entity any finding names');
-    expect(report.missingEvidence).toEqual(expect.arrayContaining([expect.stringMatching(/^action dropped by guard: model-suggested add_partitions/)]));
+    // The model's rejected suggestions are notes, never missing evidence.
+    expect(report.missingEvidence).toEqual(baseline.missingEvidence);
     // A model finding that survived validation stays secondary and marked as the model's.
     for (const d of report.diagnoses.filter((x) => x.origin === "model")) expect(d.confidence).toBeLessThanOrEqual(0.6);
     expect(report.diagnoses[0]!.origin).toBeUndefined();

@@ -76,7 +76,8 @@ export function validateFindings(
 ): ValidatedFindings {
   const accepted: Diagnosis[] = [];
   const notes: string[] = [];
-  const ruled = ctx.existing.filter((d) => d.origin !== "model");
+  // A rules' "healthy" or "unknown" names what was read and found normal (or not established): not abnormal.
+  const ruled = ctx.existing.filter((d) => d.origin !== "model" && !NOT_FINDINGS.has(d.code));
   let confirmed = 0;
   for (const f of raw) {
     const code = DiagnosisCode.safeParse(f.code);

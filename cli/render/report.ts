@@ -74,6 +74,11 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   } else {
     out.push(`${INDENT}${style.dim(`no finding explains the evidence (primary: ${safe(report.primary)})`)}`);
   }
+  // The model's narrative, checked against the findings (agents/llm/synthesis.ts): an account, not a verdict.
+  if (report.llm?.narrative) {
+    out.push(`${INDENT}${style.dim(`narrative (${safe(report.llm.model)}; the decision and actions are the rules'):`)}`);
+    out.push(`${INDENT}  ${safe(report.llm.narrative)}`);
+  }
 
   heading("Blast radius");
   const radius = report.blastRadius;
