@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs the project as npm would publish it, installs the tarball into an empty project, and
-# uses it the two ways another service would: the library import and the kafka-ops bin.
+# uses it the two ways another service would: the library import and the kafka-ops bin. First
+# the packed file list is checked (devtools/check-packed-files.ts): a test double that ships fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 node22=$root/node_modules/.bin/node
@@ -9,6 +10,9 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$root"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+# What ships (dist/ as prepack just built it): only the runtime, no test double, nothing shipped
+# importing a module that was left out.
+npm pack --dry-run --json --silent --ignore-scripts | "$node22" devtools/check-packed-files.ts
 cd "$work"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --silent "./$tarball" >/dev/null 2>&1
