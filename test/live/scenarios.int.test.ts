@@ -109,6 +109,19 @@ describe("live scenarios (real workloads)", () => {
     expect(report.actions).toEqual([]);
   });
 
+  it("a member that stopped consuming but stays in the group: lag.consumer_down naming it, never skip_poison_message", async () => {
+    const w = await workload.hungMember(ctx());
+    const run = await investigateLive(liveSettings({ bootstrap, registryUrl }));
+    const { report } = run;
+
+    expect(report.primary, explain(run)).toBe("lag.consumer_down");
+    expect(report.decision, explain(run)).toBe("escalate");
+    expect(report.diagnoses[0]!.entities).toMatchObject({ group: w.group, topic: w.topic, member: w.hungMember, partitions: w.owned.length });
+    expect(report.actions.map((a) => a.kind)).not.toContain("skip_poison_message");
+    const lag = report.lag?.find((g) => g.group === w.group);
+    expect(lag?.partitions.filter((p) => p.status === "stalled").map((p) => p.partition)).toEqual(w.owned);
+  });
+
   it("a DLQ of transient failures (Kafka Connect headers): dlq.transient, replay_dlq", async () => {
     const w = await workload.transientDlq(ctx());
     const run = await investigateLive(liveSettings({ bootstrap, registryUrl, sampling: { samples: 2, interval: "1s" } }));

@@ -3,7 +3,7 @@
  * pattern is established (observed through the admin API or client events), and registers
  * everything it started with `cleanup`.
  */
-import type { Admin, Kafka } from "kafkajs";
+import { AssignerProtocol, type Admin, type Kafka } from "kafkajs";
 import {
   type Cleanup,
   committedOffsets,
@@ -201,6 +201,49 @@ export async function consumerDown({ kafka, admin, cleanup, id }: Ctx) {
   cleanup.add("stop writer", () => writer.stop());
   await waitFor("writes after the group left", () => endOffsets(admin, topic), (e) => [0, 1, 2].every((p) => (e.get(p) ?? 0) > 10));
   return { topic, group, writer };
+}
+
+/**
+ * A hung member: two members on 4 partitions written steadily; one of them pauses every
+ * partition it owns (it stays in the group and keeps heartbeating, like a consumer whose
+ * processing thread is blocked) while the other keeps consuming. No failure anywhere.
+ */
+export async function hungMember({ kafka, admin, cleanup, id }: Ctx) {
+  const topic = `it-hung-${id}`;
+  const group = `it-hung-g-${id}`;
+  const partitions = [0, 1, 2, 3];
+  registerGroup(admin, cleanup, group);
+  registerTopic(admin, cleanup, topic);
+  await createTopic(admin, topic, partitions.length);
+
+  const producer = await idempotentProducer(kafka);
+  const writer = steadyWriter(producer, topic, { ratePerSec: 40, partitions, maxDurationMs: 60_000 });
+  registerWriter(cleanup, writer, producer);
+  const config = { groupId: group, heartbeatInterval: 500, sessionTimeout: 10_000 };
+  const healthy = await startConsumer(kafka, topic, config, async () => {});
+  registerConsumer(cleanup, healthy);
+  const hung = await startConsumer(kafka, topic, config, async () => {});
+  registerConsumer(cleanup, hung);
+  const stable = await waitFor("a Stable group with 2 members, each owning partitions", () => describeGroup(admin, group), (g) => g.state === "Stable" && g.members.length === 2 && g.members.every((m) => m.memberAssignment.length > 0), { timeoutMs: 30_000 });
+  await waitFor("every partition committed", () => committedOffsets(admin, group, topic), (c) => partitions.every((p) => (c.get(p) ?? -1) > 0), { timeoutMs: 30_000 });
+
+  hung.consumer.pause([{ topic }]);
+  const hungId = hung.memberId()!;
+  const owned = assignmentOf(stable.members.find((m) => m.memberId === hungId)!.memberAssignment, topic);
+  const frozenAt = await committedOffsets(admin, group, topic);
+  // Paused: its committed offsets stay put while records pile up behind them (past the noise floor).
+  await waitFor(
+    "records waiting behind the paused member's partitions",
+    () => endOffsets(admin, topic),
+    (e) => owned.every((p) => (e.get(p) ?? 0) - (frozenAt.get(p) ?? 0) > 40),
+    { timeoutMs: 30_000 },
+  );
+  return { topic, group, hungMember: hungId, owned, writer };
+}
+
+function assignmentOf(buffer: Buffer, topic: string): number[] {
+  const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
+  return [...(decoded?.assignment[topic] ?? [])].sort((a, b) => a - b);
 }
 
 /** A topic with data and a caught-up Stable group; nobody writes during the window. */
