@@ -27,8 +27,8 @@ const TRANSPORT_SLACK_MS = 5_000;
  * A fetch whose header and body waits follow `timeoutMs`. It calls the global fetch (so test
  * interceptors still see the request) with an undici dispatcher, which Node's fetch honours.
  */
-export function fetchWithTimeout(timeoutMs: number): typeof fetch {
-  const wait = timeoutMs + TRANSPORT_SLACK_MS;
+export function fetchWithTimeout(timeoutMs: number, slackMs = TRANSPORT_SLACK_MS): typeof fetch {
+  const wait = timeoutMs + slackMs;
   const dispatcher = new Agent({ headersTimeout: wait, bodyTimeout: wait });
   // Node's fetch takes the npm undici's Agent at runtime; the two packages' types differ.
   return (input, init) => globalThis.fetch(input, { ...init, dispatcher } as unknown as RequestInit);

@@ -39,7 +39,7 @@ export function install(python: string, log: (line: string) => void): string {
   const wanted = requirements().join("\n");
   if (existsSync(marker) && readFileSync(marker, "utf8") === wanted) return SITE;
   log(`installing ${requirements().length} PyPI packages into ${SITE} (about 1.2 GB to download)...`);
-  const r = spawnSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--upgrade", "--target", SITE, ...requirements()], { stdio: ["ignore", "inherit", "inherit"] });
+  const r = spawnSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--upgrade", "--target", SITE, ...requirements()], { stdio: ["ignore", 2, 2] });
   if (r.error || r.status !== 0) throw new Error(`pip install failed (${r.error?.message ?? `exit ${r.status}`}); is ${python} a Python >= 3.10 with pip?`);
   writeFileSync(marker, wanted);
   return SITE;
