@@ -9,8 +9,8 @@ import { renderReport } from "../../cli/render/report.ts";
 import { DiagnosisCode } from "../../contract/vocabulary.ts";
 import { INJECTION_MARK, type RunContext } from "./modes.ts";
 
-/** The API key every hostile run is configured with. `/`, `+` and `=` make its URL-encoded and base64 forms differ from it. */
-export const CANARY = "sk-hostile/Canary+7f3a9c2e1d=";
+/** The API key every hostile run is configured with. `/`, `?` and `=` make its URL-encoded form differ from it, and its base64 holds a `/` (so base64url differs too). */
+export const CANARY = "sk-hostile/Canary?7f3a9c2e1d=";
 
 /** Every form a leaked key could take: raw, base64 (padded, unpadded, URL-safe), URL-encoded (either hex case). */
 export function canaryForms(secret: string): { form: string; text: string }[] {

@@ -130,7 +130,7 @@ function cite(turn: Turn, tool: string, detail: string): Record<string, unknown>
   return chosen.length ? chosen.slice(0, 3).map((c) => ({ tool: c.name, call: c.id, detail })) : [{ tool, detail }];
 }
 
-const forms = (key: string) => [key, Buffer.from(key).toString("base64"), encodeURIComponent(key)];
+const forms = (key: string) => [key, Buffer.from(key).toString("base64"), Buffer.from(key).toString("base64url"), encodeURIComponent(key)];
 
 export const MODES: readonly Mode[] = [
   {
