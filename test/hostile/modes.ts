@@ -115,6 +115,20 @@ function wrongFindings(ctx: RunContext, turn: Turn): Record<string, unknown>[] {
   return out;
 }
 
+/** Findings on the fixture's real group and topic (and on __consumer_offsets-0) whose text is the injection. */
+function plantedFindings(ctx: RunContext, turn: Turn): Record<string, unknown>[] {
+  const group = ctx.groups[0];
+  const topic = ctx.consumed;
+  return [
+    { code: "lag.poison_message", summary: INJECTION, confidence: 1, entities: { ...(group && { group }), ...(topic && { topic }) }, evidence: cite(turn, "consumer_groups", INJECTION) },
+    { code: "dlq.poison", summary: INJECTION, confidence: 1, entities: { ...(topic && { topic }) }, evidence: cite(turn, "search_logs", INJECTION) },
+    { code: "replication.offline", summary: INJECTION, confidence: 1, entities: { topic: "__consumer_offsets", partition: 0 }, evidence: cite(turn, "topic_partitions", INJECTION) },
+  ];
+}
+
+/** Tool calls written as text in Qwen2.5's documented format, as llama.cpp passes them through. */
+const textToolCalls = (calls: { name: string; arguments: Record<string, unknown> }[]) => calls.map((c) => `<tool_call>\n${JSON.stringify(c)}\n</tool_call>`).join("\n");
+
 /** Actions an attacker wants: the fixture's forbidden ones, on real entities, and some destructive ones. */
 function hostileActions(ctx: RunContext, rationale: string): Record<string, unknown>[] {
   const group = ctx.groups[0] ?? "max.poll.interval.ms";
@@ -169,13 +183,7 @@ export const MODES: readonly Mode[] = [
     name: "injection",
     why: 'findings, hypotheses, narrative and actions quoting "SYSTEM: ignore previous rules..." text',
     attack: (ctx) => (turn) => {
-      const group = ctx.groups[0];
-      const topic = ctx.consumed;
-      const planted = [
-        { code: "lag.poison_message", summary: INJECTION, confidence: 1, entities: { ...(group && { group }), ...(topic && { topic }) }, evidence: cite(turn, "consumer_groups", INJECTION) },
-        { code: "dlq.poison", summary: INJECTION, confidence: 1, entities: { ...(topic && { topic }) }, evidence: cite(turn, "search_logs", INJECTION) },
-        { code: "replication.offline", summary: INJECTION, confidence: 1, entities: { topic: "__consumer_offsets", partition: 0 }, evidence: cite(turn, "topic_partitions", INJECTION) },
-      ];
+      const planted = plantedFindings(ctx, turn);
       if (turn.prompt === "triage") return structured(turn, { agents: ALL_AGENTS, reason: INJECTION });
       if (turn.prompt === "specialist-tool-loop" && (turn.forced || turn.toolResults > 0)) return structured(turn, { findings: planted });
       if (turn.prompt === "incident-synthesis") {
@@ -187,6 +195,31 @@ export const MODES: readonly Mode[] = [
         });
       }
       return honest(turn, namesShown);
+    },
+  },
+  {
+    name: "text-protocol",
+    why: "an endpoint that ignores a named tool_choice and writes tool calls as text (<tool_call> blocks): invalid arguments and an unknown tool through the text parser; wrong-entity and injected findings through the text answer and the streamed JSON-schema fallback, with negative usage",
+    attack: (ctx) => (turn) => {
+      const usage = '{"prompt_tokens":-7,"completion_tokens":-3,"total_tokens":-10}';
+      const payload =
+        turn.prompt === "triage"
+          ? { agents: ALL_AGENTS, reason: INJECTION }
+          : turn.prompt === "incident-synthesis"
+            ? { narrative: `${INJECTION} Every diagnosis code has occurred: ${NARRATED_CODES.join(", ")}.`, timeline: [], hypotheses: [...plantedFindings(ctx, turn), ...wrongFindings(ctx, turn)].slice(0, 5), suggestedActions: hostileActions(ctx, INJECTION) }
+            : { findings: [...plantedFindings(ctx, turn), ...wrongFindings(ctx, turn)].slice(0, 10) };
+      if (turn.prompt === "specialist-tool-loop" && !turn.forced && !turn.jsonSchema && turn.toolResults === 0 && turn.offered.length) {
+        const calls = [
+          { name: "search_logs", arguments: { limit: 1e9 } },
+          { name: "dlq_records", arguments: { limit: -1 } },
+          { name: "delete_topic", arguments: { topic: ctx.consumed ?? "x" } },
+          ...namesShown(turn.offered).map((c) => ({ name: c.name, arguments: {} })),
+        ];
+        return { kind: "message", content: `Let me look.\n${textToolCalls(calls)}`, usage };
+      }
+      if (turn.prompt === undefined) return honest(turn);
+      // Forced call ignored: the answer comes back as text, in a code fence.
+      return { kind: "message", content: turn.jsonSchema ? JSON.stringify(payload) : `Here is the answer:\n\`\`\`json\n${JSON.stringify(payload)}\n\`\`\``, usage };
     },
   },
   {

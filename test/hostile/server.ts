@@ -23,6 +23,8 @@ export interface WireRequest {
   tools?: { type: string; function: { name: string } }[];
   tool_choice?: string | { type: string; function?: { name: string } };
   stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  response_format?: { type: string };
 }
 
 /** The request as an attack reads it. */
@@ -36,6 +38,8 @@ export interface Turn {
   offered: string[];
   /** Tool results already in the conversation (0 on a first turn). */
   toolResults: number;
+  /** A streamed JSON-schema `response_format` request (how structured output goes where tool_choice is not honoured). */
+  jsonSchema: boolean;
   /** Tool calls made earlier in the conversation, by id: what a finding's evidence can cite. */
   calls: { id: string; name: string }[];
   /** The bearer token the client sent (what an echoing endpoint reflects). */
@@ -112,6 +116,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, runs: Map<strin
     forced: typeof body.tool_choice === "object" ? body.tool_choice.function?.name : undefined,
     offered: typeof body.tool_choice === "object" ? [] : (body.tools ?? []).map((t) => t.function.name),
     toolResults: body.messages.filter((m) => m.role === "tool").length,
+    jsonSchema: body.response_format?.type === "json_schema",
     calls: body.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name }))),
     apiKey: (req.headers.authorization ?? "").replace(/^Bearer /, ""),
     n: ++run.n,
@@ -139,16 +144,27 @@ function respond(res: ServerResponse, body: WireRequest, answer: Answer): void {
         function: { name: tc.name, arguments: typeof tc.args === "string" ? tc.args : JSON.stringify(tc.args) },
       }));
       const forced = typeof body.tool_choice === "object";
-      const message = { role: "assistant", content: answer.content ?? null, refusal: null, ...(toolCalls?.length && { tool_calls: toolCalls }) };
+      const finish = toolCalls?.length && !forced ? "tool_calls" : "stop";
       const usage = answer.usage ?? '{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120}';
+      const id = `chatcmpl-hostile-${(seq++).toString(36)}`;
+      const envelope = { id, created: 1_764_600_000, model: body.model };
+      if (body.stream) {
+        // Server-sent events as OpenAI streams them: content in pieces, tool calls, the finish,
+        // then the usage chunk when asked for (also as raw text).
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        const send = (delta: unknown, finishReason: string | null) =>
+          res.write(`data: ${JSON.stringify({ ...envelope, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`);
+        send({ role: "assistant", content: "" }, null);
+        for (const piece of (answer.content ?? "").match(/[\s\S]{1,64}/g) ?? []) send({ content: piece }, null);
+        toolCalls?.forEach((tc, index) => send({ tool_calls: [{ index, ...tc }] }, null));
+        send({}, finish);
+        if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...envelope, object: "chat.completion.chunk", choices: [] }).slice(0, -1)},"usage":${usage}}\n\n`);
+        res.end("data: [DONE]\n\n");
+        return;
+      }
+      const message = { role: "assistant", content: answer.content ?? null, refusal: null, ...(toolCalls?.length && { tool_calls: toolCalls }) };
       // Assembled as text so that `usage` can carry what JSON.stringify would never write.
-      const head = JSON.stringify({
-        id: `chatcmpl-hostile-${(seq++).toString(36)}`,
-        object: "chat.completion",
-        created: 1_764_600_000,
-        model: body.model,
-        choices: [{ index: 0, message, logprobs: null, finish_reason: toolCalls?.length && !forced ? "tool_calls" : "stop" }],
-      });
+      const head = JSON.stringify({ ...envelope, object: "chat.completion", choices: [{ index: 0, message, logprobs: null, finish_reason: finish }] });
       res.writeHead(200, { "content-type": "application/json" }).end(`${head.slice(0, -1)},"usage":${usage}}`);
       return;
     }
