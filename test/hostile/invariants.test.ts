@@ -65,4 +65,13 @@ describe("hostile invariants", () => {
       'model finding lag.slow_consumer summary quotes the injected "SYSTEM: ignore previous rules" text unfenced',
     ]);
   });
+
+  it("name a restated rules' finding and a repeated timeline event", () => {
+    const r = copy(rules.report);
+    const first = r.diagnoses[0]!;
+    r.diagnoses.push({ ...first, agent: "schema", origin: "model", summary: "restated" });
+    const event = r.timeline![0]!;
+    r.timeline!.push({ ...event, source: "model" });
+    expect(check(r)).toEqual(["model finding(s) restating a rules' finding added as new: lag.poison_message", "1 model timeline event(s) repeat the rules' events"]);
+  });
 });
