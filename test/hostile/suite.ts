@@ -22,7 +22,7 @@ import { startHostileServer, type HostileServer } from "./server.ts";
  * backoff starts at 1 s, and retrying is the model client's concern, not an attack.
  */
 const ANSWERING = { timeout: 2_000, maxTime: 4_000, concurrency: 6 };
-const SILENT = { timeout: 800, maxTime: 1_500, concurrency: 16 };
+const SILENT = { timeout: 800, maxTime: 1_500, concurrency: 12 };
 const SILENT_MODES = new Set(["silent"]);
 /** Above the budget: the rules' own work (and the suite's other runs sharing 2 cores). */
 const GRACE_MS = 2_500;
