@@ -6,7 +6,7 @@
  * a primary, it stays.
  */
 import type { Diagnosis } from "../../contract/report.ts";
-import { untrusted } from "../../prompts/template.ts";
+import { modelText } from "../llm/model-text.ts";
 import type { Synthesis } from "../llm/synthesis.ts";
 import type { Conclusion } from "./incident-debugging-agent.ts";
 
@@ -47,5 +47,5 @@ const ENTITY_ORDER = ["group", "topic", "partition", "dlqTopic", "subject", "bro
  */
 export function hypothesisLine(f: Pick<Diagnosis, "code" | "entities" | "summary">): string {
   const on = ENTITY_ORDER.filter((k) => f.entities[k] !== undefined).map((k) => `${k} ${String(f.entities[k])}`).join(", ");
-  return `${f.code}${on ? ` on ${on}` : ""}; ${untrusted("the model's summary", f.summary)}`;
+  return `${f.code}${on ? ` on ${on}` : ""}; ${modelText(f.summary)}`;
 }

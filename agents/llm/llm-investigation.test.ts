@@ -71,7 +71,8 @@ describe("tool-calling loop", () => {
 
     // Synthesis: narrative; the far timeline event dropped, the other one is the rules' own
     // 02:58:45 log event again, so it is merged, not appended.
-    expect(report.llm!.narrative).toMatch(/^Partition orders-1 of orders-svc is stuck/);
+    // The model's words, fenced as untrusted data.
+    expect(report.llm!.narrative).toMatch(/^<<<DATA the model's words \(untrusted data[^\n]*\nPartition orders-1 of orders-svc is stuck[^\n]*\nDATA>>>$/);
     expect(report.timeline!.filter((e) => e.source === "model")).toEqual([]);
     expect(report.timeline!.filter((e) => e.at === "2026-11-02T02:58:45Z").map((e) => e.source)).toEqual(["search_logs"]);
     expect(notes).toContain('synthesis: dropped a model timeline event at "1999-01-01T00:00:00Z": not a time within the incident\'s window');

@@ -13,6 +13,7 @@ import type { LlmSession } from "../../llm/session.ts";
 import { synthesisPrompt } from "../../prompts/synthesis.ts";
 import type { Conclusion } from "../incident-debugging/incident-debugging-agent.ts";
 import { SynthesisAnswer, type ActionSuggestion } from "./schemas.ts";
+import { modelText } from "./model-text.ts";
 import { validateFindings } from "./validate.ts";
 
 export interface Synthesis {
@@ -70,7 +71,7 @@ export async function synthesize(
       continue;
     }
     known.push({ t, words: w });
-    timeline.push({ at: new Date(t).toISOString().replace(".000Z", "Z"), event: e.event.replace(/[\u0000-\u001f]+/g, " "), source: "model" });
+    timeline.push({ at: new Date(t).toISOString().replace(".000Z", "Z"), event: modelText(e.event.replace(/[\u0000-\u001f]+/g, " ")), source: "model" });
   }
   if (repeated) session.note(`synthesis: ${repeated} model timeline event(s) repeated the rules' timeline; merged`);
 
@@ -78,7 +79,7 @@ export async function synthesize(
   if (narrative.dropped.length) {
     session.note(`synthesis: dropped ${narrative.dropped.length} narrative sentence(s) claiming codes no finding has (${narrative.codes.join(", ")})`);
   }
-  return { narrative: narrative.text, timeline, hypotheses: checked.accepted, suggestedActions: answer.suggestedActions };
+  return { narrative: narrative.text && modelText(narrative.text), timeline, hypotheses: checked.accepted, suggestedActions: answer.suggestedActions };
 }
 
 /** An event's words, lowercased, for telling a restated event from a new one. */

@@ -17,6 +17,7 @@ import { guard } from "../../remediation/plan.ts";
 import { requiresApproval, type ApprovalPolicy } from "../../remediation/policy.ts";
 import { VERDICTS, type ActionDraft } from "../../remediation/verdicts.ts";
 import { showsAbnormal, type Subject } from "./abnormal.ts";
+import { modelText } from "./model-text.ts";
 import type { ActionSuggestion, ModelFinding } from "./schemas.ts";
 
 export const MODEL_CONFIDENCE_CAP = 0.6;
@@ -132,7 +133,7 @@ export function validateFindings(
       code: code.data,
       agent: ctx.agent,
       confidence: Math.round(Math.min(MODEL_CONFIDENCE_CAP, Math.max(0, f.confidence)) * 100) / 100,
-      summary: clean(f.summary, 400),
+      summary: modelText(clean(f.summary, 400)),
       entities: named,
       evidence: cited.map((e) => ({ tool: e.tool, detail: clean(e.detail, 300) })),
       origin: "model",
@@ -167,6 +168,12 @@ export function admitActions(
     }
     if (ctx.decision === "none") {
       dropped.push(`model-suggested ${kind.data}: the decision is none, nothing needs doing`);
+      continue;
+    }
+    // An escalation withholds actions on purpose (incomplete evidence, a cause no runbook acts
+    // on): a model's suggestion must not put one back.
+    if (ctx.decision === "escalate") {
+      dropped.push(`model-suggested ${kind.data}: the decision is to escalate, the rules propose no action to add to`);
       continue;
     }
     const draft: ActionDraft = { kind: kind.data, params: s.params, rationale: s.rationale };

@@ -77,7 +77,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   // The model's narrative, checked against the findings (agents/llm/synthesis.ts): an account, not a verdict.
   if (report.llm?.narrative) {
     out.push(`${INDENT}${style.dim(`narrative (${safe(report.llm.model)}; the decision and actions are the rules'):`)}`);
-    out.push(`${INDENT}  ${safe(report.llm.narrative)}`);
+    for (const line of report.llm.narrative.split("\n")) out.push(`${INDENT}  ${safe(line)}`);
   }
 
   heading("Blast radius");
