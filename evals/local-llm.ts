@@ -113,7 +113,7 @@ function printCase(f: CaseFigures): void {
   const s = f.stats;
   const pd = (x: CaseFigures["rules"]) => `${x.primary ?? "-"} / ${x.decision ?? "-"} [${x.actions.join(", ") || "no actions"}] ${x.pass ? "PASS" : "FAIL"}`;
   console.log(`\n== ${f.case}`);
-  console.log(`  calls ${f.calls}, tokens ${f.tokens.total} (prompt ${f.tokens.prompt}, completion ${f.tokens.completion}${s.estimated ? `, ${s.estimated} call(s) estimated` : ""}), wall ${(f.wallMs / 1000).toFixed(1)} s (waiting for the model ${(f.modelMs / 1000).toFixed(1)} s)`);
+  console.log(`  calls ${f.calls}, tokens ${f.tokens.total} (prompt ${f.tokens.prompt}, completion ${f.tokens.completion}${s.estimated ? `, ${s.estimated} call(s) estimated` : ""}), wall ${(f.wallMs / 1000).toFixed(1)} s (model calls ${(f.modelMs / 1000).toFixed(1)} s, summed: specialists' calls overlap and the server queues them)`);
   console.log(`  tool calls: ${s.toolCalls} as tool_calls, ${s.textToolCalls} parsed from text`);
   console.log(`  structured answers: ${s.validated.tool + s.validated.text + s.validated.json_schema} validated (forced tool call ${s.validated.tool}, read from text ${s.validated.text}, json_schema ${s.validated.json_schema}), ${s.fellBack} fell back to json_schema, ${s.failed} failed; method at the end: ${f.structuredMethod}`);
   console.log(`  rules-only: ${pd(f.rules)}`);
