@@ -43,8 +43,9 @@ export class Budget {
     return this.limits.maxTime - (this.#now() - this.#started);
   }
 
+  /** Adds what a call used; a count that is no count (negative, NaN) spends nothing rather than refunding. */
   spend(tokens: number): void {
-    this.tokens += tokens;
+    if (Number.isFinite(tokens) && tokens > 0) this.tokens += tokens;
   }
 
   startCall(): void {

@@ -267,6 +267,9 @@ describe("budget", () => {
     const c = new Budget({ maxCalls: 5, maxTokens: 30_000, maxTime: 1000 }, () => now);
     now = 1001;
     expect(c.refuse(0, 0)).toBe("time budget spent (1000 ms)");
+    c.spend(-5000);
+    c.spend(Number.NaN);
+    expect(c.tokens).toBe(0);
   });
 });
 
