@@ -21,8 +21,8 @@ import { startHostileServer, type HostileServer } from "./server.ts";
  * point there is only that the budget ends the run. Retries are off (maxRetries 0): the
  * backoff starts at 1 s, and retrying is the model client's concern, not an attack.
  */
-const ANSWERING = { timeout: 2_000, maxTime: 4_000, concurrency: 6 };
-const SILENT = { timeout: 800, maxTime: 1_500, concurrency: 12 };
+const ANSWERING = { timeout: 4_000, maxTime: 8_000, concurrency: 6 };
+const SILENT = { timeout: 800, maxTime: 2_000, concurrency: 16 };
 const SILENT_MODES = new Set(["silent"]);
 /** Above the budget: the rules' own work (and the suite's other runs sharing 2 cores). */
 const GRACE_MS = 2_500;
@@ -101,13 +101,48 @@ export function hostileSuite(modeNames: readonly string[]): void {
   const baselines = new Map<string, Baseline>();
   let server: HostileServer;
 
+  /** Runs one mode over every fixture: the broken invariants per fixture. */
+  async function runMode(mode: Mode): Promise<Map<string, string[]>> {
+    const t = timing(mode);
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const found = new Map<string, string[]>();
+    await pool(fixtures, t.concurrency, async (f) => {
+      const ctx = contextOf(f.incident);
+      const run = server.register(mode.attack(ctx));
+      const out = await timed(() => investigate(blind(f.incident), { llm: { settings: settings(mode, run.baseUrl), label: `hostile ${mode.name}` } }));
+      const rules = baselines.get(f.name)!;
+      const v = violations({ mode: mode.name, ctx, expected: f.incident.expected!, rules, budgetMs: t.maxTime, graceMs: GRACE_MS + 3 * rules.ms, ...(EXTRA[mode.name] && { extra: EXTRA[mode.name] }) }, out);
+      if (run.requests() === 0) v.push("the endpoint was never called (the attack was not played)");
+      found.set(f.name, v);
+    });
+    // HOSTILE_SUMMARY=1: one line per broken invariant, for triage across modes and fixtures.
+    if (process.env.HOSTILE_SUMMARY) {
+      const lines = [...found].flatMap(([name, v]) => v.map((x) => `${mode.name}\t${name}\t${x}`));
+      const used = process.cpuUsage(cpu);
+      // CPU time is the process's, so it includes modes running alongside (the silent one).
+      console.log(`hostile ${mode.name}: ${Math.round(performance.now() - started)} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU, ${[...found.values()].filter((v) => v.length).length} of ${fixtures.length} fixtures broken\n${lines.join("\n")}`);
+    }
+    return found;
+  }
+  /** Modes started early, in the background: the silent ones only wait, so they overlap the others' work. */
+  const early = new Map<string, Promise<Map<string, string[]>>>();
+
   beforeAll(async () => {
     server = await startHostileServer();
+    const cpu = process.cpuUsage();
     for (const f of fixtures) {
       const started = performance.now();
       const report = await investigate(blind(f.incident));
       baselines.set(f.name, { report, ms: performance.now() - started });
     }
+    const used = process.cpuUsage(cpu);
+    if (process.env.HOSTILE_SUMMARY) console.log(`hostile baselines (rules only): ${Math.round((used.user + used.system) / 1000)} ms CPU`);
+    // One unscored run first: loading the LLM modules (LangChain, the OpenAI client) takes
+    // a second or more, which would otherwise eat the budgets of the first runs.
+    const warm = modes[0]!;
+    await investigate(blind(fixtures[0]!.incident), { llm: { settings: settings(warm, server.register(warm.attack(contextOf(fixtures[0]!.incident))).baseUrl) } });
+    for (const mode of modes.filter((m) => SILENT_MODES.has(m.name))) early.set(mode.name, runMode(mode));
   }, 120_000);
   afterAll(() => server?.close());
 
@@ -117,24 +152,9 @@ export function hostileSuite(modeNames: readonly string[]): void {
 
   for (const mode of modes) {
     describe(`${mode.name}: ${mode.why}`, () => {
-      const found = new Map<string, string[]>();
+      let found = new Map<string, string[]>();
       beforeAll(async () => {
-        const t = timing(mode);
-        const started = performance.now();
-        await pool(fixtures, t.concurrency, async (f) => {
-          const ctx = contextOf(f.incident);
-          const run = server.register(mode.attack(ctx));
-          const out = await timed(() => investigate(blind(f.incident), { llm: { settings: settings(mode, run.baseUrl), label: `hostile ${mode.name}` } }));
-          const rules = baselines.get(f.name)!;
-          const v = violations({ mode: mode.name, ctx, expected: f.incident.expected!, rules, budgetMs: t.maxTime, graceMs: GRACE_MS + 3 * rules.ms, ...(EXTRA[mode.name] && { extra: EXTRA[mode.name] }) }, out);
-          if (run.requests() === 0) v.push("the endpoint was never called (the attack was not played)");
-          found.set(f.name, v);
-        });
-        // HOSTILE_SUMMARY=1: one line per broken invariant, for triage across modes and fixtures.
-        if (process.env.HOSTILE_SUMMARY) {
-          const lines = [...found].flatMap(([name, v]) => v.map((x) => `${mode.name}\t${name}\t${x}`));
-          console.log(`hostile ${mode.name}: ${Math.round(performance.now() - started)} ms, ${[...found.values()].filter((v) => v.length).length} of ${fixtures.length} fixtures broken\n${lines.join("\n")}`);
-        }
+        found = await (early.get(mode.name) ?? runMode(mode));
       }, 120_000);
       it.each(fixtures.map((f) => f.name))(`${mode.name} %s`, (name) => {
         expect(found.get(name)).toEqual([]);
