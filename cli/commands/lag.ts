@@ -150,7 +150,8 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
   for (const fault of window.faults) process.stderr.write(`kafka-ops: warning: ${oneLine(redact(fault), 500)}\n`);
 
-  const report = lagReport(window, values.group);
+  // Member and client ids are text others chose: scrubbed like every other way out.
+  const report = redact.deep(lagReport(window, values.group));
   const last = window.snapshots.at(-1)!;
   if (values.group !== undefined && !report.groups.length && !last.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
     throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
