@@ -8,7 +8,8 @@ import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { focus, LIVE_HELP, LIVE_OPTIONS, liveSettings, openLiveSession } from "../live.ts";
 import { Duration } from "../../config/settings.ts";
-import { loadedSecrets, redactor } from "../../config/secret.ts";
+import { loadedSecrets, redactor, type Secret } from "../../config/secret.ts";
+import type { Incident } from "../../contract/incident.ts";
 import { ClusterUnreachableError } from "../../errors.ts";
 import type { LiveSession } from "../../ports/live/live-ports.ts";
 import { isFailure } from "../../ports/faults.ts";
@@ -71,8 +72,7 @@ export async function run(args: string[]): Promise<ExitCode> {
       ...(values.title && { title: values.title }),
       ...(alert && { alert }),
     });
-    // A recording quotes what the cluster and the registry said: scrubbed of the secrets too.
-    const text = `${JSON.stringify(redactor(loadedSecrets()).deep(incident), null, 2)}\n`;
+    const text = recordingText(incident, loadedSecrets());
     if (values.output) {
       // Written next to the target, then renamed: a reader never sees half a file.
       const temp = `${values.output}.${process.pid}.tmp`;
@@ -84,6 +84,11 @@ export async function run(args: string[]): Promise<ExitCode> {
   } finally {
     await session.close();
   }
+}
+
+/** The file's text. A recording quotes what the cluster and the registry said: scrubbed of the secrets too. */
+export function recordingText(incident: Incident, secrets: readonly Secret[]): string {
+  return `${JSON.stringify(redactor(secrets).deep(incident), null, 2)}\n`;
 }
 
 /**
