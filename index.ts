@@ -25,3 +25,5 @@ export {
 } from "./errors.ts";
 export { THRESHOLDS, DEFAULT_THRESHOLDS, defaultThresholds, type ThresholdKey, type ThresholdValues, type Thresholds } from "./config/thresholds/index.ts";
 export { thresholdsFrom } from "./config/thresholds/overrides.ts";
+/** Secrets for `investigate(..., { secrets })`: kept out of the report in every form. */
+export { Secret, redactor, type Redact } from "./config/secret.ts";
