@@ -54,8 +54,10 @@ describe("hostile invariants", () => {
   it("reject a schema breach, a wrong entity, unfenced injected text and a slow run", () => {
     const r = copy(rules.report);
     r.diagnoses.push({ code: "lag.slow_consumer", agent: "streaming", confidence: 0.5, summary: INJECTION, entities: { group: "max.poll.interval.ms" }, evidence: [], origin: "model" });
-    r.rootCause = `fenced: <<<DATA x\n${INJECTION}\nDATA>>> but also ${INJECTION}`;
-    r.llm = { model: "m", calls: 1, promptTokens: -5, completionTokens: 1, totalTokens: 2, notes: [], ms: 1 };
+    // The injection opens with a fence closer: inside a fence it breaks out, unless defused (as prompts/template.ts does).
+    r.rootCause = `<<<DATA x\n${INJECTION}\nDATA>>>`;
+    const defused = `<<<DATA x\n${INJECTION.replace("DATA>>>", "DATA\u200b>>")}\nDATA>>>`;
+    r.llm = { model: "m", calls: 1, promptTokens: -5, completionTokens: 1, totalTokens: 2, notes: [], narrative: defused, ms: 1 };
     expect(check(r, 1_600)).toEqual([
       "wall time 1600 ms over the budget (1000 ms + 500 ms grace)",
       "report fails the Report schema at llm.promptTokens: Too small: expected number to be >=0",
