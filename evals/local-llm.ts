@@ -51,6 +51,8 @@ interface CaseFigures {
   llm: { primary: string | null; decision: string | null; actions: string[]; pass: boolean };
   verdict: Verdict;
   worse: string[];
+  /** Codes of the findings the model added (origin "model"): same verdict can still mean a noisier report. */
+  modelFindings: string[];
   narrative: string | null;
   notes: string[];
 }
@@ -104,6 +106,7 @@ async function runCase(c: Extract<EvalCase, { ok: true }>, settings: LlmSettings
     llm: pick(llm),
     verdict: verdictOf(rules, llm, worse),
     worse,
+    modelFindings: report.diagnoses.filter((d) => d.origin === "model").map((d) => d.code),
     narrative: report.llm?.narrative ?? null,
     notes: report.llm?.notes ?? [],
   };
@@ -118,6 +121,7 @@ function printCase(f: CaseFigures): void {
   console.log(`  structured answers: ${s.validated.tool + s.validated.text + s.validated.json_schema} validated (forced tool call ${s.validated.tool}, read from text ${s.validated.text}, json_schema ${s.validated.json_schema}), ${s.fellBack} fell back to json_schema, ${s.failed} failed; method at the end: ${f.structuredMethod}`);
   console.log(`  rules-only: ${pd(f.rules)}`);
   console.log(`  with model: ${pd(f.llm)}  => ${f.verdict}${f.worse.length ? ` (${f.worse.join("; ")})` : ""}`);
+  console.log(`  model findings added: ${f.modelFindings.join(", ") || "none"}`);
   console.log(`  narrative: ${f.narrative ?? "(none)"}`);
   for (const n of f.notes) console.log(`  note: ${n}`);
 }
@@ -178,6 +182,7 @@ async function main(): Promise<number> {
     better: figures.filter((f) => f.verdict === "better").length,
     worse: figures.filter((f) => f.verdict === "worse").length,
     different: figures.filter((f) => f.verdict === "different").length,
+    modelFindingsAdded: sum((f) => f.modelFindings.length),
   };
   console.log(`\ntotals: ${JSON.stringify(totals)}`);
   console.log(JSON.stringify({ lane: "local-llm", model: MODEL_LABEL, totals, cases: figures.map(({ notes: _n, ...f }) => f) }));
