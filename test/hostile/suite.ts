@@ -5,6 +5,7 @@
  * concurrently (most of a run is waiting on the endpoint), and each (mode, fixture) is its own
  * test case, named so that `-t "<mode> <fixture>"` replays one.
  */
+import { mapBounded } from "../../ports/live/bounded.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmSettings } from "../../config/settings.ts";
 import type { Incident } from "../../contract/incident.ts";
@@ -77,19 +78,6 @@ async function timed(run: () => Promise<Report>): Promise<Outcome> {
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export function hostileSuite(modeNames: readonly string[]): void {
   const modes = modeNames.map((n) => {
@@ -107,7 +95,7 @@ export function hostileSuite(modeNames: readonly string[]): void {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const found = new Map<string, string[]>();
-    await pool(fixtures, t.concurrency, async (f) => {
+    await mapBounded(fixtures, t.concurrency, async (f) => {
       const ctx = contextOf(f.incident);
       const run = server.register(mode.attack(ctx));
       const out = await timed(() => investigate(blind(f.incident), { llm: { settings: settings(mode, run.baseUrl), label: `hostile ${mode.name}` } }));
