@@ -1,8 +1,7 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, tp, type Finding, say } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
+import { statusOf, type GroupObservation } from "../observation.ts";
 import type { ToolValue } from "../../../tools/registry.ts";
-import { partitionStatus } from "./lag-status.ts";
 
 /** Confidence grows with the share of lagging partitions the saturated brokers lead. */
 const CONFIDENCE = { base: 0.75, perLedShare: 0.2 } as const;
@@ -17,7 +16,7 @@ export function brokerSaturated(o: GroupObservation, t: ThresholdValues = o.thre
   if (!brokers || group.members.length === 0) return null;
   const hot = new Map(brokers.brokers.map((b) => [b.broker, saturation(b.worst, t)] as const).filter(([, r]) => r.length > 0));
   if (hot.size === 0) return null;
-  const lagging = lag.partitions.filter((p) => ["growing", "stalled"].includes(partitionStatus(p)));
+  const lagging = lag.partitions.filter((p) => ["growing", "stalled"].includes(statusOf(o, p)));
   if (lagging.length === 0) return null;
   const onHot = lagging.filter((p) => hot.has(leaders.get(tp(p.topic, p.partition)) ?? -1));
   const share = onHot.length / lagging.length;
