@@ -30,6 +30,34 @@ export const Diagnosis = z.strictObject({
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
+/** An executor's dry run: the effect, the warnings, and the reading the apply step re-checks first. */
+export const DryRunOutput = z.strictObject({
+  at: z.string(),
+  /** One line per change, with before and after values read from the cluster. */
+  effect: z.array(z.string()),
+  warnings: z.array(z.string()),
+  /** Set when the action must not run as it stands (members still active, nothing to change...). */
+  refusal: z.string().optional(),
+});
+export type DryRunOutput = z.infer<typeof DryRunOutput>;
+
+export const ApprovalRecord = z.strictObject({
+  decision: z.enum(["approved", "rejected"]),
+  by: z.string(),
+  at: z.string(),
+  reason: z.string().optional(),
+  /** "policy" when the policy allowed it unattended (`--mode auto`), else "human". */
+  via: z.enum(["human", "policy"]).optional(),
+});
+export type ApprovalRecord = z.infer<typeof ApprovalRecord>;
+
+export const VerificationResult = z.strictObject({
+  at: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type VerificationResult = z.infer<typeof VerificationResult>;
+
 export const Action = z.strictObject({
   kind: ActionKind,
   risk: Risk,
@@ -39,8 +67,22 @@ export const Action = z.strictObject({
   rationale: z.string(),
   /** Extension: how to check afterwards that the action worked. */
   verify: z.string().optional(),
+  /** Extension: what exactly the action would change, read from the cluster when the dry run ran. */
+  dryRun: DryRunOutput.optional(),
+  /** Extension: who approved or rejected it, when, and why (the approval gate's record). */
+  approval: ApprovalRecord.optional(),
+  /** Extension: when the action was applied (ISO 8601). */
+  appliedAt: z.string().optional(),
+  /** Extension: what applying it printed, or why it failed or was refused. */
+  output: z.array(z.string()).optional(),
+  /** Extension: whether the action had its intended effect, re-read from the cluster after a settle time. */
+  verification: VerificationResult.optional(),
+  /** Extension: how to undo it, or why it cannot be undone (partitions cannot be removed). */
+  rollback: z.string().optional(),
 });
 export type Action = z.infer<typeof Action>;
+
+
 
 export const Escalation = z.strictObject({
   severity: Severity,
@@ -152,6 +194,21 @@ export const Report = z.strictObject({
   missingEvidence: z.array(z.string()).optional(),
   /** Extension: model, LLM calls, token usage and notes, when an LLM took part. */
   llm: LlmUsage.optional(),
+  /**
+   * Extension: how the actions were handled. `mode` is what the caller asked for (propose: nothing
+   * runs; dry-run: effects read from the cluster; approve: stops at the approval gate; auto: what
+   * the policy allows runs unattended). `investigationId` names the checkpointed thread that
+   * `kafka-ops approvals` resumes; `awaitingApproval` lists the action indexes (1-based) the gate holds.
+   */
+  remediation: z
+    .strictObject({
+      mode: z.enum(["propose", "dry-run", "approve", "auto"]),
+      investigationId: z.string().optional(),
+      awaitingApproval: z.array(z.number().int().min(1)).optional(),
+      /** The policy file in force (path), when one was given. */
+      policy: z.string().optional(),
+    })
+    .optional(),
   /** Extension: thresholds that were not at their defaults (config file overrides); absent when none. */
   thresholds: z.array(ThresholdInForce).optional(),
   /** Extension: every observed consumer group's lag per partition, in records and in seconds, with its window status. */
