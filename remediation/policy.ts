@@ -16,3 +16,8 @@ export function requiresApproval(risk: Risk, policy: ApprovalPolicy = "medium-an
   if (policy === "all") return true;
   return RANK[risk] >= (policy === "high-only" ? RANK.high : RANK.medium);
 }
+
+/** The policy file's shape (remediation policy); see docs/policy.md. Filled in by the policy schema. */
+export interface Policy {
+  source?: string;
+}
