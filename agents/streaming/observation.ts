@@ -78,3 +78,20 @@ export function worstFailureRate(metrics: GroupObservation["metrics"]): number {
   return metrics ? Math.max(0, ...metrics.series.map((s) => s.metrics.recordsFailedPerSec ?? 0)) : 0;
 }
 
+
+/**
+ * The topic a group-level finding is about, for a group that reads several: the one that holds
+ * most of the partitions the finding rests on (`among`), then the one with more lag, then by name.
+ * An action built from the finding (add partitions, replay) acts on this topic only.
+ */
+export function dominantTopic(among: readonly PartitionLag[]): string | undefined {
+  const score = new Map<string, { n: number; lag: number }>();
+  for (const p of among) {
+    const s = score.get(p.topic) ?? { n: 0, lag: 0 };
+    score.set(p.topic, { n: s.n + 1, lag: s.lag + (p.lagLatest ?? 0) });
+  }
+  return [...score].sort(([a, x], [b, y]) => y.n - x.n || y.lag - x.lag || (a < b ? -1 : 1))[0]?.[0];
+}
+
+/** The group's partitions of one topic. */
+export const partitionsOf = (lag: GroupLag, topic: string): PartitionLag[] => lag.partitions.filter((p) => p.topic === topic);

@@ -1,5 +1,5 @@
 import { evidence, finding, type Finding, say } from "../../finding.ts";
-import { countStatuses, statusOf, worstFailureRate, type GroupObservation } from "../observation.ts";
+import { countStatuses, dominantTopic, partitionsOf, statusOf, worstFailureRate, type GroupObservation } from "../observation.ts";
 
 /**
  * Lag growing on most partitions of a group that is consuming without failing: the group
@@ -22,7 +22,10 @@ export function lagGrowth(o: GroupObservation): Finding | null {
   const consumed = metrics?.latest.recordsConsumedPerSec ?? lag.consumeRatePerSec;
   if (failing > 0 && failing >= th["lag.failureShare"] * consumed) return null; // failing, not slow: another rule's case
 
-  const partitions = lag.partitions.length;
+  // A group reading several topics: the finding is about the topic where lag grows, and its
+  // parallelism is that topic's partition count (members beyond it sit idle on it).
+  const topic = dominantTopic(growing)!;
+  const partitions = partitionsOf(lag, topic).length;
   const bound = group.members.length >= partitions;
   const counts = countStatuses(o);
   const summary = bound
@@ -33,7 +36,7 @@ export function lagGrowth(o: GroupObservation): Finding | null {
     bound ? "lag.partition_bound" : "lag.slow_consumer",
     CONFIDENCE.base + CONFIDENCE.perGrowingShare * (growing.length / written.length),
     summary,
-    { group: group.groupId, topic: lag.partitions[0]?.topic ?? "", members: group.members.length, partitions },
+    { group: group.groupId, topic, members: group.members.length, partitions },
     [
       evidence("consumer_group_lag", say`total lag per sample ${lag.totalLag}; partition status ${JSON.stringify(counts)}`),
       evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members, ${group.assignedPartitions} assigned partitions`),

@@ -1,7 +1,7 @@
 import { consumerNumber, consumerSetting } from "../../../config/consumer-defaults.ts";
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding, say } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
+import { dominantTopic, type GroupObservation } from "../observation.ts";
 
 /** Each extra signal, and a known cause, make the storm more certain. */
 const CONFIDENCE = { base: 0.75, perSignal: 0.05, knownCause: 0.05 } as const;
@@ -31,6 +31,7 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
   if (signals.length === 0 || (signals.length < t["rebalance.minSignals"] && !alone)) return null;
 
   const causes = likelyCauses({ metrics, config });
+  const stormTopic = dominantTopic(o.lag.partitions);
   return finding(
     "streaming",
     "rebalance.storm",
@@ -39,7 +40,7 @@ export function rebalanceStorm(o: GroupObservation, t: ThresholdValues = o.thres
     {
       group: group.groupId,
       // The topic the group reads is hit by the storm whether or not its lag shows it yet.
-      ...(o.lag.partitions[0] && { topic: o.lag.partitions[0].topic }),
+      ...(stormTopic && { topic: stormTopic }),
       cause: causes[0]?.kind ?? "unexplained",
       "max.poll.records": consumerSetting(config, "max.poll.records"),
       "max.poll.interval.ms": consumerSetting(config, "max.poll.interval.ms"),

@@ -1,5 +1,5 @@
 import { evidence, finding, type Finding, say } from "../../finding.ts";
-import { statusOf, type GroupObservation } from "../observation.ts";
+import { dominantTopic, statusOf, type GroupObservation } from "../observation.ts";
 
 const CONFIDENCE = 0.85;
 const MIN_SAMPLES = 2;
@@ -25,7 +25,7 @@ export function recovering(o: GroupObservation): Finding | null {
     "lag.recovering",
     CONFIDENCE,
     say`group ${group.groupId} lag fell from ${peak} to ${last}; at ${lag.consumeRatePerSec}/s consumed vs ${lag.produceRatePerSec}/s produced it clears in about ${Math.ceil(eta / SECONDS_PER_MINUTE)} min`,
-    { group: group.groupId, topic: lag.partitions[0]?.topic ?? "" },
+    { group: group.groupId, topic: dominantTopic(lag.partitions.filter((p) => statusOf(o, p) === "catching_up")) ?? "" },
     [evidence("consumer_group_lag", say`total lag per sample ${total}; time to catch up ${eta} s`)],
   );
 }

@@ -1,6 +1,6 @@
 import type { ThresholdValues } from "../../../config/thresholds/index.ts";
 import { evidence, finding, type Finding, say } from "../../finding.ts";
-import type { GroupObservation } from "../observation.ts";
+import { partitionsOf, type GroupObservation } from "../observation.ts";
 
 /** Confidence rises with how far past the capacity share the partitions are written, up to a cap. */
 const CONFIDENCE = { base: 0.7, maxGain: 0.2 } as const;
@@ -16,28 +16,36 @@ const MOST = 0.5;
  */
 export function underProvisioned(o: GroupObservation, t: ThresholdValues = o.thresholds): Finding | null {
   const { group, lag, metrics } = o;
-  if (!metrics || group.members.length === 0) return null;
-  const partitions = lag.partitions.length;
-  if (partitions === 0 || group.members.length < partitions) return null;
+  if (!metrics || group.members.length === 0 || lag.partitions.length === 0) return null;
   const consumed = metrics.latest.recordsConsumedPerSec;
   const p99 = metrics.latest.processingMsP99;
   // A group that is stuck somewhere tells nothing about its capacity.
   if (lag.partitions.some((p) => ["stalled", "stopped", "rewind"].includes(o.window(p).status))) return null;
   const capacity = capacityPerMember(o, consumed, p99);
   if (capacity === null) return null;
-  const perPartition = lag.produceRatePerSec / partitions;
   const atCapacity = t["capacity.perPartitionShare"];
-  if (perPartition < atCapacity * capacity) return null;
+  // Per topic: a group reading several topics can be at capacity on one of them only, and only
+  // that topic's partitions bound its parallelism. The hottest topic that crosses the bar.
+  const hottest = [...new Set(lag.partitions.map((p) => p.topic))]
+    .map((topic) => {
+      const own = partitionsOf(lag, topic);
+      const rate = own.reduce((sum, p) => sum + p.produceRatePerSec, 0);
+      return { topic, partitions: own.length, rate, perPartition: rate / own.length };
+    })
+    .filter((x) => group.members.length >= x.partitions && x.perPartition >= atCapacity * capacity)
+    .sort((a, b) => b.perPartition - a.perPartition || (a.topic < b.topic ? -1 : 1))[0];
+  if (!hottest) return null;
+  const { topic, partitions, rate, perPartition } = hottest;
   const total = lag.totalLag;
   const behindSec = lag.produceRatePerSec > 0 ? total.at(-1)! / lag.produceRatePerSec : 0;
   return finding(
     "streaming",
     "partition.under_provisioned",
     CONFIDENCE.base + Math.min(CONFIDENCE.maxGain, perPartition / capacity - atCapacity),
-    say`topic ${lag.partitions[0]!.topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
-    { group: group.groupId, topic: lag.partitions[0]!.topic, partitions },
+    say`topic ${topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
+    { group: group.groupId, topic, partitions },
     [
-      evidence("consumer_group_lag", say`produce ${lag.produceRatePerSec}/s over ${partitions} partitions; lag per sample ${total}`),
+      evidence("consumer_group_lag", say`${topic}: produce ${rate}/s over ${partitions} partitions; lag per sample ${total}`),
       evidence("client_metrics", say`recordsConsumedPerSec ${consumed ?? "?"} over ${group.members.length} members; processingMsP99 ${p99 ?? "?"}`),
     ],
   );
