@@ -24,6 +24,8 @@ export interface ExecutionContext {
   /** Every line an executor returns passes through this (secrets a server may echo). */
   redact(text: string): string;
   signal?: AbortSignal;
+  /** Consumer settings per group as deployed (settings `clientConfigs`): brokers cannot report them. */
+  clientConfigs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface Prepared {
