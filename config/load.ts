@@ -33,6 +33,8 @@ export const ENVIRONMENT = {
   OPENAI_API_KEY: "API key of the OpenAI(-compatible) endpoint; setting it turns the LLM on (never logged)",
   OPENAI_BASE_URL: "an OpenAI-compatible endpoint (default api.openai.com); setting it turns the LLM on",
   KAFKA_OPS_LLM_MODEL: "model name (default gpt-4o-mini); setting it turns the LLM on",
+  KAFKA_OPS_STATE_DIR: "directory of the SQLite state file of investigations awaiting approval (default ~/.kafka-ops)",
+  KAFKA_OPS_POSTGRES_URL: "postgres:// URL: keep investigations awaiting approval in PostgreSQL instead (never logged)",
 } as const;
 
 export interface LoadOptions {
@@ -125,6 +127,8 @@ function fromEnv(env: Record<string, string | undefined>): Record<string, unknow
   if (env.OPENAI_BASE_URL) llm.baseUrl = env.OPENAI_BASE_URL;
   if (env.KAFKA_OPS_LLM_MODEL) llm.model = env.KAFKA_OPS_LLM_MODEL;
   if (Object.keys(llm).length) out.llm = llm;
+  const state = { ...(env.KAFKA_OPS_STATE_DIR && { dir: env.KAFKA_OPS_STATE_DIR }), ...(env.KAFKA_OPS_POSTGRES_URL && { postgres: { url: env.KAFKA_OPS_POSTGRES_URL } }) };
+  if (Object.keys(state).length) out.state = state;
   return out;
 }
 

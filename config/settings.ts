@@ -7,6 +7,7 @@ import { ApprovalPolicy } from "../remediation/policy.ts";
 import { ThresholdOverride } from "./thresholds/overrides.ts";
 import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
+import { StateSettings, stateSecrets } from "./state-settings.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
 
@@ -137,6 +138,8 @@ export const Settings = z.strictObject({
    * 429, 5xx and connection errors; never on other 4xx). The OpenAI SDK's own retries are off.
    */
   llm: LlmSettings.optional(),
+  /** Where investigations waiting for approval are kept: SQLite in `dir` (default ~/.kafka-ops) or PostgreSQL (`postgres.url`). */
+  state: StateSettings.default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
@@ -163,5 +166,6 @@ export function secretsOf(settings: Settings): Secret[] {
   const basic = settings.schemaRegistry?.basicAuth;
   if (basic) out.push(basic.password, new Secret(`${basic.username}:${basic.password.reveal()}`));
   if (settings.llm?.apiKey) out.push(settings.llm.apiKey);
+  out.push(...stateSecrets(settings.state));
   return out;
 }
