@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Incident } from "../../../contract/incident.ts";
 import { scenario, type ScenarioSpec } from "../../../test/scenario.ts";
 import { observeGroup } from "../../../test/observe.ts";
+import { hotPartition } from "./hot-partition.ts";
 import { lagGrowth } from "./lag-growth.ts";
 import { recovering } from "./recovering.ts";
 import { underProvisioned } from "./under-provisioned.ts";
@@ -68,5 +69,20 @@ describe("a group reading two topics", () => {
     const f = underProvisioned(await observeGroup(twoTopics({ topic: "audit", partitions: 4, ...quiet, ...metrics }, { topic: "clicks", partitions: 4, ...hot })));
     expect(f?.code).toBe("partition.under_provisioned");
     expect(f?.entities).toEqual({ group: "orders-svc", topic: "clicks", partitions: 4 });
+  });
+
+  it("does not read a busy topic beside a quiet one as key skew", async () => {
+    // clicks: 4 partitions written evenly at 600/s, lag growing on all; audit: 8 partitions at 5/s, caught up.
+    const trickle = { end: (s: number) => 5000 + 300 * s, committed: (s: number) => 5000 + 300 * s };
+    const o = await observeGroup(twoTopics({ topic: "audit", partitions: 8, ...trickle }, { topic: "clicks", partitions: 4, ...growing }, 2));
+    expect(hotPartition(o)).toBeNull();
+    expect(lagGrowth(o)?.code).toBe("lag.slow_consumer");
+  });
+
+  it("still finds skew inside one topic of several", async () => {
+    const skewed = { end: (s: number, p: number) => 10_000 + (p === 0 ? 6000 : 300) * s, committed: (s: number, p: number) => 10_000 + (p === 0 ? 1000 : 300) * s };
+    const f = hotPartition(await observeGroup(twoTopics({ topic: "audit", partitions: 8, ...quiet }, { topic: "clicks", partitions: 4, ...skewed })));
+    expect(f?.code).toBe("lag.hot_partition");
+    expect(f?.entities).toEqual({ group: "orders-svc", topic: "clicks", partition: 0 });
   });
 });
