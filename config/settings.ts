@@ -3,7 +3,7 @@
  * environment variables and an optional JSON config file. Nothing deeper reads process.env.
  */
 import { z } from "zod";
-import { ApprovalPolicy } from "../remediation/policy.ts";
+import { DEFAULT_POLICY, PolicySetting } from "../remediation/policy.ts";
 import { ThresholdOverride } from "./thresholds/overrides.ts";
 import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
@@ -124,7 +124,8 @@ export const Settings = z.strictObject({
   dlqPattern: z.string().refine(isRegex, "expected a regular expression (JavaScript syntax)").default(DLQ_TOPIC_PATTERN),
   /** Consumer settings of groups, as deployed: brokers cannot report them. */
   clientConfigs: z.record(z.string(), z.record(z.string(), z.string())).default({}),
-  policy: ApprovalPolicy.default("medium-and-above"),
+  /** The remediation policy, inline (remediation/policy.ts, docs/policy.md); the legacy strings "all", "medium-and-above", "high-only" read as the default. */
+  policy: PolicySetting.default(DEFAULT_POLICY),
   /**
    * Threshold overrides per topic and per group (`{ topic?, group?, set: { key: value } }`, globs
    * or /regex/ selectors); the most specific match wins, later entries win ties. Keys and their

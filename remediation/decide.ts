@@ -15,7 +15,8 @@ import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
 import type { Decision, DiagnosisCode } from "../contract/vocabulary.ts";
 import { describeFault, isFailure, type Fault } from "../ports/faults.ts";
 import { plan } from "./plan.ts";
-import type { ApprovalPolicy } from "./policy.ts";
+import { needsApproval } from "./classify.ts";
+import type { Policy } from "./policy.ts";
 
 export interface DecideInput {
   findings: readonly Diagnosis[];
@@ -27,7 +28,7 @@ export interface DecideInput {
   modelActions: readonly ActionSuggestion[];
   /** A model took part in the investigation. */
   withModel: boolean;
-  policy?: ApprovalPolicy | undefined;
+  policy?: Policy | undefined;
 }
 
 export interface Decided {
@@ -75,7 +76,8 @@ export function decide(input: DecideInput): Decided {
     const admitted = admitActions(input.modelActions, { findings: input.findings, decision: result.decision, existing: actions, ...(input.policy && { policy: input.policy }) });
     // The model's rejected suggestions are its noise, not gaps in the evidence: notes only.
     for (const d of admitted.dropped) modelNotes.push(`action dropped by guard: ${d}`);
-    actions = [...actions, ...admitted.actions];
+    // The guardrails know only the risk: whether each admitted action needs a human is the policy's answer for it.
+    actions = [...actions, ...admitted.actions.map((a) => ({ ...a, requiresApproval: needsApproval(a, input.policy, input.findings) }))];
   }
   return { decision: result.decision, primary: result.primary, actions, escalation: result.escalation, dropped, modelNotes };
 }

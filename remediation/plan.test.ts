@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { finding } from "../agents/finding.ts";
 import { guard, plan } from "./plan.ts";
+import { parsePolicy } from "./policy.ts";
 
 const poison = finding("streaming", "lag.poison_message", 0.9, "stuck", { group: "g", topic: "t", partition: 1, offset: "42" }, []);
 
@@ -11,10 +12,22 @@ describe("plan", () => {
     expect(p.actions.map((a) => [a.kind, a.risk, a.requiresApproval, a.status])).toEqual([["skip_poison_message", "medium", true, "proposed"]]);
     expect(p.actions[0]!.params).toEqual({ group: "g", topic: "t", partition: 1, offset: "42" });
   });
-  it("lets a low-risk action through without approval under the default policy, not under 'all'", () => {
-    const slow = finding("streaming", "lag.slow_consumer", 0.9, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, []);
-    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0 }).actions[0]!.requiresApproval).toBe(false);
-    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0, policy: "all" }).actions[0]!.requiresApproval).toBe(true);
+  it("needs a human for every action under the default policy; a policy's auto rule lifts that for a finding that clears its bar", () => {
+    const slow = finding("streaming", "lag.slow_consumer", 0.9, "slow", { group: "g", topic: "t", members: 2, partitions: 8 }, [
+      { tool: "consumer_group_lag", detail: "lag grows" },
+      { tool: "describe_group", detail: "2 members" },
+    ]);
+    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0 }).actions[0]!.requiresApproval).toBe(true);
+    const auto = parsePolicy({ rules: [{ kind: "scale_consumers", decide: "auto" }] }, "p.json");
+    expect(plan({ findings: [slow], primary: 0, faults: [], errorLogLines: 0, policy: auto }).actions[0]!.requiresApproval).toBe(false);
+    const weak = { ...slow, confidence: 0.5 };
+    expect(plan({ findings: [weak], primary: 0, faults: [], errorLogLines: 0, policy: auto }).actions[0]!.requiresApproval).toBe(true);
+  });
+  it("never proposes an action on an internal topic", () => {
+    const stuck = finding("streaming", "lag.poison_message", 0.9, "stuck", { group: "g", topic: "__transaction_state", partition: 0, offset: "7" }, []);
+    const p = plan({ findings: [stuck], primary: 0, faults: [], errorLogLines: 0 });
+    expect(p.actions).toEqual([]);
+    expect(p.dropped).toEqual(['skip_poison_message: "__transaction_state" is an internal topic of Kafka (__consumer_offsets, __transaction_state, __cluster_metadata, __share_group_state...)']);
   });
   it("escalates with severity and owner for causes a human must handle", () => {
     const offline = finding("streaming", "replication.offline", 0.97, "no leader", { topic: "t", broker: 3 }, []);

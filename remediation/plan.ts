@@ -5,7 +5,10 @@
  */
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
 import { ACTION_RISK, type Decision, type DiagnosisCode } from "../contract/vocabulary.ts";
-import { requiresApproval, type ApprovalPolicy } from "./policy.ts";
+import { needsApproval } from "./classify.ts";
+import { internalTopic, unnamedEntity } from "./guards.ts";
+import { actionEntities, type Policy } from "./policy.ts";
+import { selector } from "../config/thresholds/selector.ts";
 import { severityOf, VERDICTS, type ActionDraft } from "./verdicts.ts";
 
 export interface PlanInput {
@@ -19,7 +22,7 @@ export interface PlanInput {
   unseenAlertEntities?: readonly string[];
   /** What the alert names whose reads did not answer: nothing is known about it. */
   unreadAlertEntities?: readonly string[];
-  policy?: ApprovalPolicy;
+  policy?: Policy;
 }
 
 export interface Plan {
@@ -41,12 +44,12 @@ export function plan(input: PlanInput): Plan {
   const actions =
     p && verdict.decision === "remediate"
       ? verdict.actions(p).flatMap((d) => {
-          const why = guard(d, input.findings);
+          const why = guard(d, input.findings) ?? internalOf(d, input.policy);
           if (why) {
             dropped.push(`${d.kind}: ${why}`);
             return [];
           }
-          return [toAction(d, input.policy)];
+          return [toAction(d, input.policy, input.findings)];
         })
       : [];
 
@@ -100,21 +103,24 @@ function unexplained(input: PlanInput): string[] {
   return out;
 }
 
-function toAction(d: ActionDraft, policy: ApprovalPolicy | undefined): Action {
+function toAction(d: ActionDraft, policy: Policy | undefined, findings: readonly Diagnosis[]): Action {
   const risk = ACTION_RISK[d.kind];
-  return { ...d, risk, requiresApproval: requiresApproval(risk, policy), status: "proposed" };
+  const action: Action = { ...d, risk, requiresApproval: true, status: "proposed" };
+  return { ...action, requiresApproval: needsApproval(action, policy, findings) };
 }
 
-/**
- * An action may only name groups and topics that a finding names (findings take their
- * entities from tool results). This is the same check an LLM-proposed action must pass.
- */
-export function guard(d: ActionDraft, findings: readonly Diagnosis[]): string | null {
-  const known = new Set(findings.flatMap((f) => Object.values(f.entities).map(String)));
-  for (const key of ["group", "topic", "dlqTopic", "targetTopic"] as const) {
-    const v = d.params[key];
-    if (v === undefined) continue;
-    if (typeof v !== "string" || v === "" || !known.has(v)) return `${key} ${JSON.stringify(v)} is not an entity any finding names`;
+/** An action on an internal topic is never proposed (remediation/guards.ts: no policy lifts it). */
+function internalOf(d: ActionDraft, policy: Policy | undefined): string | null {
+  const protectedTopics = (policy?.protectedTopics ?? []).map(selector);
+  for (const t of actionEntities(d).topics) {
+    const why = internalTopic(t, protectedTopics);
+    if (why) return why;
   }
   return null;
 }
+
+/**
+ * An action may only name groups and topics that a finding names: remediation/guards.ts
+ * `unnamedEntity` (its one home); the name kept for the LLM guardrails that call it.
+ */
+export const guard: (d: ActionDraft, findings: readonly Diagnosis[]) => string | null = unnamedEntity;
