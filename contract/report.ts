@@ -38,6 +38,8 @@ export const DryRunOutput = z.strictObject({
   warnings: z.array(z.string()),
   /** Set when the action must not run as it stands (members still active, nothing to change...). */
   refusal: z.string().optional(),
+  /** The reading the runner takes again right before applying; if it differs, the action is aborted (the cluster changed since this dry run). */
+  precondition: z.unknown().optional(),
 });
 export type DryRunOutput = z.infer<typeof DryRunOutput>;
 

@@ -32,6 +32,8 @@ export interface Prepared {
   output: DryRunOutput;
   /** JSON-comparable reading of what the action depends on; compared again right before apply. */
   precondition: unknown;
+  /** Partitions it adds or moves and records it replays or moves, for the limits and the blast-radius cap (counted from the params when absent). */
+  cost?: { partitions?: number; records?: number };
 }
 
 export interface Applied {
