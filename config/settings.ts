@@ -8,6 +8,7 @@ import { ThresholdOverride } from "./thresholds/overrides.ts";
 import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
 import { StateSettings, stateSecrets } from "./state-settings.ts";
+import { deploymentSecrets, deploymentSettings } from "./deployments.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
 
@@ -141,6 +142,8 @@ export const Settings = z.strictObject({
   llm: LlmSettings.optional(),
   /** Where investigations waiting for approval are kept: SQLite in `dir` (default ~/.kafka-ops) or PostgreSQL (`postgres.url`). */
   state: StateSettings.default({}),
+  /** Deployment targets that run consumer groups (webhook, Kubernetes): config/deployments.ts, docs/deployment-targets.md. */
+  deployments: deploymentSettings({ Duration, secret }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
@@ -168,5 +171,6 @@ export function secretsOf(settings: Settings): Secret[] {
   if (basic) out.push(basic.password, new Secret(`${basic.username}:${basic.password.reveal()}`));
   if (settings.llm?.apiKey) out.push(settings.llm.apiKey);
   out.push(...stateSecrets(settings.state));
+  out.push(...deploymentSecrets(settings.deployments));
   return out;
 }

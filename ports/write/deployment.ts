@@ -15,6 +15,10 @@ export interface DeploymentView {
   running: boolean;
   /** Consumer settings the deployment passes to its clients, as it reports them. */
   config: Record<string, string>;
+  /** What a reader of a dry run should know about this target ("a config change restarts the pods"). */
+  notes?: string[];
+  /** Consumer settings the target reports but does not change (an env var taken from a ConfigMap or Secret). */
+  unmanaged?: string[];
 }
 
 /** One consumer setting to change: a value to set, or null to remove it (back to the client's default). */
