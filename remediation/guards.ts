@@ -146,8 +146,8 @@ export function effectProblem(kind: ActionKind, effect: Effect): string | null {
 export interface LiveReadings {
   /** Partition count of a topic now; null when the topic does not exist. */
   partitionCount(topic: string): Promise<number | null>;
-  /** A topic's dynamic configs now. */
-  topicConfigs(topic: string): Promise<Record<string, string>>;
+  /** A topic's dynamic configs now (null: set, value not disclosed). */
+  topicConfigs(topic: string): Promise<Record<string, string | null>>;
 }
 
 /** The guards that read the cluster: partitions never reduced (by the count now), retention never shortened. */
@@ -165,7 +165,8 @@ export async function liveGuards(action: Pick<Action, "kind" | "params">, read: 
       const current = await read.topicConfigs(p.topic);
       for (const k of set) {
         const next = Number(p[k]);
-        const before = current[k] === undefined ? undefined : Number(current[k]);
+        const raw = current[k];
+        const before = raw === undefined || raw === null || !Number.isFinite(Number(raw)) ? undefined : Number(raw);
         if (!Number.isFinite(next)) out.push(`alter_topic_config: ${k} ${JSON.stringify(p[k])} is not a number`);
         else if (next === -1) continue; // unlimited: never deletes more
         else if (before === undefined) out.push(`alter_topic_config: ${k} has no value set on ${p.topic} to compare with; setting ${next} could shorten retention and delete records`);
