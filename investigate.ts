@@ -1,12 +1,17 @@
 /**
  * The library's front door: an incident in, a `kafka-investigation/v1` report out.
  */
+import { randomBytes } from "node:crypto";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Alert, Incident } from "./contract/incident.ts";
 import { parseIncident } from "./contract/parse.ts";
 import type { Report, ThresholdInForce } from "./contract/report.ts";
 import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
+import type { RemediationDeps, RemediationMode } from "./graph/remediation.ts";
+import type { GateAnswer, GateRequest } from "./graph/nodes/approval.ts";
+import { KafkaOpsError } from "./errors.ts";
 import type { LlmSession, LlmSessionOptions } from "./llm/session.ts";
 import { redactor, type Secret } from "./config/secret.ts";
 import { missingEvidence } from "./ports/faults.ts";
@@ -36,6 +41,22 @@ export interface InvestigateOptions {
    * The CLI passes every secret of the settings it loaded (`secretsOf(settings)`).
    */
   secrets?: readonly Secret[];
+  /**
+   * What may happen to the proposed actions. Absent or mode "propose": nothing runs, as before.
+   * "dry-run": every action's exact effect, read through the write ports (never writes).
+   * "approve": dry runs, then the approval gate holds every action; the report names the
+   * investigation id `resumeInvestigation` continues. "auto": what the policy allows runs, the gate
+   * holds the rest. Approve and auto need a checkpointer (the state the gate stops with).
+   */
+  remediation?: RemediationOptions;
+}
+
+export interface RemediationOptions {
+  mode: RemediationMode;
+  deps: RemediationDeps;
+  checkpointer?: BaseCheckpointSaver;
+  /** The checkpoint thread's id; default a fresh `inv-<time>-<random>`. */
+  investigationId?: string;
 }
 
 /**
@@ -66,20 +87,101 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
   const { options } = args;
   // Loaded only when a model takes part: the deterministic path does not load the OpenAI client.
   const llm = options.llm ? new (await import("./llm/session.ts")).LlmSession(options.llm) : undefined;
+  const remediation = options.remediation;
+  const mode = remediation?.mode ?? "propose";
+  const gated = mode === "approve" || mode === "auto";
+  if (gated && !remediation?.checkpointer) throw new KafkaOpsError("BAD_INPUT", `mode ${mode} needs a checkpointer: the approval gate keeps the investigation's state there`);
+  const investigationId = gated ? (remediation?.investigationId ?? newInvestigationId()) : undefined;
   const graph = createIncidentGraph({
     ports: args.ports,
     ...(options.policy && { policy: options.policy }),
     ...(options.agentOverrides && { agents: options.agentOverrides }),
     ...(llm && { llm }),
     ...(options.thresholds && { thresholds: options.thresholds }),
+    ...(remediation && { remediation: { ...remediation.deps, ...(investigationId && { investigationId }) } }),
+    ...(gated && { checkpointer: remediation!.checkpointer! }),
   });
-  const state = (await graph.invoke({
-    incidentId: args.incidentId,
-    alert: args.alert,
-    question: options.question,
-    requestedAgents: options.agents ?? [],
-  })) as State;
+  const config = investigationId ? { configurable: { thread_id: investigationId } } : {};
+  const state = (await graph.invoke(
+    { incidentId: args.incidentId, alert: args.alert, question: options.question, requestedAgents: options.agents ?? [], mode },
+    config,
+  )) as State;
+  const awaiting = investigationId ? await gateRequest(graph, investigationId) : undefined;
   const report = toReport(state, args.incidentId, performance.now() - started, llm, options.thresholds?.inForce() ?? []);
+  if (remediation) report.remediation = remediationField(mode, remediation, investigationId, awaiting?.awaiting);
+  return scrub(report, options);
+}
+
+/** Reads the gate's question of a checkpointed investigation; undefined when it is not waiting at the gate. */
+async function gateRequest(graph: ReturnType<typeof createIncidentGraph>, investigationId: string): Promise<GateRequest | undefined> {
+  const snapshot = await graph.getState({ configurable: { thread_id: investigationId } });
+  for (const task of snapshot.tasks) for (const i of task.interrupts) return i.value as GateRequest;
+  return undefined;
+}
+
+function remediationField(mode: RemediationMode, r: RemediationOptions, investigationId: string | undefined, awaiting: number[] | undefined): NonNullable<Report["remediation"]> {
+  const policy = r.deps.runner.policy as { source?: string } | undefined;
+  return {
+    mode,
+    ...(investigationId && { investigationId }),
+    ...(awaiting?.length && { awaitingApproval: awaiting }),
+    ...(policy?.source && policy.source !== "default" && { policy: policy.source }),
+  };
+}
+
+export function newInvestigationId(now = new Date()): string {
+  return `inv-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "z").toLowerCase()}-${randomBytes(3).toString("hex")}`;
+}
+
+export interface ResumeOptions {
+  checkpointer: BaseCheckpointSaver;
+  deps: RemediationDeps;
+  /** Read ports for the rebuilt graph: the nodes before the gate never run again, so none is read. */
+  ports: Ports;
+  secrets?: readonly Secret[];
+}
+
+/** Why a resume cannot go ahead: the id is unknown, or the investigation is not waiting at the gate. */
+export class NotAtGateError extends KafkaOpsError {
+  constructor(investigationId: string, why: string) {
+    super("NOT_FOUND", `investigation ${investigationId}: ${why}`);
+  }
+}
+
+/** The gate's question for a checkpointed investigation (what `approvals show` prints). */
+export async function pendingGate(investigationId: string, options: ResumeOptions): Promise<{ state: State; request: GateRequest | undefined }> {
+  const graph = createIncidentGraph({ ports: options.ports, remediation: options.deps, checkpointer: options.checkpointer });
+  const snapshot = await graph.getState({ configurable: { thread_id: investigationId } });
+  if (!snapshot.createdAt) throw new NotAtGateError(investigationId, "no such investigation in the state store");
+  return { state: snapshot.values as State, request: await gateRequest(graph, investigationId) };
+}
+
+/**
+ * Continues an investigation stopped at the approval gate, from any process: rebuilds the graph
+ * (the caller rebuilt the write ports from the stored target), resumes it with the answer, and
+ * returns the report with what ran. Callers claim the id first (state/investigations.ts): the
+ * checkpoint alone cannot stop two processes resuming the same gate at once.
+ */
+export async function resumeInvestigation(investigationId: string, answer: GateAnswer, options: ResumeOptions): Promise<Report> {
+  const started = performance.now();
+  const { Command } = await import("@langchain/langgraph");
+  const graph = createIncidentGraph({ ports: options.ports, remediation: { ...options.deps, investigationId }, checkpointer: options.checkpointer });
+  const config = { configurable: { thread_id: investigationId } };
+  const before = await graph.getState(config);
+  if (!before.createdAt) throw new NotAtGateError(investigationId, "no such investigation in the state store");
+  if (!(await gateRequest(graph, investigationId))) throw new NotAtGateError(investigationId, "not waiting at the approval gate (already decided, or it never stopped there)");
+  const state = (await graph.invoke(new Command({ resume: answer }), config)) as State;
+  const report = toReport(state, state.incidentId, performance.now() - started, undefined, []);
+  const awaiting = await gateRequest(graph, investigationId);
+  report.remediation = {
+    mode: state.mode,
+    investigationId,
+    ...(awaiting?.awaiting.length && { awaitingApproval: awaiting.awaiting }),
+  };
+  return scrub(report, options);
+}
+
+function scrub(report: Report, options: { secrets?: readonly Secret[] | undefined; llm?: InvestigateOptions["llm"] }): Report {
   // The one way out of an investigation: every string of the report (reasons, evidence, notes,
   // missing evidence, the narrative) is scrubbed of the secrets here, whatever echoed them.
   const apiKey = options.llm?.settings.apiKey;

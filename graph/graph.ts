@@ -1,12 +1,20 @@
 /**
  * The investigation graph: wiring only.
  *
- *   START -> triage -(Send, in parallel)-> streaming | schema | quality -> incident_debugging -> decide -> END
+ *   START -> triage -(Send, in parallel)-> streaming | schema | quality -> incident_debugging -> decide
+ *   decide -> END                                   (mode propose, or nothing to do)
+ *          -> prepare -> END                        (dry-run: every action's effect, read now)
+ *          -> prepare -> approval -> execute -> END (approve: the gate holds every action)
+ *          -> prepare -> execute [-> approval -> execute] -> END   (auto: the policy's auto ones
+ *             run at once, the gate holds the rest)
  *
  * Specialists run concurrently; their findings and tool-call records merge through the
- * state's reducers before the Incident Debugging agent correlates them.
+ * state's reducers before the Incident Debugging agent correlates them. The approval node is
+ * the graph's one interrupt(); it needs a checkpointer (the state it stops with is what a
+ * resume, from any process, continues).
  */
 import { END, Send, START, StateGraph } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { qualityAgent } from "../agents/quality/quality-agent.ts";
 import { schemaAgent } from "../agents/schema/schema-agent.ts";
 import { streamingAgent } from "../agents/streaming/streaming-agent.ts";
@@ -21,6 +29,10 @@ import { correlateNode } from "./nodes/correlate.ts";
 import { decideNode } from "./nodes/decide.ts";
 import { specialistNode } from "./nodes/specialist.ts";
 import { timed } from "./nodes/timed.ts";
+import { approvalNode } from "./nodes/approval.ts";
+import { executeNode } from "./nodes/execute.ts";
+import { prepareNode } from "./nodes/prepare.ts";
+import { awaitingHuman, type RemediationDeps } from "./remediation.ts";
 import { triage } from "./nodes/triage.ts";
 import { InvestigationState, type State } from "./state.ts";
 
@@ -33,6 +45,10 @@ export interface GraphDeps {
   llm?: LlmSession;
   /** Thresholds with their overrides; absent: the documented defaults. */
   thresholds?: Thresholds;
+  /** The runner and its dependencies; absent: nothing past decide runs, whatever the state's mode. */
+  remediation?: RemediationDeps;
+  /** Where the state is checkpointed (needed by the approval gate). */
+  checkpointer?: BaseCheckpointSaver;
 }
 
 export const NODE = {
@@ -42,6 +58,9 @@ export const NODE = {
   quality: "quality",
   incidentDebugging: "incident_debugging",
   decide: "decide",
+  prepare: "prepare",
+  approval: "approval",
+  execute: "execute",
 } as const;
 
 export function createIncidentGraph(deps: GraphDeps) {
@@ -51,6 +70,11 @@ export function createIncidentGraph(deps: GraphDeps) {
   const agents: Record<Specialist, Agent> = llm
     ? { streaming: llmSpecialist(base.streaming, llm), schema: llmSpecialist(base.schema, llm), quality: llmSpecialist(base.quality, llm) }
     : base;
+  const remediation = deps.remediation;
+  const afterDecide = (state: State) => (deps.remediation && state.mode !== "propose" && state.actions.length ? NODE.prepare : END);
+  const afterPrepare = (state: State) => (state.mode === "dry-run" ? END : state.mode === "auto" ? NODE.execute : NODE.approval);
+  // Auto mode: once what the policy allows has run, the gate holds the rest (asked once).
+  const afterExecute = (state: State) => (state.mode === "auto" && state.gate === undefined && awaitingHuman(state).length ? NODE.approval : END);
   const fanOut = (state: State) =>
     state.plan.length ? state.plan.map((p) => new Send(p.agent, state)) : [new Send(NODE.incidentDebugging, state)];
 
@@ -69,6 +93,12 @@ export function createIncidentGraph(deps: GraphDeps) {
     .addEdge(NODE.schema, NODE.incidentDebugging)
     .addEdge(NODE.quality, NODE.incidentDebugging)
     .addEdge(NODE.incidentDebugging, NODE.decide)
-    .addEdge(NODE.decide, END)
-    .compile();
+    .addNode(NODE.prepare, timed(NODE.prepare, prepareNode(remediation)))
+    .addNode(NODE.approval, approvalNode())
+    .addNode(NODE.execute, timed(NODE.execute, executeNode(remediation)))
+    .addConditionalEdges(NODE.decide, afterDecide, [NODE.prepare, END])
+    .addConditionalEdges(NODE.prepare, afterPrepare, [NODE.approval, NODE.execute, END])
+    .addEdge(NODE.approval, NODE.execute)
+    .addConditionalEdges(NODE.execute, afterExecute, [NODE.approval, END])
+    .compile(deps.checkpointer ? { checkpointer: deps.checkpointer } : {});
 }

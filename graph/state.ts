@@ -11,6 +11,8 @@ import type { Conclusion } from "../agents/incident-debugging/incident-debugging
 import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 import { mergeFindings } from "../agents/llm/merge-findings.ts";
 import type { Fault } from "../ports/faults.ts";
+import type { Classification, RemediationMode } from "../remediation/runner.ts";
+import type { GateAnswer } from "./nodes/approval.ts";
 
 const concat = <T>() =>
   new ReducedValue(z.custom<T[]>().default(() => []), { reducer: (current: T[], next: T[]) => current.concat(next) });
@@ -48,6 +50,14 @@ export const InvestigationState = new StateSchema({
   escalation: z.custom<Escalation | null>().default(() => null),
   /** Actions a model suggested in the synthesis: the decide node admits them only through the guards. */
   modelActions: z.custom<ActionSuggestion[]>().default(() => []),
+  /** What may happen to the actions: propose (nothing runs), dry-run, approve (the gate holds them), auto (the policy decides). */
+  mode: z.custom<RemediationMode>().default((): RemediationMode => "propose"),
+  /** Per action (1-based), what the policy and the guards allow, with why (set by prepare). */
+  classification: z.custom<Classification[]>().default(() => []),
+  /** The answer given at the approval gate, once given. */
+  gate: z.custom<GateAnswer | undefined>(),
+  /** 1-based indexes already handed to the runner: none is applied twice, whatever the routing. */
+  attempted: z.custom<number[]>().default(() => []),
 });
 
 export type State = typeof InvestigationState.State;
