@@ -82,6 +82,19 @@ const GENERIC = {
   originalOffset: ["original-offset", "x-original-offset", "source-offset", "x-source-offset", "source.offset", "original.offset", "source_offset"],
 };
 
+/**
+ * True for a header a dead-letter publisher adds to say why and from where a record failed (the
+ * names read above: Connect's, Spring's, the hand-rolled ones). A replay to the source topic drops
+ * them, since the record is no longer a failure there. Retry counters are not among them: they
+ * belong to the application's own retry logic.
+ */
+export function isDlqErrorHeader(name: string): boolean {
+  const key = name.toLowerCase();
+  if (key.startsWith(CONNECT) || /^kafka_(dlt-)?(key-)?(exception|original)-/.test(key) || key.startsWith("kafka_dlt-")) return true;
+  if (key === "springdeserializerexceptionvalue" || key === "springdeserializerexceptionkey") return true;
+  return Object.values(GENERIC).some((names) => names.includes(key));
+}
+
 export function parseDlqHeaders(headers: Record<string, string>): DlqError {
   try {
     return parse(headers);
