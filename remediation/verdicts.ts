@@ -6,6 +6,7 @@
 import { consumerNumber } from "../config/consumer-defaults.ts";
 import type { Action, Diagnosis } from "../contract/report.ts";
 import type { ActionKind, DiagnosisCode, Severity } from "../contract/vocabulary.ts";
+import { HEADROOM, partitionsNeeded, perPartition } from "./executors/partition-target.ts";
 
 export type ActionDraft = Pick<Action, "kind" | "params" | "rationale" | "verify">;
 
@@ -37,21 +38,15 @@ export const VERDICTS: Record<DiagnosisCode, Verdict> = {
   },
   "lag.partition_bound": {
     decision: "remediate",
-    actions: (f) => {
-      const partitions = Number(f.entities.partitions ?? 1);
-      return [draft("add_partitions", { topic: str(f.entities.topic), from: partitions, to: partitions * 2 },
-        "every partition already has its own consumer; only more partitions add parallelism (this changes key-to-partition mapping for new records)",
-        "the new partitions receive writes and the group scales out onto them")];
-    },
+    actions: (f) =>
+      addPartitions(f, "every partition already has its own consumer and lag grows: only more partitions add parallelism",
+        "the new partitions receive writes, the group scales out onto them and lag stops growing"),
   },
   "partition.under_provisioned": {
     decision: "remediate",
-    actions: (f) => {
-      const partitions = Number(f.entities.partitions ?? 1);
-      return [draft("add_partitions", { topic: str(f.entities.topic), from: partitions, to: partitions * 2 },
-        "per-partition write rate is at what one consumer can process; more partitions before lag builds (changes key-to-partition mapping)",
-        "per-partition write rate falls below 70% of one consumer's capacity")];
-    },
+    actions: (f) =>
+      addPartitions(f, "each partition is written at what one consumer can process: more partitions before lag builds",
+        `per-partition write rate falls below ${Math.round(HEADROOM * 100)}% of one consumer's capacity`),
   },
   "lag.poison_message": {
     decision: "remediate",
@@ -113,6 +108,25 @@ export function severityOf(verdict: Extract<Verdict, { decision: "escalate" }>, 
 }
 
 const raise = (s: Severity): Severity => (s === "sev3" ? "sev2" : "sev1");
+
+/**
+ * add_partitions sized from the finding's measured rates (what the topic is written at, what one
+ * consumer processes), never a fixed multiple. Without both rates there is no basis for a count:
+ * no draft (the plan then escalates, saying no safe action could be proposed).
+ */
+function addPartitions(f: Diagnosis, why: string, verify: string): ActionDraft[] {
+  const from = Number(f.entities.partitions);
+  const producedPerSec = Number(f.entities.producedPerSec);
+  const consumerCapacityPerSec = Number(f.entities.consumerCapacityPerSec);
+  if (!Number.isInteger(from) || from < 1) return [];
+  const to = partitionsNeeded({ producedPerSec, consumerCapacityPerSec }, from);
+  if (to === null) return [];
+  const members = f.entities.members === undefined ? undefined : Number(f.entities.members);
+  const scaleOut = members !== undefined && members < to ? `; the group needs ${to} members to use them all (it runs ${members})` : "";
+  return [draft("add_partitions", { topic: str(f.entities.topic), from, to, producedPerSec, consumerCapacityPerSec },
+    `${why}. ${producedPerSec}/s written against about ${consumerCapacityPerSec}/s per consumer: ${to} partitions take ${perPartition(producedPerSec, to)}/s each, at most ${Math.round(HEADROOM * 100)}% of one consumer${scaleOut} (this changes key-to-partition mapping for new records)`,
+    verify)];
+}
 
 /** The consumer settings that stop a storm depend on why members are evicted. */
 function stormFix(f: Diagnosis): ActionDraft {

@@ -4,10 +4,14 @@
  * dynamic config of the resource as it was. (kafkajs's AlterConfigs replaces the whole set.)
  *
  * Owned by the topic-side executors (add_partitions, alter_topic_config, elect_preferred_leaders).
+ * Every method throws on failure with a message naming what failed (already redacted); nothing
+ * here retries a write.
  */
 export interface PartitionPlacement {
   partition: number;
+  /** null while the partition has no leader. */
   leader: number | null;
+  /** In assignment order: the first is the preferred leader. */
   replicas: number[];
   isr: number[];
 }
@@ -17,20 +21,48 @@ export interface TopicDescription {
   partitions: PartitionPlacement[];
 }
 
+/** A topic's configs, a broker's own (by id), or the cluster-wide broker default ("default"). */
 export type ConfigResource = { type: "topic"; name: string } | { type: "broker"; id: number | "default" };
 
 export type ConfigChange = { name: string; op: "set"; value: string } | { name: string; op: "delete" };
 
+/**
+ * Dynamic configs by name. null: set, but the broker does not disclose the value (a sensitive
+ * config such as a password): callers never print it and never change it.
+ */
+export type DynamicConfigs = Record<string, string | null>;
+
+/** One partition's outcome of a preferred-leader election. */
+export interface ElectionResult {
+  topic: string;
+  partition: number;
+  /** "not-needed": the preferred replica already leads (Kafka's ELECTION_NOT_NEEDED). */
+  outcome: "elected" | "not-needed" | "failed";
+  /** The broker's error name and message, when it gave one. */
+  error?: string;
+}
+
 export interface TopicAdminPort {
   /** The topic as the cluster reports it now; null when it does not exist. */
   describeTopic(topic: string): Promise<TopicDescription | null>;
-  /** Dynamic (non-default) configs of a resource, as set now. */
-  dynamicConfigs(resource: ConfigResource): Promise<Record<string, string>>;
-  /** Raises the partition count to `total` (the broker refuses to reduce it). */
+  /** Every topic the cluster reports (internal ones included: callers filter), with its placement. */
+  describeTopics(): Promise<TopicDescription[]>;
+  /** Ids of the brokers in the cluster now. */
+  brokerIds(): Promise<number[]>;
+  /** Dynamic (non-default) configs of a resource, as set now. Throws when the topic or broker does not exist. */
+  dynamicConfigs(resource: ConfigResource): Promise<DynamicConfigs>;
+  /** Raises the partition count to `total` (the broker refuses to reduce it, and so does every adapter). */
   createPartitions(topic: string, total: number): Promise<void>;
   incrementalAlterConfigs(resource: ConfigResource, changes: readonly ConfigChange[]): Promise<void>;
-  /** Preferred-leader election for these partitions; per partition, the error the broker gave, if any. */
-  electPreferredLeaders(partitions: readonly { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; error?: string }[]>;
+  /** Preferred-leader election (ElectLeaders, type PREFERRED) for these partitions: one result per partition asked. */
+  electPreferredLeaders(partitions: readonly { topic: string; partition: number }[]): Promise<ElectionResult[]>;
   /** Creates a topic if it is missing ("exists" otherwise); used for quarantine topics only. */
   ensureTopic(name: string, spec: { partitions: number; replicationFactor?: number; configs?: Record<string, string> }): Promise<"created" | "exists">;
+  close?(): Promise<void>;
+}
+
+/** "broker 1", "the cluster-wide broker default", "topic orders": for messages. */
+export function resourceName(r: ConfigResource): string {
+  if (r.type === "topic") return `topic ${r.name}`;
+  return r.id === "default" ? "the cluster-wide broker default" : `broker ${r.id}`;
 }

@@ -43,7 +43,8 @@ export function underProvisioned(o: GroupObservation, t: ThresholdValues = o.thr
     "partition.under_provisioned",
     CONFIDENCE.base + Math.min(CONFIDENCE.maxGain, perPartition / capacity - atCapacity),
     say`topic ${topic} takes ${Math.round(perPartition)} records/s per partition against about ${Math.round(capacity)}/s one consumer of ${group.groupId} processes; with ${group.members.length} members on ${partitions} partitions the group cannot scale out (lag ${total.at(-1)}, ${Math.round(behindSec)} s behind)`,
-    { group: group.groupId, topic, partitions },
+    // The measured rates, for the runbook to size the fix from (remediation/executors/partition-target.ts).
+    { group: group.groupId, topic, partitions, producedPerSec: round2(rate), consumerCapacityPerSec: round2(capacity) },
     [
       evidence("consumer_group_lag", say`${topic}: produce ${rate}/s over ${partitions} partitions; lag per sample ${total}`),
       evidence("client_metrics", say`recordsConsumedPerSec ${consumed ?? "?"} over ${group.members.length} members; processingMsP99 ${p99 ?? "?"}`),
@@ -69,6 +70,8 @@ function capacityPerMember(o: GroupObservation, consumed: number | undefined, p9
   if (observed === undefined || estimate >= observed) return estimate;
   return throughputAlertOn(o) ? observed : null;
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function throughputAlertOn({ alert, group, lag }: GroupObservation): boolean {
   if (alert?.kind !== "throughput") return false;
