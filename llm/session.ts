@@ -135,9 +135,12 @@ export class LlmSession {
   async chat(
     label: string,
     messages: BaseMessage[],
-    options: { tools?: readonly ModelTool[]; signal?: AbortSignal; onToken?: (text: string) => void } = {},
+    options: { tools?: readonly ModelTool[]; toolChoice?: "auto" | "required"; signal?: AbortSignal; onToken?: (text: string) => void } = {},
   ): Promise<AIMessage | null> {
-    const runnable = options.tools?.length ? this.model.bindTools([...options.tools], { parallel_tool_calls: true }) : this.model;
+    // "required" (a string, unlike a named tool_choice) is honoured by llama.cpp's server, vLLM and OpenAI.
+    const runnable = options.tools?.length
+      ? this.model.bindTools([...options.tools], { parallel_tool_calls: true, ...(options.toolChoice && { tool_choice: options.toolChoice }) })
+      : this.model;
     const { onToken } = options;
     const reply = await this.#call(label, messages, options.tools, options.signal, async (signal) => {
       if (!onToken) return runnable.invoke(messages, { signal });

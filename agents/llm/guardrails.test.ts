@@ -141,6 +141,29 @@ describe("model findings", () => {
     expect(out.notes).toEqual(["t: dropped a model finding (lag.slow_consumer): it names no entity"]);
   });
 
+  it("reads a quoted partition or broker number (\"1\") as the number; any other string is refused by name, the rest of the answer kept", () => {
+    const ev = [{ tool: "topic_partitions", detail: "x" }];
+    const answer = FindingsAnswer.parse({
+      findings: [
+        { code: "lag.hot_partition", summary: "x", entities: { group: "orders-svc", topic: "orders", partition: "1" }, evidence: ev },
+        { code: "replication.offline", summary: "x", entities: { topic: "orders", partition: " 1 ", broker: "1" }, evidence: ev },
+        { code: "lag.hot_partition", summary: "x", entities: { group: "billing", topic: "invoices", partition: "invoices-1" }, evidence: ev },
+        { code: "replication.offline", summary: "x", entities: { broker: "kafka-1" }, evidence: ev },
+        { code: "lag.slow_consumer", summary: "x", entities: { group: "billing", topic: "invoices", partition: "1.5" }, evidence: ev },
+      ],
+    });
+    const out = validateFindings(answer.findings, ctx);
+    expect(out.accepted.map((f) => [f.code, f.entities])).toEqual([
+      ["lag.hot_partition", { group: "orders-svc", topic: "orders", partition: 1 }],
+      ["replication.offline", { topic: "orders", partition: 1, broker: 1 }],
+    ]);
+    expect(out.notes).toEqual([
+      't: dropped a model finding (lag.hot_partition): partition "invoices-1" is not a partition number',
+      't: dropped a model finding (replication.offline): broker "kafka-1" is not a broker id',
+      't: dropped a model finding (lag.slow_consumer): partition "1.5" is not a partition number',
+    ]);
+  });
+
   describe("on an entity the rules read as healthy", () => {
     // billing/invoices: reported by the cluster, named by no rules finding.
     const healthy = new EvidenceIndex();

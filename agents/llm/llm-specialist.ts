@@ -5,7 +5,7 @@
  */
 import { DiagnosisCode } from "../../contract/vocabulary.ts";
 import type { LlmSession } from "../../llm/session.ts";
-import { specialistPrompt } from "../../prompts/specialist-loop.ts";
+import { SPECIALIST_ANSWER_REQUEST, specialistPrompt } from "../../prompts/specialist-loop.ts";
 import type { Agent } from "../agent.ts";
 import { FindingsAnswer } from "./schemas.ts";
 import { toolLoop } from "./tool-loop.ts";
@@ -36,6 +36,8 @@ export function llmSpecialist(base: Agent, session: LlmSession): Agent {
         turns,
         answer: FindingsAnswer,
         answerName: "findings",
+        readFirst: true,
+        answerRequest: SPECIALIST_ANSWER_REQUEST,
       });
       if (!value) return outcome;
       const checked = validateFindings(value.findings, { agent: base.name, existing: outcome.findings, evidence: session.evidence, requireEvidence: true, label });

@@ -6,12 +6,16 @@
 import { z } from "zod";
 import { SPECIALISTS } from "../../contract/vocabulary.ts";
 
+// A number's kind check (validate.ts) takes "3" for 3: small models often quote numbers, and one
+// quoted partition must not void the whole answer. Any other string is dropped there, by name.
+const modelNumber = z.union([z.number().int(), z.string().max(40)]);
+
 export const ModelEntities = z.object({
   group: z.string().nullish(),
   topic: z.string().nullish(),
-  partition: z.number().int().nullish(),
+  partition: modelNumber.nullish().describe("partition number, e.g. 3"),
   subject: z.string().nullish(),
-  broker: z.number().int().nullish(),
+  broker: modelNumber.nullish().describe("broker id, e.g. 1"),
   dlqTopic: z.string().nullish(),
 });
 

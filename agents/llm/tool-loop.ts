@@ -28,6 +28,15 @@ export interface ToolLoopOptions<T> {
   answerName: string;
   maxResultChars?: number;
   signal?: AbortSignal;
+  /**
+   * The first turn must call a tool (tool_choice "required"). For a loop whose last turn is
+   * the answer anyway, an answer on the first turn is one made without reading: small models
+   * do that every time unless forced (measured: 0 reads in 4 of 4 cases with Qwen2.5-1.5B),
+   * and such an answer cannot cite a read, which a finding on a healthy entity needs.
+   */
+  readFirst?: boolean;
+  /** What the last turn asks for; default: a generic "answer now with the JSON". */
+  answerRequest?: string;
 }
 
 export interface ToolLoopResult<T> {
@@ -42,10 +51,11 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
   const made: { tool: string; ok: boolean }[] = [];
   for (let turn = 1; turn <= o.turns; turn++) {
     if (turn === o.turns) {
-      if (turn > 1) messages.push(new HumanMessage("Answer now with the JSON, from what the tools returned."));
+      if (turn > 1 || o.answerRequest) messages.push(new HumanMessage(o.answerRequest ?? "Answer now with the JSON, from what the tools returned."));
       return { value: await o.session.structured(`${o.label} (answer)`, messages, o.answer, o.answerName, o.signal), toolCalls: made };
     }
-    const reply = await o.session.chat(`${o.label} (turn ${turn})`, messages, { tools: o.tools, ...(o.signal && { signal: o.signal }) });
+    const toolChoice = o.readFirst && turn === 1 ? ("required" as const) : undefined;
+    const reply = await o.session.chat(`${o.label} (turn ${turn})`, messages, { tools: o.tools, ...(toolChoice && { toolChoice }), ...(o.signal && { signal: o.signal }) });
     if (!reply) return { value: null, toolCalls: made };
     messages.push(reply);
     const calls = reply.tool_calls ?? [];

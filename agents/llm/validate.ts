@@ -27,6 +27,11 @@ const NOT_FINDINGS = new Set(["healthy", "unknown"]);
 /** Entities by which a finding is "about" something (a partition only refines a topic). */
 const SUBJECT_KEYS = ["group", "topic", "dlqTopic", "subject", "broker"] as const;
 
+/** Entities the cluster model numbers: the model may quote them ("3"). */
+const NUMBER_KEYS = new Set<string>(["partition", "broker"]);
+/** "3" -> 3 (a whole decimal number, as a partition or broker id is written); anything else as given, for the kind check to refuse. */
+const asNumber = (v: string | number): string | number => (typeof v === "string" && /^\s*\d{1,9}\s*$/.test(v) ? Number(v) : v);
+
 const clean = (text: string, max: number) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, max);
 const shown = (v: string | number) => JSON.stringify(typeof v === "string" ? clean(v, 80) : v);
 
@@ -61,11 +66,13 @@ function entityProblem(key: (typeof ENTITY_KEYS)[number], v: string | number, na
     }
     case "partition": {
       const topic = named.topic;
+      if (typeof v !== "number") return `partition ${shown(v)} is not a partition number`;
       if (typeof topic !== "string") return `partition ${shown(v)} names no topic`;
-      return typeof v === "number" && ix.hasPartition(topic, v) ? null : `partition ${shown(v)} is not a partition of topic ${shown(topic)}`;
+      return ix.hasPartition(topic, v) ? null : `partition ${shown(v)} is not a partition of topic ${shown(topic)}`;
     }
     case "broker":
-      return typeof v === "number" && ix.hasBroker(v) ? null : `broker ${shown(v)} is not a broker id the cluster reported`;
+      if (typeof v !== "number") return `broker ${shown(v)} is not a broker id`;
+      return ix.hasBroker(v) ? null : `broker ${shown(v)} is not a broker id the cluster reported`;
     case "subject":
       return typeof v === "string" && ix.hasSubject(v) ? null : `subject ${shown(v)} is not a subject the registry reported`;
   }
@@ -94,7 +101,8 @@ export function validateFindings(
     const given = f.entities ?? {};
     for (const key of ENTITY_KEYS) {
       const v = given[key];
-      if (v !== null && v !== undefined && v !== "") named[key] = v;
+      if (v === null || v === undefined || v === "") continue;
+      named[key] = NUMBER_KEYS.has(key) ? asNumber(v) : v;
     }
     const candidate = { code: code.data, entities: named };
     if (ctx.existing.some((d) => restates(candidate, d)) || accepted.some((d) => restates(candidate, d))) {
