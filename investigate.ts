@@ -121,12 +121,20 @@ async function gateRequest(graph: ReturnType<typeof createIncidentGraph>, invest
 
 function remediationField(mode: RemediationMode, r: RemediationOptions, investigationId: string | undefined, awaiting: number[] | undefined): NonNullable<Report["remediation"]> {
   const policy = r.deps.runner.policy as { source?: string } | undefined;
+  const target = targetOf(r.deps);
   return {
     mode,
+    ...(target && { target }),
     ...(investigationId && { investigationId }),
     ...(awaiting?.length && { awaitingApproval: awaiting }),
     ...(policy?.source && policy.source !== "default" && { policy: policy.source }),
   };
+}
+
+/** Where the actions act, as the write ports say ("live cluster ...", "simulation on ..."). */
+function targetOf(deps: RemediationDeps): string | undefined {
+  const write = deps.runner.ctx.write as { describe?: () => string } | undefined;
+  return write?.describe?.();
 }
 
 export function newInvestigationId(now = new Date()): string {
@@ -173,9 +181,11 @@ export async function resumeInvestigation(investigationId: string, answer: GateA
   const state = (await graph.invoke(new Command({ resume: answer }), config)) as State;
   const report = toReport(state, state.incidentId, performance.now() - started, undefined, []);
   const awaiting = await gateRequest(graph, investigationId);
+  const target = targetOf(options.deps);
   report.remediation = {
     mode: state.mode,
     investigationId,
+    ...(target && { target }),
     ...(awaiting?.awaiting.length && { awaitingApproval: awaiting.awaiting }),
   };
   return scrub(report, options);

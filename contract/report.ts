@@ -209,6 +209,8 @@ export const Report = z.strictObject({
       awaitingApproval: z.array(z.number().int().min(1)).optional(),
       /** The policy file in force (path), when one was given. */
       policy: z.string().optional(),
+      /** Where dry runs and applies act: "live cluster HOSTS", or "simulation on recorded incident ID (...)" for a replay. */
+      target: z.string().optional(),
     })
     .optional(),
   /** Extension: thresholds that were not at their defaults (config file overrides); absent when none. */

@@ -40,7 +40,7 @@ function fakeRunner(verdicts: Classification["verdict"][] = ["approve"]) {
       return { actions: next, applied: [...indexes], failed: [], skipped: [] };
     },
   };
-  const deps: RemediationDeps = { runner: { ctx: { write: undefined as never, now: () => new Date(), settle: async () => {}, redact: (t) => t }, policy: undefined as never }, impl };
+  const deps: RemediationDeps = { runner: { ctx: { write: { describe: () => "fake cluster" } as never, now: () => new Date(), settle: async () => {}, redact: (t) => t }, policy: undefined as never }, impl };
   return { applied, deps };
 }
 
@@ -64,7 +64,7 @@ describe("approval gate", () => {
     const remediation: RemediationOptions = { mode: "approve", deps, checkpointer: first, investigationId: "inv-test-1" };
     const stopped = await investigate(incident, { remediation });
     expect(() => Report.parse(stopped)).not.toThrow();
-    expect(stopped.remediation).toEqual({ mode: "approve", investigationId: "inv-test-1", awaitingApproval: [1] });
+    expect(stopped.remediation).toEqual({ mode: "approve", investigationId: "inv-test-1", awaitingApproval: [1], target: "fake cluster" });
     expect(stopped.actions.map((a) => a.status)).toEqual(["dry-run"]);
     expect(stopped.actions[0]!.dryRun?.effect).toEqual(["skip_poison_message: would change"]);
     expect(applied).toEqual([]);
@@ -77,7 +77,7 @@ describe("approval gate", () => {
     expect(applied).toEqual([1]);
     expect(resumed.incidentId).toBe(incident.id);
     expect(resumed.actions.map((a) => [a.status, a.approval?.by, a.approval?.via])).toEqual([["applied", "alice", "human"]]);
-    expect(resumed.remediation).toEqual({ mode: "approve", investigationId: "inv-test-1" });
+    expect(resumed.remediation).toEqual({ mode: "approve", investigationId: "inv-test-1", target: "fake cluster" });
     // The nodes timed before the gate come back from the checkpoint, with execute added.
     expect(Object.keys(resumed.timings.nodes ?? {}).sort()).toEqual([...Object.keys(stopped.timings.nodes ?? {}), "execute"].sort());
     expect(Object.keys(stopped.timings.nodes ?? {})).toContain("prepare");
@@ -121,7 +121,7 @@ describe("approval gate", () => {
   it("dry-run mode reads every effect and stops: no gate, no checkpointer needed", async () => {
     const { applied, deps } = fakeRunner();
     const report = await investigate(incident, { remediation: { mode: "dry-run", deps } });
-    expect(report.remediation).toEqual({ mode: "dry-run" });
+    expect(report.remediation).toEqual({ mode: "dry-run", target: "fake cluster" });
     expect(report.actions.map((a) => [a.status, a.dryRun?.effect])).toEqual([["dry-run", ["skip_poison_message: would change"]]]);
     expect(applied).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe("approval gate", () => {
     const auto = fakeRunner(["auto"]);
     const ran = await investigate(incident, { remediation: { mode: "auto", deps: auto.deps, checkpointer: cp, investigationId: "inv-test-5" } });
     expect(auto.applied).toEqual([1]);
-    expect(ran.remediation).toEqual({ mode: "auto", investigationId: "inv-test-5" });
+    expect(ran.remediation).toEqual({ mode: "auto", investigationId: "inv-test-5", target: "fake cluster" });
     expect(ran.actions.map((a) => [a.status, a.approval?.via])).toEqual([["applied", "policy"]]);
 
     const held = fakeRunner(["approve"]);

@@ -34,6 +34,8 @@ export interface InvestigationRecord {
   target: unknown;
   /** 1-based indexes of the actions the gate holds. */
   awaiting: number[];
+  /** The policy file in force when it stopped (absent: settings or the default); a resume reads it again. */
+  policy?: string;
   decision?: GateDecisionRecord;
   /** After the resume: what ran ("applied 1,3; failed 2"), for the listing. */
   outcome?: string;
@@ -66,7 +68,7 @@ interface Row {
 }
 
 function fromRow(row: Row): InvestigationRecord {
-  const data = JSON.parse(row.data) as Pick<InvestigationRecord, "title" | "mode" | "target" | "awaiting">;
+  const data = JSON.parse(row.data) as Pick<InvestigationRecord, "title" | "mode" | "target" | "awaiting" | "policy">;
   return {
     id: row.id,
     createdAt: row.created_at,
@@ -78,7 +80,7 @@ function fromRow(row: Row): InvestigationRecord {
   };
 }
 
-const dataOf = (r: NewInvestigation) => JSON.stringify({ title: r.title, mode: r.mode, target: r.target, awaiting: r.awaiting });
+const dataOf = (r: NewInvestigation) => JSON.stringify({ title: r.title, mode: r.mode, target: r.target, awaiting: r.awaiting, ...(r.policy && { policy: r.policy }) });
 
 const TABLE = `CREATE TABLE IF NOT EXISTS kafka_ops_investigations (
   id TEXT PRIMARY KEY,

@@ -1,0 +1,149 @@
+/**
+ * The approval gate as the front ends use it (the CLI's `investigate --mode` and `approvals`,
+ * chat's /approve): one module, so every way in claims, resumes and records the same way.
+ *
+ *   gatedRun   runs an investigation in a mode, records it in the store when it stops at the gate
+ *   decideAt   approves or rejects what the gate holds: claim (exactly once) -> rebuild the target
+ *              from the stored descriptor -> resume the graph -> record the outcome
+ */
+import type { Report } from "../../contract/report.ts";
+import type { Settings } from "../../config/settings.ts";
+import { redactor, type Secret } from "../../config/secret.ts";
+import type { RemediationDeps, RemediationMode } from "../../graph/remediation.ts";
+import type { GateAnswer } from "../../graph/nodes/approval.ts";
+import type { WritePorts } from "../../ports/write/ports.ts";
+import type { DurableState } from "../../state/open.ts";
+import type { GateDecisionRecord, InvestigationRecord } from "../../state/investigations.ts";
+import { KafkaOpsError } from "../../errors.ts";
+import { auditPath, fileAuditLog, type AuditLog } from "../audit.ts";
+import type { Policy } from "../policy.ts";
+import type { TargetDescriptor } from "./target.ts";
+
+export interface GateContext {
+  env: Record<string, string | undefined>;
+  settings: Settings;
+  secrets: readonly Secret[];
+  now?: () => Date;
+  /** Tests pass a fake runner; absent: remediation/runner.ts. */
+  impl?: RemediationDeps["impl"];
+  /** Where the audit goes; absent: the audit file (KAFKA_OPS_AUDIT_LOG, or audit.jsonl in the state dir). */
+  audit?: AuditLog;
+}
+
+/** The runner's dependencies over these write ports. */
+export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateContext): RemediationDeps {
+  const redact = redactor(ctx.secrets);
+  const now = ctx.now ?? (() => new Date());
+  const audit = ctx.audit ?? fileAuditLog(auditPath(ctx.env, ctx.settings.state.dir), { redact, now });
+  return {
+    runner: {
+      ctx: {
+        write,
+        now,
+        settle: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        redact,
+        ...(Object.keys(ctx.settings.clientConfigs).length && { clientConfigs: ctx.settings.clientConfigs }),
+      },
+      policy,
+      audit,
+    },
+    ...(ctx.impl && { impl: ctx.impl }),
+  };
+}
+
+/** Records an investigation the gate holds, so `approvals list` finds it and any process can resume it. */
+export async function recordAtGate(state: DurableState, report: Report, meta: { title: string; target: TargetDescriptor; policy?: string }, now: Date): Promise<void> {
+  const r = report.remediation;
+  if (!r?.investigationId || !r.awaitingApproval?.length || (r.mode !== "approve" && r.mode !== "auto")) return;
+  await state.investigations.add({
+    id: r.investigationId,
+    createdAt: now.toISOString(),
+    title: meta.title,
+    mode: r.mode,
+    target: meta.target,
+    awaiting: r.awaitingApproval,
+    ...(meta.policy && { policy: meta.policy }),
+  });
+}
+
+export interface DecideRequest {
+  decision: "approved" | "rejected";
+  by: string;
+  /** 1-based indexes to decide; absent: every action the gate holds. The others held are rejected with an approve (not selected). */
+  only?: number[];
+  reason?: string;
+}
+
+/** Why an approval did not go ahead, in words a person can act on (CLI exit 2). */
+export class ApprovalRefused extends KafkaOpsError {
+  constructor(message: string) {
+    super("BAD_INPUT", message);
+  }
+}
+
+export function describeDecided(record: InvestigationRecord): string {
+  const d = record.decision;
+  if (!d) return `investigation ${record.id} is ${record.status}`;
+  const what = `${d.decision} by ${d.by} at ${d.at}`;
+  return record.status === "done" ? `${what}; ${record.outcome ?? "finished"}` : `${what}; running or interrupted (status ${record.status}, no outcome recorded)`;
+}
+
+/**
+ * Approves or rejects what the gate holds for `id`, exactly once across every process sharing
+ * the store: the claim goes first, then the graph resumes with the answer. Returns the report
+ * with what ran. Throws ApprovalRefused (nothing ran) for an unknown id, one already decided, or
+ * indexes the gate does not hold.
+ */
+export async function decideAt(
+  state: DurableState,
+  id: string,
+  request: DecideRequest,
+  ctx: GateContext & { policyFor(record: InvestigationRecord): Policy },
+): Promise<{ report: Report; record: InvestigationRecord; target: string }> {
+  const record = await state.investigations.get(id);
+  if (!record) throw new ApprovalRefused(`no investigation ${JSON.stringify(id)} in the state store (${state.describe}); kafka-ops approvals list shows those waiting`);
+  if (record.status !== "awaiting") throw new ApprovalRefused(`investigation ${id} was already decided: ${describeDecided(record)}`);
+  const by = request.by.trim();
+  if (!by) throw new ApprovalRefused("who decides must be named (--by NAME)");
+  const unknown = (request.only ?? []).filter((i) => !record.awaiting.includes(i));
+  if (unknown.length) throw new ApprovalRefused(`investigation ${id}: the gate does not hold action${unknown.length > 1 ? "s" : ""} ${unknown.join(",")} (it holds ${record.awaiting.join(",")})`);
+  const chosen = request.only?.length ? request.only : record.awaiting;
+  const approve = request.decision === "approved" ? chosen : [];
+  const reject = request.decision === "approved" ? record.awaiting.filter((i) => !chosen.includes(i)) : chosen;
+  const at = (ctx.now ?? (() => new Date()))().toISOString();
+  const reason = request.reason ?? (request.decision === "approved" && reject.length ? `not selected (--only ${chosen.join(",")})` : undefined);
+  const decision: GateDecisionRecord = { decision: request.decision, by, at, approve, reject, ...(reason && { reason }) };
+
+  // The target first: a cluster that cannot be reached now must not use up the claim.
+  const { openTarget } = await import("./target.ts");
+  const target = await openTarget(record.target as TargetDescriptor, ctx.env);
+  try {
+    const claim = await state.investigations.claim(id, decision, at);
+    if (!claim.ok) throw new ApprovalRefused(`investigation ${id} was already decided: ${claim.current ? describeDecided(claim.current) : "it is gone from the store"}`);
+    const { resumeInvestigation } = await import("../../investigate.ts");
+    const answer: GateAnswer = { by, at, approve, reject, ...(reason && { reason }) };
+    const deps = remediationDeps(target.write, ctx.policyFor(record), ctx);
+    let report: Report;
+    try {
+      report = await resumeInvestigation(id, answer, { checkpointer: state.checkpointer, deps, ports: target.ports, secrets: ctx.secrets });
+    } catch (error) {
+      await state.investigations.finish(id, `resume failed: ${error instanceof Error ? error.message : String(error)}`, new Date().toISOString());
+      throw error;
+    }
+    const outcome = outcomeLine(report);
+    await state.investigations.finish(id, outcome, new Date().toISOString());
+    return { report, record: { ...record, status: "done", decision, outcome }, target: target.describe };
+  } finally {
+    await target.close();
+  }
+}
+
+/** "applied 1; failed 2; rejected 3" from the report's action statuses. */
+export function outcomeLine(report: Report): string {
+  const by = new Map<string, number[]>();
+  report.actions.forEach((a, i) => by.set(a.status, [...(by.get(a.status) ?? []), i + 1]));
+  const order = ["applied", "failed", "rejected", "approved", "dry-run", "proposed"];
+  return order.filter((s) => by.has(s)).map((s) => `${s} ${by.get(s)!.join(",")}`).join("; ") || "no actions";
+}
+
+export type { RemediationMode };
