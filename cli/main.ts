@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
   chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
   thresholds: { summary: "list the diagnosis thresholds: defaults, or the values in force with --config", load: () => import("./commands/thresholds.ts") },
+  audit: { summary: "print the audit log (approvals, applied actions, verifications); --verify checks its hash chain", load: () => import("./commands/audit.ts") },
 };
 
 const HELP = `Usage: kafka-ops <command> [options]
@@ -48,6 +49,8 @@ Examples:
   kafka-ops chat --incident incident.json
   kafka-ops schema incident
   kafka-ops lag --bootstrap localhost:9092 --samples 2 --interval 5s
+  kafka-ops audit --since 24h
+  kafka-ops audit --verify
 
 ${EXIT_CODES_HELP}
 
