@@ -1,8 +1,228 @@
-/** Live TopicAdminPort (placeholder until written). */
-import type { TopicAdminPort } from "../topic-admin.ts";
-import type { LiveWriteContext } from "./context.ts";
-import { unsupported } from "../unsupported.ts";
+/**
+ * Live TopicAdminPort. kafkajs (ports/live/connection.ts: TLS, SASL, redaction, socket hygiene)
+ * for what it does well: metadata, CreatePartitions, CreateTopics. @platformatic/kafka for what
+ * kafkajs lacks: IncrementalAlterConfigs, DescribeConfigs of the cluster-wide broker default, and
+ * ElectLeaders (ports/write/live/elect-leaders.ts). Both clients are opened on first use and
+ * closed by `close`.
+ *
+ * Every call runs against the settings' deadline; a write is never retried here (a
+ * CreatePartitions that timed out may still have happened: the executor's verify reads back).
+ * Every error message is redacted before it leaves.
+ */
+import type { Admin as KafkajsAdmin } from "kafkajs";
+import {
+  ConfigResourceTypes,
+  ConfigSources,
+  describeConfigsV4,
+  IncrementalAlterConfigOperationTypes,
+  incrementalAlterConfigsV1,
+  type Admin as PlatformaticAdmin,
+  type ConfigDescription,
+  type Connection,
+} from "@platformatic/kafka";
 
-export function liveTopics(_ctx: LiveWriteContext): TopicAdminPort {
-  return new Proxy({} as TopicAdminPort, { get: (_t, key) => (typeof key === "string" && key !== "then" && key !== "close" ? () => unsupported(`live topics.${key}`) : undefined) });
+type IncrementalAlterConfigsRequestConfig = incrementalAlterConfigsV1.IncrementalAlterConfigsRequestConfig;
+import { withDeadline } from "../../live/call.ts";
+import { createKafkaClient, type KafkaClient } from "../../live/connection.ts";
+import { resourceName, type ConfigResource, type DynamicConfigs, type ElectionResult, type TopicAdminPort, type TopicDescription } from "../topic-admin.ts";
+import type { LiveWriteContext } from "./context.ts";
+import { electLeadersV2, errorName, PREFERRED } from "./elect-leaders.ts";
+import { createPlatformaticAdmin } from "./platformatic-admin.ts";
+
+/** Kafka's ELECTION_NOT_NEEDED: the preferred replica already leads. */
+const ELECTION_NOT_NEEDED = 84;
+
+/** Which config source is "set on this resource" for each resource kind (DescribeConfigs' config_source). */
+const OWN_SOURCE = { topic: ConfigSources.DYNAMIC_TOPIC_CONFIG, broker: ConfigSources.DYNAMIC_BROKER_CONFIG, default: ConfigSources.DYNAMIC_DEFAULT_BROKER_CONFIG } as const;
+
+export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
+  const { settings, redact, policy } = ctx;
+  let kafkajs: { client: KafkaClient; admin: KafkajsAdmin; connected: Promise<void> } | undefined;
+  let platformatic: PlatformaticAdmin | undefined;
+
+  const kafkajsAdmin = async (): Promise<KafkajsAdmin> => {
+    if (!kafkajs) {
+      const client = createKafkaClient(settings.kafka!, settings, redact, ctx.log);
+      const admin = client.kafka.admin();
+      kafkajs = { client, admin, connected: admin.connect() };
+    }
+    await kafkajs.connected;
+    return kafkajs.admin;
+  };
+  const platformaticAdmin = (): PlatformaticAdmin => (platformatic ??= createPlatformaticAdmin(settings));
+
+  /** One call within the deadline; its failure as an Error whose message names what failed, redacted. */
+  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await withDeadline(what, policy.deadlineMs, run());
+    } catch (error) {
+      throw new Error(redact(`${what}: ${describeError(error)}`), { cause: error });
+    }
+  };
+
+  const describeTopics = async (names: string[]): Promise<TopicDescription[]> => {
+    if (names.length === 0) return [];
+    const admin = await kafkajsAdmin();
+    const meta = await admin.fetchTopicMetadata({ topics: names });
+    return meta.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions
+        .map((p) => ({ partition: p.partitionId, leader: p.leader >= 0 ? p.leader : null, replicas: [...p.replicas], isr: [...p.isr] }))
+        .sort((a, b) => a.partition - b.partition),
+    }));
+  };
+
+  return {
+    async describeTopic(topic) {
+      return call(`describe topic ${topic}`, async () => {
+        const admin = await kafkajsAdmin();
+        // fetchTopicMetadata on a missing topic fails (or, with auto-creation on, creates it): ask the list first.
+        if (!(await admin.listTopics()).includes(topic)) return null;
+        return (await describeTopics([topic]))[0] ?? null;
+      });
+    },
+
+    async describeTopics() {
+      return call("describe topics", async () => describeTopics(await (await kafkajsAdmin()).listTopics()));
+    },
+
+    async brokerIds() {
+      return call("describe cluster", async () => (await (await kafkajsAdmin()).describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b));
+    },
+
+    async dynamicConfigs(resource) {
+      return call(`describe configs of ${resourceName(resource)}`, async () => {
+        if (isDefault(resource)) {
+          const response = await describeConfigsV4.api.async(await anyBroker(platformaticAdmin()), [toResource(resource)], false, false);
+          return dynamicOf(response.results[0], resource);
+        }
+        const [described] = await platformaticAdmin().describeConfigs({ resources: [toResource(resource)] });
+        return dynamicOf(described, resource);
+      });
+    },
+
+    async createPartitions(topic, total) {
+      await call(`add partitions to ${topic}`, async () => {
+        const admin = await kafkajsAdmin();
+        const current = (await describeTopics([topic]))[0]?.partitions.length ?? 0;
+        // The broker refuses a reduction too; refusing here says it without a round trip.
+        if (total <= current) throw new Error(`topic ${topic} has ${current} partitions; ${total} would not add any (partitions are never reduced)`);
+        await admin.createPartitions({ topicPartitions: [{ topic, count: total }] });
+      });
+    },
+
+    async incrementalAlterConfigs(resource, changes) {
+      const configs: IncrementalAlterConfigsRequestConfig[] = changes.map((c) =>
+        c.op === "set"
+          ? { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.SET, value: c.value }
+          : { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.DELETE },
+      );
+      const resources = [{ ...toResource(resource), configs }];
+      await call(`change configs of ${resourceName(resource)}`, async () => {
+        if (isDefault(resource)) await incrementalAlterConfigsV1.api.async(await anyBroker(platformaticAdmin()), resources, false);
+        else await platformaticAdmin().incrementalAlterConfigs({ resources });
+      });
+    },
+
+    async electPreferredLeaders(partitions) {
+      if (partitions.length === 0) return [];
+      return call(`elect preferred leaders for ${partitions.length} partitions`, async () => {
+        const connection = await anyBroker(platformaticAdmin());
+        const byTopic = new Map<string, number[]>();
+        for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+        const response = await electLeadersV2.async(connection, PREFERRED, [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })), policy.deadlineMs);
+        if (response.errorCode !== 0) throw new Error(errorName(response.errorCode));
+        const outcome = new Map<string, ElectionResult>();
+        for (const t of response.results) {
+          for (const p of t.partitions) {
+            const error = p.errorCode === 0 ? undefined : `${errorName(p.errorCode)}${p.errorMessage ? `: ${redact(p.errorMessage)}` : ""}`;
+            const result: ElectionResult = {
+              topic: t.topic,
+              partition: p.partitionId,
+              outcome: p.errorCode === 0 ? "elected" : p.errorCode === ELECTION_NOT_NEEDED ? "not-needed" : "failed",
+              ...(error && { error }),
+            };
+            outcome.set(`${t.topic}\u0000${p.partitionId}`, result);
+          }
+        }
+        // One result per partition asked, in the order asked: a partition the broker left out failed.
+        return partitions.map(
+          ({ topic, partition }) => outcome.get(`${topic}\u0000${partition}`) ?? { topic, partition, outcome: "failed" as const, error: "the broker returned no result for this partition" },
+        );
+      });
+    },
+
+    async ensureTopic(name, spec) {
+      return call(`create topic ${name}`, async () => {
+        const admin = await kafkajsAdmin();
+        if ((await admin.listTopics()).includes(name)) return "exists" as const;
+        const created = await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: name,
+              numPartitions: spec.partitions,
+              ...(spec.replicationFactor !== undefined && { replicationFactor: spec.replicationFactor }),
+              configEntries: Object.entries(spec.configs ?? {}).map(([n, value]) => ({ name: n, value })),
+            },
+          ],
+        });
+        // false: someone created it between the list and the create.
+        return created ? ("created" as const) : ("exists" as const);
+      });
+    },
+
+    async close() {
+      const closing: Promise<unknown>[] = [];
+      if (kafkajs) {
+        const k = kafkajs;
+        closing.push(withDeadline("disconnect", policy.deadlineMs, k.connected.catch(() => {}).then(() => k.admin.disconnect())).catch(() => {}).finally(() => k.client.release()));
+      }
+      if (platformatic) closing.push(withDeadline("close", policy.deadlineMs, platformatic.close()).catch(() => {}));
+      kafkajs = undefined;
+      platformatic = undefined;
+      await Promise.allSettled(closing);
+    },
+  };
+}
+
+/**
+ * A connection to the broker the metadata names as controller (in KRaft, any broker: it forwards
+ * controller requests). For the requests sent without the admin's own routing: ElectLeaders, and
+ * the cluster-wide broker default, whose empty resource name @platformatic/kafka 2.12's admin
+ * methods route to a broker "0" that does not exist.
+ */
+async function anyBroker(admin: PlatformaticAdmin): Promise<Connection> {
+  const metadata = await admin.metadata({ topics: [] });
+  const broker = metadata.brokers.get(metadata.controllerId) ?? [...metadata.brokers.values()][0];
+  if (!broker) throw new Error("the cluster reported no broker");
+  return admin.connections.get(broker);
+}
+
+const isDefault = (r: ConfigResource) => r.type === "broker" && r.id === "default";
+
+function toResource(r: ConfigResource): { resourceType: (typeof ConfigResourceTypes)["TOPIC" | "BROKER"]; resourceName: string } {
+  if (r.type === "topic") return { resourceType: ConfigResourceTypes.TOPIC, resourceName: r.name };
+  // The cluster-wide broker default is the BROKER resource with an empty name.
+  return { resourceType: ConfigResourceTypes.BROKER, resourceName: r.id === "default" ? "" : String(r.id) };
+}
+
+/** The configs set on the resource itself (not inherited defaults or static server.properties). */
+function dynamicOf(described: Pick<ConfigDescription, "configs"> | undefined, r: ConfigResource): DynamicConfigs {
+  if (!described) throw new Error(`the broker did not describe ${resourceName(r)}`);
+  const own = r.type === "topic" ? OWN_SOURCE.topic : r.id === "default" ? OWN_SOURCE.default : OWN_SOURCE.broker;
+  const out: DynamicConfigs = {};
+  for (const c of described.configs) {
+    if (c.configSource !== own) continue;
+    out[c.name] = c.isSensitive ? null : (c.value ?? null);
+  }
+  return out;
+}
+
+/** A client error's message, with the per-item errors of an aggregate (platformatic's MultipleErrors) spelled out. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = (error as { errors?: unknown }).errors;
+  const parts = Array.isArray(inner) ? inner.map((e) => (e instanceof Error ? e.message : String(e))).filter(Boolean) : [];
+  return parts.length ? `${error.message} (${parts.join("; ")})` : error.message;
 }
