@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,14 @@ describe("policy", () => {
       source: "default",
     });
     expect(policyDecision(DEFAULT_POLICY, act("scale_consumers", "low", { group: "g" })).decide).toBe("approve");
+  });
+
+  it("is documented as it is: docs/policy.md's default block parses to DEFAULT_POLICY", () => {
+    const doc = readFileSync(new URL("../docs/policy.md", import.meta.url), "utf8");
+    const block = /## The default[^]*?```json\n([^]*?)```/.exec(doc)?.[1];
+    expect(block, "docs/policy.md has a json block under 'The default'").toBeDefined();
+    const { source: _s, ...defaults } = DEFAULT_POLICY;
+    expect(JSON.parse(block!)).toEqual(defaults);
   });
 
   it("takes the strictest matching rule whatever the order", () => {
