@@ -13,9 +13,11 @@ export interface DeploymentView {
   replicas: number;
   /** False while stopped through `stop` (or scaled to zero by someone else). */
   running: boolean;
+  /** Replicas ready now, when the target knows (a Deployment's readyReplicas). */
+  ready?: number;
   /** Consumer settings the deployment passes to its clients, as it reports them. */
   config: Record<string, string>;
-  /** What a reader of a dry run should know about this target ("a config change restarts the pods"). */
+  /** What a reader of a config change's dry run should know: how it reaches the consumers ("it rolls the pods"), what the target cannot change. */
   notes?: string[];
   /** Consumer settings the target reports but does not change (an env var taken from a ConfigMap or Secret). */
   unmanaged?: string[];

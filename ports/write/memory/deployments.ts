@@ -19,7 +19,7 @@ export function memoryDeployments(cluster: MemoryCluster): DeploymentPort {
     async describe(group): Promise<DeploymentView | null> {
       const d = cluster.deployments.get(group);
       if (!d) return null;
-      return { target: `simulated deployment of ${group}`, replicas: d.running ? d.replicas : 0, running: d.running, config: { ...d.config } };
+      return { target: `simulated deployment of ${group}`, replicas: d.running ? d.replicas : 0, running: d.running, ready: d.running ? d.replicas : 0, config: { ...d.config } };
     },
     async scale(group, replicas) {
       if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`scale needs a whole number of replicas >= 1 (got ${replicas})`);

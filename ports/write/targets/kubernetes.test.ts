@@ -67,6 +67,7 @@ describe("kubernetes deployment target", () => {
       target: "kubernetes deployment payments/orders-consumer (container app)",
       replicas: 2,
       running: true,
+      ready: 2,
       config: { "group.id": "orders", "max.poll.records": "500", "session.timeout.ms": "45000" },
       notes: [
         "a config change rolls the Deployment's pods (RollingUpdate, maxUnavailable 0, maxSurge 1): the group rebalances as each pod restarts",

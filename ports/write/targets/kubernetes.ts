@@ -90,13 +90,12 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
         else config[key] = env.value ?? "";
       }
       const notes = [`a config change rolls the Deployment's pods (${strategyOf(d)}): the group rebalances as each pod restarts`];
-      const ready = d.status?.readyReplicas ?? 0;
-      if (replicas > 0 && ready < replicas) notes.push(`${ready} of ${replicas} pods are ready now`);
       for (const key of unmanaged) notes.push(`${key} comes from a ConfigMap or Secret reference (${envName(key, b)}): change it there`);
       return {
         target: `${where(b)} (container ${container.name})`,
         replicas,
         running: replicas > 0,
+        ready: d.status?.readyReplicas ?? 0,
         config,
         notes,
         ...(unmanaged.length && { unmanaged }),

@@ -38,6 +38,7 @@ export interface WebhookRequest {
 const DescribeAnswer = z.object({
   replicas: z.number().int().min(0),
   running: z.boolean(),
+  ready: z.number().int().min(0).optional(),
   config: z.record(z.string(), z.string()).default({}),
 });
 
@@ -107,8 +108,8 @@ export function webhookTarget(name: string, settings: WebhookSettings, deps: Web
         const issue = parsed.error.issues[0];
         throw new UnavailableError(`${where} describe ${group}: ${issue ? `${issue.path.join(".") || "(body)"}: ${issue.message}` : "unexpected answer"} (expected {replicas, running, config})`, { context: { group } });
       }
-      const { replicas, running, config } = parsed.data;
-      return { target: `${where} service ${binding.service ?? group}`, replicas: running ? replicas : 0, running, config, notes: ["the webhook's receiver decides how a config change reaches the consumers (a restart, a reload)"] };
+      const { replicas, running, ready, config } = parsed.data;
+      return { target: `${where} service ${binding.service ?? group}`, replicas: running ? replicas : 0, running, ...(ready !== undefined && { ready }), config, notes: ["the webhook's receiver decides how a config change reaches the consumers (a restart, a reload)"] };
     },
     scale: async (group, binding, replicas) => void (await send(group, binding, "scale", { replicas })),
     setConfig: async (group, binding, changes) => void (await send(group, binding, "set_config", { config: changes })),
