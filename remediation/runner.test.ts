@@ -126,7 +126,7 @@ describe("applyActions", () => {
       { at: "2026-12-01T12:00:00.000Z", ok: true, detail: "replicas now 4" },
     ]);
     expect(settled).toEqual([5000]);
-    expect(calls).toEqual({ dryRun: 3, apply: 1, verify: 1 });
+    expect(calls).toEqual({ dryRun: 2, apply: 1, verify: 1 });
     expect(await events(audit)).toEqual([
       ["approved", 1, null],
       ["applied", 1, null],

@@ -259,14 +259,19 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
         continue;
       }
 
-      // The precondition: the reading the approved dry run stored, or (none stored) the one just taken, against a reading now.
-      const before = a.dryRun && "precondition" in a.dryRun ? a.dryRun.precondition : prepared.precondition;
-      let now: unknown;
-      try {
-        now = (await executor.dryRun(a, ctx)).precondition;
-      } catch (error) {
-        await fail(`not applied: could not re-read the precondition: ${message(error)}`, "precondition");
-        continue;
+      // The precondition: the reading stored with the dry run the approver saw, against the one just
+      // taken. Without a stored one (an action never dry-run before), a second reading now, so at
+      // least nothing moved between the dry run and the apply.
+      const stored = a.dryRun !== undefined && "precondition" in a.dryRun;
+      const before = stored ? a.dryRun!.precondition : prepared.precondition;
+      let now: unknown = prepared.precondition;
+      if (!stored) {
+        try {
+          now = (await executor.dryRun(a, ctx)).precondition;
+        } catch (error) {
+          await fail(`not applied: could not re-read the precondition: ${message(error)}`, "precondition");
+          continue;
+        }
       }
       const changed = preconditionChange(before, now);
       if (changed) {
