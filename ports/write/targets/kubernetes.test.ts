@@ -5,7 +5,9 @@
  * it (record.sh). Each test asserts the exact request (path, content type, field manager, body,
  * bearer token) and what the target makes of the answer.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { redactor } from "../../../config/secret.ts";
@@ -155,5 +157,21 @@ describe("kubernetes deployment target", () => {
       message: "kubernetes deployment payments/orders-consumer: read: HTTP 500: etcdserver: request timed out (token [redacted])",
     });
     expect(delays).toEqual([100, 200]);
+  });
+
+  it("reads a kubeconfig's current context, and scrubs its token (unknown to the settings) from errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafka-ops-kubeconfig-"));
+    const file = join(dir, "config");
+    const fileToken = "kubeconfig-token-canary-77c3";
+    writeFileSync(file, [
+      "apiVersion: v1", "kind: Config", "current-context: prod",
+      "clusters:", "- name: prod", "  cluster:", `    server: ${SERVER}`,
+      "users:", "- name: ops", "  user:", `    token: ${fileToken}`,
+      "contexts:", "- name: prod", "  context:", "    cluster: prod", "    user: ops",
+    ].join("\n"));
+    const settings = Settings.parse({ deployments: { targets: { prod: { type: "kubernetes", kubeconfig: file } }, groups: { orders: { target: "prod", deployment: "orders-consumer", namespace: "payments", container: "app" } } } });
+    const target = kubernetesTarget("prod", settings.deployments!.targets.prod as KubernetesSettings, { policy: { deadlineMs: 5_000, retries: 0, backoffMs: 1, redact: (t) => t } });
+    nock(SERVER, { reqheaders: { authorization: `Bearer ${fileToken}` } }).get(PATH).reply(400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `bad request from ${fileToken}`, reason: "BadRequest", code: 400 });
+    expect((await failure(target.describe("orders", settings.deployments!.groups.orders as GroupBinding))).message).toBe("kubernetes deployment payments/orders-consumer: read: HTTP 400: bad request from [redacted]");
   });
 });

@@ -9,6 +9,7 @@
  * answer is safe.
  */
 import { ApiException, AppsV1Api, KubeConfig, PatchStrategy, ServerConfiguration, createConfiguration, setHeaderOptions, type V1Container, type V1Deployment } from "@kubernetes/client-node";
+import { redactor, Secret } from "../../../config/secret.ts";
 import { AuthenticationError, KafkaOpsError, UnavailableError, UnreachableError } from "../../../errors.ts";
 import type { CallPolicy } from "../../live/call.ts";
 import type { DeploymentView } from "../deployment.ts";
@@ -44,6 +45,11 @@ export function kubeConfigOf(settings: KubernetesSettings): KubeConfig {
 
 export function kubernetesTarget(name: string, settings: KubernetesSettings, deps: KubernetesDeps): DeploymentTarget {
   const kc = kubeConfigOf(settings);
+  // Credentials a kubeconfig holds are not in the settings, so the redactor does not know them: scrub them here too.
+  const user = kc.getCurrentUser();
+  const kubeconfigSecrets = settings.kubeconfig && user ? [user.token, user.password, user.password && `${user.username}:${user.password}`].filter((s): s is string => !!s).map((s) => new Secret(s)) : [];
+  const scrubKubeconfig = redactor(kubeconfigSecrets);
+  const redact = (text: string) => scrubKubeconfig(deps.policy.redact(text));
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new KafkaOpsError("BAD_INPUT", `deployments.targets.${name}: the kubeconfig has no current cluster`);
   const api = new AppsV1Api(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: kc }, httpApi: nodeHttpLibrary(kc, deps.policy.deadlineMs) }));
@@ -61,7 +67,7 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
       try {
         return await run();
       } catch (error) {
-        last = apiError(what, error, group, deps.policy.redact);
+        last = apiError(what, error, group, redact);
         if (!last.retriable) break;
       }
     }
