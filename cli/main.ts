@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   lag: { summary: "print every consumer group's lag per partition, read live", load: () => import("./commands/lag.ts") },
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
   chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
+  approvals: { summary: "list, show, approve or reject investigations waiting at the approval gate", load: () => import("./commands/approvals.ts") },
   thresholds: { summary: "list the diagnosis thresholds: defaults, or the values in force with --config", load: () => import("./commands/thresholds.ts") },
   audit: { summary: "print the audit log (approvals, applied actions, verifications); --verify checks its hash chain", load: () => import("./commands/audit.ts") },
 };
@@ -49,6 +50,8 @@ Examples:
   kafka-ops chat --incident incident.json
   kafka-ops schema incident
   kafka-ops lag --bootstrap localhost:9092 --samples 2 --interval 5s
+  kafka-ops investigate fixtures/incidents/lag-slow-consumer-1.json --mode approve
+  kafka-ops approvals approve inv-20261201t101500z-1a2b3c --by alice --only 1
   kafka-ops audit --since 24h
   kafka-ops audit --verify
 

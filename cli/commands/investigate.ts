@@ -15,6 +15,8 @@ import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
 import type { Thresholds } from "../../config/thresholds/index.ts";
 import { loadedSecrets } from "../../config/secret.ts";
+import { MODE_HELP, parseMode, type GatedRun } from "../gate.ts";
+import type { RemediationMode } from "../../graph/remediation.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
        kafka-ops investigate --bootstrap HOSTS [--schema-registry URL] [--alert KIND] [--group G] [--topic T] [options]
@@ -34,6 +36,7 @@ ${FOCUS_HELP}
                   (6 calls, 30,000 tokens); the rules keep the decision and the actions.
                   Needs OPENAI_API_KEY and/or OPENAI_BASE_URL (model: KAFKA_OPS_LLM_MODEL,
                   default gpt-4o-mini); the report's "llm" field says what it did
+${MODE_HELP}
   -h, --help      show this help
 
 Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it,
@@ -52,6 +55,8 @@ const OPTIONS = {
   json: { type: "boolean" },
   agents: { type: "string" },
   llm: { type: "boolean" },
+  mode: { type: "string" },
+  policy: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -73,7 +78,10 @@ export async function run(args: string[]): Promise<ExitCode> {
   const { SPECIALISTS } = await import("../../contract/vocabulary.ts");
   const agents = values.agents === undefined ? undefined : parseAgents(values.agents, SPECIALISTS);
   const llm = values.llm ? await llmOptions(values, live) : undefined;
-  const { report, title } = live ? await investigateLive(values, agents, llm) : await investigateFile(positionals[0]!, agents, llm, await replayThresholds(values, process.env));
+  const mode = parseMode(values.mode);
+  if (values.policy !== undefined && mode === "propose") throw new UsageError("--policy: applies with --mode dry-run, approve or auto (propose runs nothing)");
+  const gate = { mode, policy: values.policy };
+  const { report, title } = live ? await investigateLive(values, agents, llm, gate) : await investigateFile(positionals[0]!, agents, llm, await replayThresholds(values, process.env), gate, values);
   await checkReport(report);
   if (report.llm) {
     const u = report.llm;
@@ -99,39 +107,79 @@ async function llmOptions(values: Parameters<typeof liveSettings>[0], live: bool
   return { settings: settings.llm };
 }
 
-async function investigateFile(path: string, agents: Specialist[] | undefined, llm?: LlmOptions, thresholds?: Thresholds): Promise<{ report: Report; title: string }> {
+interface GateFlags {
+  mode: RemediationMode;
+  policy: string | undefined;
+}
+
+/** Opens the write side and the state a mode needs; undefined for propose (nothing runs, nothing opened). */
+async function openGate(gate: GateFlags, target: import("../../remediation/approvals/target.ts").TargetDescriptor, settings: import("../../config/settings.ts").Settings): Promise<GatedRun | undefined> {
+  if (gate.mode === "propose") return undefined;
+  const { openGatedRun, policyInForce } = await import("../gate.ts");
+  const policy = await policyInForce(gate.policy, settings, process.env);
+  return openGatedRun({ mode: gate.mode, target, settings, policy, env: process.env });
+}
+
+async function investigateFile(
+  path: string,
+  agents: Specialist[] | undefined,
+  llm: LlmOptions | undefined,
+  thresholds: Thresholds | undefined,
+  gate: GateFlags,
+  values: Parameters<typeof liveSettings>[0],
+): Promise<{ report: Report; title: string }> {
   const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(path)]);
   const incident = parseIncidentText(input.text, input.source);
   const { investigate } = await import("../../investigate.ts");
-  const report = await withConsoleOnStderr(() => investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }), secrets: loadedSecrets() }));
-  return { report, title: incident.title };
+  // A replay's actions act on a simulation of the recorded cluster: the state and the policy
+  // still come from the settings (a replay connects to nothing).
+  const gated = gate.mode === "propose" ? undefined : await openGate(gate, { kind: "replay", incident }, await liveSettings(values, process.env, { connects: false }));
+  try {
+    const report = await withConsoleOnStderr(() =>
+      investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }), secrets: loadedSecrets(), ...(gated && { remediation: gated.remediation }) }),
+    );
+    await gated?.finish(report, incident.title);
+    return { report, title: incident.title };
+  } finally {
+    await gated?.close();
+  }
 }
 
 async function investigateLive(
   values: Parameters<typeof liveSettings>[0] & FocusValues,
   agents: Specialist[] | undefined,
-  llm?: LlmOptions,
+  llm: LlmOptions | undefined,
+  gate: GateFlags,
 ): Promise<{ report: Report; title: string }> {
   const settings = await liveSettings(values, process.env);
   if (!settings.kafka) throw new UsageError("investigate: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const { about, alert } = focus(values);
   const { investigatePorts } = await import("../../investigate.ts");
   const thresholds = await settingsThresholds(settings);
-  const session = await openLiveSession(settings);
+  const { liveDescriptor } = await import("../../remediation/approvals/target.ts");
+  const gated = await openGate(gate, liveDescriptor(settings, values.config ?? process.env.KAFKA_OPS_CONFIG), settings);
   try {
-    const report = await withConsoleOnStderr(() =>
-      investigatePorts(session.ports, {
-        ...(agents && { agents }),
-        ...(llm && { llm }),
-        policy: settings.policy,
-        thresholds,
-        secrets: loadedSecrets(),
-        ...(alert && { alert }),
-      }),
-    );
-    return { report, title: `live investigation of ${about} on ${settings.kafka!.bootstrap.join(",")}` };
+    const session = await openLiveSession(settings);
+    try {
+      const report = await withConsoleOnStderr(() =>
+        investigatePorts(session.ports, {
+          ...(agents && { agents }),
+          ...(llm && { llm }),
+          policy: settings.policy,
+          thresholds,
+          secrets: loadedSecrets(),
+          ...(alert && { alert }),
+          ...(gated && { remediation: gated.remediation }),
+        }),
+      );
+      const title = `live investigation of ${about} on ${settings.kafka!.bootstrap.join(",")}`;
+      await gated?.finish(report, title);
+      return { report, title };
+    } finally {
+      await session.close();
+    }
   } finally {
-    await session.close();
+    await gated?.close();
   }
 }
 

@@ -97,6 +97,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   for (const g of lagged) renderGroupLag(out, g, style);
 
   heading("Actions");
+  if (report.remediation) renderRemediation(out, report.remediation, style);
   if (!report.actions.length) none();
   report.actions.forEach((a, i) => renderAction(out, a, i, style));
 
@@ -133,7 +134,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   return `${out.join("\n")}\n`;
 }
 
-function renderAction(out: string[], a: Action, i: number, style: Style): void {
+export function renderAction(out: string[], a: Action, i: number, style: Style): void {
   const approval = a.requiresApproval ? style.yellow("requires approval") : "no approval needed";
   const risk = a.risk === "high" ? style.red(a.risk) : a.risk === "medium" ? style.yellow(a.risk) : a.risk;
   out.push(`${INDENT}${i + 1}. ${style.bold(safe(a.kind))}  risk ${risk}  ${approval}  status ${safe(a.status)}`);
@@ -142,6 +143,33 @@ function renderAction(out: string[], a: Action, i: number, style: Style): void {
   sub("params", params.length ? params.join(" ") : style.dim("-"));
   sub("rationale", safe(a.rationale));
   if (a.verify) sub("verify", safe(a.verify));
+  renderExecution(a, sub, style);
+}
+
+/** mode, where the actions act (a simulation says so), and the gate: what a reader must know first. */
+function renderRemediation(out: string[], r: NonNullable<Report["remediation"]>, style: Style): void {
+  const line = (label: string, value: string) => out.push(`${INDENT}${style.dim(label.padEnd(10))} ${value}`);
+  line("mode", safe(r.mode));
+  if (r.target) line("acts on", r.target.startsWith("simulation") ? style.yellow(safe(r.target)) : safe(r.target));
+  if (r.policy) line("policy", safe(r.policy));
+  if (r.investigationId) line("id", safe(r.investigationId));
+  if (r.awaitingApproval?.length) line("gate", style.yellow(`waiting for approval of ${r.awaitingApproval.join(",")}: kafka-ops approvals show ${safe(r.investigationId ?? "")}`));
+}
+
+/** The dry run, the approval, what applying printed, the verification and the rollback, when present. */
+function renderExecution(a: Action, sub: (label: string, value: string) => void, style: Style): void {
+  const d = a.dryRun;
+  if (d?.refusal) sub("refused", style.yellow(safe(d.refusal)));
+  for (const e of d?.effect ?? []) sub("effect", safe(e));
+  for (const w of d?.warnings ?? []) sub("warning", style.yellow(safe(w)));
+  if (a.approval) {
+    const who = `${a.approval.decision} by ${safe(a.approval.by)}${a.approval.via === "policy" ? " (policy)" : ""} at ${safe(a.approval.at)}`;
+    sub("approval", a.approval.reason ? `${who}: ${safe(a.approval.reason)}` : who);
+  }
+  if (a.appliedAt) sub("applied", safe(a.appliedAt));
+  for (const o of a.output ?? []) sub("output", safe(o));
+  if (a.verification) sub("verified", `${a.verification.ok ? style.green("ok") : style.red("not ok")}: ${safe(a.verification.detail)}`);
+  if (a.rollback) sub("rollback", safe(a.rollback));
 }
 
 /** `lag.noiseFloorRecords=100 (default 20) for topic orders.*`: one tuned threshold. */

@@ -30,8 +30,11 @@ export interface GateContext {
   audit?: AuditLog;
 }
 
-/** The runner's dependencies over these write ports. */
-export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateContext): RemediationDeps {
+/**
+ * The runner's dependencies over these write ports. A simulation's in-memory cluster shows a
+ * change at once: verification re-reads it without waiting the executor's settle time.
+ */
+export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateContext, target: { simulation: boolean }): RemediationDeps {
   const redact = redactor(ctx.secrets);
   const now = ctx.now ?? (() => new Date());
   const audit = ctx.audit ?? fileAuditLog(auditPath(ctx.env, ctx.settings.state.dir), { redact, now });
@@ -40,7 +43,7 @@ export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateCont
       ctx: {
         write,
         now,
-        settle: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        settle: target.simulation ? async () => {} : (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         redact,
         ...(Object.keys(ctx.settings.clientConfigs).length && { clientConfigs: ctx.settings.clientConfigs }),
       },
@@ -122,7 +125,7 @@ export async function decideAt(
     if (!claim.ok) throw new ApprovalRefused(`investigation ${id} was already decided: ${claim.current ? describeDecided(claim.current) : "it is gone from the store"}`);
     const { resumeInvestigation } = await import("../../investigate.ts");
     const answer: GateAnswer = { by, at, approve, reject, ...(reason && { reason }) };
-    const deps = remediationDeps(target.write, ctx.policyFor(record), ctx);
+    const deps = remediationDeps(target.write, ctx.policyFor(record), ctx, target);
     let report: Report;
     try {
       report = await resumeInvestigation(id, answer, { checkpointer: state.checkpointer, deps, ports: target.ports, secrets: ctx.secrets });

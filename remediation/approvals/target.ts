@@ -50,13 +50,15 @@ export interface OpenTarget {
   settings?: Settings;
   /** "live cluster ..." or "simulation on recorded incident ...". */
   describe: string;
+  /** True for a replay's in-memory cluster: its changes are visible at once, so nothing waits to settle. */
+  simulation: boolean;
   close(): Promise<void>;
 }
 
 export async function openTarget(target: TargetDescriptor, env: Record<string, string | undefined>): Promise<OpenTarget> {
   if (target.kind === "replay") {
     const write = simulationPorts(target.incident);
-    return { write, ports: replayPorts(target.incident), describe: write.describe(), close: async () => {} };
+    return { write, ports: replayPorts(target.incident), describe: write.describe(), simulation: true, close: async () => {} };
   }
   const [{ loadSettings }, { liveWritePorts }] = await Promise.all([import("../../config/load.ts"), import("../../ports/write/live/index.ts")]);
   const settings = loadSettings(
@@ -64,7 +66,7 @@ export async function openTarget(target: TargetDescriptor, env: Record<string, s
     env,
   );
   const write = liveWritePorts(settings);
-  return { write, ports: notReadAfterTheGate(), settings, describe: write.describe(), close: async () => write.close?.() };
+  return { write, ports: notReadAfterTheGate(), settings, describe: write.describe(), simulation: false, close: async () => write.close?.() };
 }
 
 /** Read ports that fail if read: a resumed graph continues after the gate and reads nothing. */
