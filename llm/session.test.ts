@@ -184,3 +184,32 @@ describe("usage of failed calls", () => {
     expect(refused.stats.estimated).toBe(0);
   });
 });
+
+describe("usage an endpoint inflates", () => {
+  it("a huge completion count is counted as the request's max_tokens, so the token budget survives it", async () => {
+    // 400 characters of prompt; max_tokens 1,500 (the default); token budget 30,000 (the default).
+    const prompt = [new HumanMessage("x".repeat(400))];
+    const bodies = serve(
+      () => [200, completion({ content: "one" }, [100, 1e15])],
+      () => [200, completion({ content: "two" }, [100, 20])],
+    );
+    const s = session();
+    expect((await s.chat("a", prompt))?.content).toBe("one");
+    expect(bodies[0]!.max_tokens).toBe(1_500);
+    expect(s.usage).toMatchObject({ calls: 1, prompt: 100, completion: 1_500, total: 1_600, clamped: 1 });
+    expect(s.budget.tokens).toBe(1_600);
+    // Without the cap the 1e15 (clamped to 10,000,000) would have refused this call.
+    expect((await s.chat("b", prompt))?.content).toBe("two");
+    expect(s.budget.tokens).toBe(1_720);
+    expect(s.notes).toEqual([]);
+  });
+
+  it("a huge prompt count is counted as at most one token per byte sent plus the template's allowance", async () => {
+    const prompt = [new HumanMessage("x".repeat(400))];
+    serve(() => [200, completion({ content: "one" }, [5_000_000, 10])]);
+    const s = session();
+    await s.chat("a", prompt);
+    // 400 bytes + 16 for the one message + 1,024 for the request.
+    expect(s.usage).toMatchObject({ prompt: 1_440, completion: 10, total: 1_450, clamped: 1 });
+  });
+});

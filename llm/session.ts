@@ -62,6 +62,10 @@ export function emptyStats(): LlmCallStats {
 
 export type StructuredMethod = "tool" | "json_schema";
 
+/** Chat-template tokens a server may add around each message (role markers) and per request (tool-use preamble). */
+const TEMPLATE_TOKENS_PER_MESSAGE = 16;
+const TEMPLATE_TOKENS_PER_REQUEST = 1_024;
+
 /** Characters per token when a failed call's prompt tokens must be estimated (typical of BPE tokenizers on English and JSON). */
 const CHARS_PER_TOKEN_ESTIMATE = 4;
 
@@ -254,8 +258,18 @@ export class LlmSession {
     invoke: (signal: AbortSignal) => Promise<AIMessage>,
     extraPromptChars = 0,
   ): Promise<AIMessage | null> {
-    const promptChars = extraPromptChars + messages.reduce((n, m) => n + (typeof m.content === "string" ? m.content.length : JSON.stringify(m.content).length), 0)
-      + (tools ?? []).reduce((n, t) => n + t.description.length + JSON.stringify(z.toJSONSchema(t.schema)).length, 0);
+    const sent = [
+      ...messages.map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content))),
+      ...(tools ?? []).map((t) => t.description + JSON.stringify(z.toJSONSchema(t.schema))),
+    ];
+    const promptChars = extraPromptChars + sent.reduce((n, text) => n + text.length, 0);
+    // The most tokens this request can have cost (tokens above it are the endpoint's error, see
+    // usage.ts): its completion cap, and for the prompt one token per UTF-8 byte of everything
+    // sent (byte-level BPE and byte-fallback tokenizers never do worse), tool calls in the
+    // history included, plus a generous allowance for the chat template's own tokens.
+    const promptBytes = extraPromptChars * 4 + sent.reduce((n, text) => n + Buffer.byteLength(text), 0)
+      + messages.reduce((n, m) => n + ("tool_calls" in m && Array.isArray(m.tool_calls) && m.tool_calls.length ? Buffer.byteLength(JSON.stringify(m.tool_calls)) : 0), 0);
+    const caps = { completion: this.settings.maxCompletionTokens, prompt: promptBytes + TEMPLATE_TOKENS_PER_MESSAGE * messages.length + TEMPLATE_TOKENS_PER_REQUEST };
     const refused = this.budget.refuse(promptChars, this.settings.maxCompletionTokens);
     if (refused) {
       this.note(`${label}: not called: ${refused}`);
@@ -268,7 +282,7 @@ export class LlmSession {
     const started = performance.now();
     try {
       const message = await invoke(signal);
-      const tokens = tokensOf(message);
+      const tokens = tokensOf(message, caps);
       this.usage.add(tokens);
       this.budget.spend(tokens.total);
       return message;

@@ -25,21 +25,41 @@ function count(v: unknown): { n: number; ok: boolean } {
 }
 
 /**
- * The usage an answer reports, validated: the endpoint's numbers are data, not facts.
- * Negative, fractional, non-finite or absurd counts are clamped; a total below prompt plus
- * completion is raised to their sum (so the total never understates what was spent).
+ * What one request could possibly have cost: the completion cap it was sent with
+ * (`max_tokens`), and an upper bound on its prompt's tokens. A count above these is the
+ * endpoint's error: counted as it stood, a bogus 10,000,000 (already clamped from 1e300) would
+ * still spend the whole token budget in one call and silence the model for the rest of the
+ * investigation.
  */
-export function tokensOf(message: AIMessage | undefined): Tokens {
+export interface UsageCaps {
+  prompt?: number;
+  completion?: number;
+}
+
+/**
+ * The usage an answer reports, validated: the endpoint's numbers are data, not facts.
+ * Negative, fractional, non-finite or absurd counts are clamped, counts above what the request
+ * could have cost (`caps`) are lowered to it; a total below prompt plus completion is raised to
+ * their sum (so the total never understates what was spent), and one above the most the request
+ * could cost is replaced by that sum.
+ */
+export function tokensOf(message: AIMessage | undefined, caps: UsageCaps = {}): Tokens {
   const u = message?.usage_metadata as { input_tokens?: unknown; output_tokens?: unknown; total_tokens?: unknown } | undefined;
   if (!u) return { prompt: 0, completion: 0, total: 0 };
-  const prompt = count(u.input_tokens);
-  const completion = count(u.output_tokens);
+  const prompt = capped(count(u.input_tokens), caps.prompt);
+  const completion = capped(count(u.output_tokens), caps.completion);
   const total = count(u.total_tokens);
   const sum = prompt.n + completion.n;
   const reported = u.total_tokens === undefined || u.total_tokens === null ? sum : total.n;
-  const tokens: Tokens = { prompt: prompt.n, completion: completion.n, total: Math.min(Math.max(reported, sum), 2 * MAX_TOKENS_PER_CALL) };
-  if (!prompt.ok || !completion.ok || !total.ok || reported < sum) tokens.clamped = true;
+  const most = caps.prompt !== undefined && caps.completion !== undefined ? caps.prompt + caps.completion : 2 * MAX_TOKENS_PER_CALL;
+  // A total past what the request could cost is no count at all: the parts' sum stands for it.
+  const tokens: Tokens = { prompt: prompt.n, completion: completion.n, total: reported > most ? sum : Math.max(reported, sum) };
+  if (!prompt.ok || !completion.ok || !total.ok || reported < sum || reported > tokens.total) tokens.clamped = true;
   return tokens;
+}
+
+function capped(c: { n: number; ok: boolean }, cap: number | undefined): { n: number; ok: boolean } {
+  return cap !== undefined && c.n > cap ? { n: Math.max(0, Math.floor(cap)), ok: false } : c;
 }
 
 export class UsageMeter {

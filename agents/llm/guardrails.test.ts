@@ -362,4 +362,14 @@ describe("usage from the endpoint", () => {
     expect(() => LlmUsage.parse(report)).not.toThrow();
     expect([report.promptTokens, report.completionTokens, report.totalTokens, report.notes]).toEqual([5, 22, 27, ["usage: the endpoint reported implausible token counts in 1 answer(s); they were clamped (counts are integers from 0 to 10000000 per call)"]]);
   });
+
+  it("never counts more than the request could cost: the completion cap it was sent with, its prompt's bound; a total past their sum is replaced by the parts' sum", () => {
+    const caps = { prompt: 4_000, completion: 1_500 };
+    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 1_500, total_tokens: 2_400 }), caps)).toEqual({ prompt: 900, completion: 1_500, total: 2_400 });
+    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 1e300, total_tokens: 1e300 }), caps)).toEqual({ prompt: 900, completion: 1_500, total: 2_400, clamped: true });
+    expect(tokensOf(msg({ input_tokens: 9_000_000, output_tokens: 20, total_tokens: 9_000_020 }), caps)).toEqual({ prompt: 4_000, completion: 20, total: 4_020, clamped: true });
+    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 20 }), caps)).toEqual({ prompt: 900, completion: 20, total: 920 });
+    // A total above the parts but within what the request could cost is the endpoint's to report.
+    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 20, total_tokens: 1_000 }), caps)).toEqual({ prompt: 900, completion: 20, total: 1_000 });
+  });
 });
