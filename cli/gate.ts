@@ -43,8 +43,8 @@ export async function policyInForce(file: string | undefined, settings: Settings
 
 export interface GatedRun {
   remediation: RemediationOptions;
-  /** After the report: records it at the gate when it stopped there, says so on stderr, closes what was opened. */
-  finish(report: Report, title: string): Promise<void>;
+  /** After the report: records where it stopped (at the gate, or done) and says so on stderr. */
+  finish(report: Report): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,10 +58,16 @@ export async function openGatedRun(args: {
   settings: Settings;
   policy: Policy;
   env: Record<string, string | undefined>;
+  /** For the listing: the incident's title, or what a live investigation is about. */
+  title: string;
   stderr?: { write(text: string): unknown };
 }): Promise<GatedRun> {
   const stderr = args.stderr ?? process.stderr;
-  const [{ openTarget }, { remediationDeps, recordAtGate }] = await Promise.all([import("../remediation/approvals/target.ts"), import("../remediation/approvals/session.ts")]);
+  const [{ openTarget }, { remediationDeps, beginGated, endGated }, { newInvestigationId }] = await Promise.all([
+    import("../remediation/approvals/target.ts"),
+    import("../remediation/approvals/session.ts"),
+    import("../investigate.ts"),
+  ]);
   const target = await openTarget(args.target, args.env);
   let state: DurableState | undefined;
   try {
@@ -74,13 +80,17 @@ export async function openGatedRun(args: {
   const close = async () => {
     await Promise.allSettled([target.close(), state?.close()]);
   };
+  const investigationId = state ? newInvestigationId() : undefined;
+  if (state && investigationId && (args.mode === "approve" || args.mode === "auto")) {
+    const policy = args.policy.source !== "default" ? args.policy.source : undefined;
+    await beginGated(state, { id: investigationId, title: args.title, mode: args.mode, target: args.target, ...(policy && { policy }) }, new Date());
+  }
   return {
-    remediation: { mode: args.mode, deps, ...(state && { checkpointer: state.checkpointer }) },
-    async finish(report, title) {
+    remediation: { mode: args.mode, deps, ...(state && { checkpointer: state.checkpointer }), ...(investigationId && { investigationId }) },
+    async finish(report) {
       const r = report.remediation;
+      if (state) await endGated(state, report, new Date());
       if (state && r?.investigationId && r.awaitingApproval?.length) {
-        const policy = args.policy.source !== "default" ? args.policy.source : undefined;
-        await recordAtGate(state, report, { title, target: args.target, ...(policy && { policy }) }, new Date());
         stderr.write(
           `kafka-ops: investigation ${r.investigationId} waits at the approval gate (action${r.awaitingApproval.length > 1 ? "s" : ""} ${r.awaitingApproval.join(",")}; state: ${state.describe})\n` +
             `kafka-ops: kafka-ops approvals show ${r.investigationId}   |   approve ${r.investigationId} --by NAME [--only N,M]   |   reject ${r.investigationId} --by NAME --reason TEXT\n`,

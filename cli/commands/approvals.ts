@@ -104,6 +104,7 @@ function targetLabel(target: unknown): string {
 
 function statusText(r: InvestigationRecord): string {
   if (r.status === "awaiting") return `awaiting ${r.awaiting.join(",")}`;
+  if (r.status === "running") return "running, or stopped without finishing (show reads its checkpoint)";
   const d = r.decision;
   const who = d ? `${d.decision} by ${d.by}` : r.status;
   return r.status === "done" ? `${who}: ${r.outcome ?? "done"}` : `${who} (claimed, not finished)`;
@@ -129,8 +130,8 @@ async function list(state: DurableState, values: Values): Promise<ExitCode> {
 /** The checkpointed state and the gate's question. Only the checkpoint is read: no port is opened, nothing runs. */
 async function gateView(state: DurableState, record: InvestigationRecord) {
   const { pendingGate } = await import("../../investigate.ts");
-  const noPorts = { runner: { ctx: { write: undefined as never, now: () => new Date(), settle: async () => {}, redact: (t: string) => t }, policy: undefined as never } };
-  return pendingGate(record.id, { checkpointer: state.checkpointer, deps: noPorts, ports: {} as import("../../ports/ports.ts").Ports });
+  const { NO_PORTS } = await import("../../remediation/approvals/session.ts");
+  return pendingGate(record.id, { checkpointer: state.checkpointer, deps: NO_PORTS, ports: {} as import("../../ports/ports.ts").Ports });
 }
 
 async function show(state: DurableState, id: string, values: Values): Promise<ExitCode> {

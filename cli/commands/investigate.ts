@@ -113,11 +113,16 @@ interface GateFlags {
 }
 
 /** Opens the write side and the state a mode needs; undefined for propose (nothing runs, nothing opened). */
-async function openGate(gate: GateFlags, target: import("../../remediation/approvals/target.ts").TargetDescriptor, settings: import("../../config/settings.ts").Settings): Promise<GatedRun | undefined> {
+async function openGate(
+  gate: GateFlags,
+  target: import("../../remediation/approvals/target.ts").TargetDescriptor,
+  settings: import("../../config/settings.ts").Settings,
+  title: string,
+): Promise<GatedRun | undefined> {
   if (gate.mode === "propose") return undefined;
   const { openGatedRun, policyInForce } = await import("../gate.ts");
   const policy = await policyInForce(gate.policy, settings, process.env);
-  return openGatedRun({ mode: gate.mode, target, settings, policy, env: process.env });
+  return openGatedRun({ mode: gate.mode, target, settings, policy, env: process.env, title });
 }
 
 async function investigateFile(
@@ -133,12 +138,12 @@ async function investigateFile(
   const { investigate } = await import("../../investigate.ts");
   // A replay's actions act on a simulation of the recorded cluster: the state and the policy
   // still come from the settings (a replay connects to nothing).
-  const gated = gate.mode === "propose" ? undefined : await openGate(gate, { kind: "replay", incident }, await liveSettings(values, process.env, { connects: false }));
+  const gated = gate.mode === "propose" ? undefined : await openGate(gate, { kind: "replay", incident }, await liveSettings(values, process.env, { connects: false }), incident.title);
   try {
     const report = await withConsoleOnStderr(() =>
       investigate(incident, { ...(agents && { agents }), ...(llm && { llm }), ...(thresholds && { thresholds }), secrets: loadedSecrets(), ...(gated && { remediation: gated.remediation }) }),
     );
-    await gated?.finish(report, incident.title);
+    await gated?.finish(report);
     return { report, title: incident.title };
   } finally {
     await gated?.close();
@@ -157,7 +162,8 @@ async function investigateLive(
   const { investigatePorts } = await import("../../investigate.ts");
   const thresholds = await settingsThresholds(settings);
   const { liveDescriptor } = await import("../../remediation/approvals/target.ts");
-  const gated = await openGate(gate, liveDescriptor(settings, values.config ?? process.env.KAFKA_OPS_CONFIG), settings);
+  const title = `live investigation of ${about} on ${settings.kafka.bootstrap.join(",")}`;
+  const gated = await openGate(gate, liveDescriptor(settings, values.config ?? process.env.KAFKA_OPS_CONFIG), settings, title);
   try {
     const session = await openLiveSession(settings);
     try {
@@ -172,8 +178,7 @@ async function investigateLive(
           ...(gated && { remediation: gated.remediation }),
         }),
       );
-      const title = `live investigation of ${about} on ${settings.kafka!.bootstrap.join(",")}`;
-      await gated?.finish(report, title);
+      await gated?.finish(report);
       return { report, title };
     } finally {
       await session.close();

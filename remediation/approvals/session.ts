@@ -54,19 +54,20 @@ export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateCont
   };
 }
 
-/** Records an investigation the gate holds, so `approvals list` finds it and any process can resume it. */
-export async function recordAtGate(state: DurableState, report: Report, meta: { title: string; target: TargetDescriptor; policy?: string }, now: Date): Promise<void> {
+/**
+ * Recorded before the graph runs: a process killed at the gate (or before it wrote anything
+ * more) still leaves an investigation `approvals` can find; the checkpoint says what the gate holds.
+ */
+export async function beginGated(state: DurableState, meta: { id: string; title: string; mode: "approve" | "auto"; target: TargetDescriptor; policy?: string }, now: Date): Promise<void> {
+  await state.investigations.begin({ id: meta.id, createdAt: now.toISOString(), title: meta.title, mode: meta.mode, target: meta.target, ...(meta.policy && { policy: meta.policy }) });
+}
+
+/** After the run: stopped at the gate (awaiting), or ran to the end (auto mode with nothing for a human: done). */
+export async function endGated(state: DurableState, report: Report, now: Date): Promise<void> {
   const r = report.remediation;
-  if (!r?.investigationId || !r.awaitingApproval?.length || (r.mode !== "approve" && r.mode !== "auto")) return;
-  await state.investigations.add({
-    id: r.investigationId,
-    createdAt: now.toISOString(),
-    title: meta.title,
-    mode: r.mode,
-    target: meta.target,
-    awaiting: r.awaitingApproval,
-    ...(meta.policy && { policy: meta.policy }),
-  });
+  if (!r?.investigationId) return;
+  if (r.awaitingApproval?.length) await state.investigations.atGate(r.investigationId, r.awaitingApproval, now.toISOString());
+  else await state.investigations.finish(r.investigationId, outcomeLine(report), now.toISOString());
 }
 
 export interface DecideRequest {
@@ -105,14 +106,20 @@ export async function decideAt(
 ): Promise<{ report: Report; record: InvestigationRecord; target: string }> {
   const record = await state.investigations.get(id);
   if (!record) throw new ApprovalRefused(`no investigation ${JSON.stringify(id)} in the state store (${state.describe}); kafka-ops approvals list shows those waiting`);
-  if (record.status !== "awaiting") throw new ApprovalRefused(`investigation ${id} was already decided: ${describeDecided(record)}`);
+  if (record.status === "claimed" || record.status === "done") throw new ApprovalRefused(`investigation ${id} was already decided: ${describeDecided(record)}`);
   const by = request.by.trim();
   if (!by) throw new ApprovalRefused("who decides must be named (--by NAME)");
-  const unknown = (request.only ?? []).filter((i) => !record.awaiting.includes(i));
-  if (unknown.length) throw new ApprovalRefused(`investigation ${id}: the gate does not hold action${unknown.length > 1 ? "s" : ""} ${unknown.join(",")} (it holds ${record.awaiting.join(",")})`);
-  const chosen = request.only?.length ? request.only : record.awaiting;
+  // What the gate holds is read from the checkpoint, the one source of truth: a process killed
+  // right after the gate may not have written it to the record.
+  const { pendingGate } = await import("../../investigate.ts");
+  const { request: gate } = await pendingGate(id, { checkpointer: state.checkpointer, deps: NO_PORTS, ports: {} as never });
+  if (!gate) throw new ApprovalRefused(`investigation ${id} is not waiting at the approval gate (status ${record.status}: still running, or it stopped before the gate)`);
+  const held = gate.awaiting;
+  const unknown = (request.only ?? []).filter((i) => !held.includes(i));
+  if (unknown.length) throw new ApprovalRefused(`investigation ${id}: the gate does not hold action${unknown.length > 1 ? "s" : ""} ${unknown.join(",")} (it holds ${held.join(",")})`);
+  const chosen = request.only?.length ? request.only : held;
   const approve = request.decision === "approved" ? chosen : [];
-  const reject = request.decision === "approved" ? record.awaiting.filter((i) => !chosen.includes(i)) : chosen;
+  const reject = request.decision === "approved" ? held.filter((i) => !chosen.includes(i)) : chosen;
   const at = (ctx.now ?? (() => new Date()))().toISOString();
   const reason = request.reason ?? (request.decision === "approved" && reject.length ? `not selected (--only ${chosen.join(",")})` : undefined);
   const decision: GateDecisionRecord = { decision: request.decision, by, at, approve, reject, ...(reason && { reason }) };
@@ -148,5 +155,10 @@ export function outcomeLine(report: Report): string {
   const order = ["applied", "failed", "rejected", "approved", "dry-run", "proposed"];
   return order.filter((s) => by.has(s)).map((s) => `${s} ${by.get(s)!.join(",")}`).join("; ") || "no actions";
 }
+
+/** Runner dependencies for reading a checkpoint only (pendingGate builds the graph; nothing runs). */
+export const NO_PORTS: RemediationDeps = {
+  runner: { ctx: { write: undefined as never, now: () => new Date(), settle: async () => {}, redact: (t) => t }, policy: undefined as never },
+};
 
 export type { RemediationMode };
