@@ -5,7 +5,9 @@ import type { Conclusion } from "../incident-debugging/incident-debugging-agent.
 import { withSynthesis } from "../incident-debugging/with-synthesis.ts";
 import { decide } from "../../remediation/decide.ts";
 import { tokensOf, UsageMeter } from "../../llm/usage.ts";
-import { mergeFindings } from "./merge-findings.ts";
+import { mergeFindings, noteMerged, rememberModelFindings } from "./merge-findings.ts";
+import { LlmSettings } from "../../config/settings.ts";
+import { LlmSession } from "../../llm/session.ts";
 import { checkNarrative } from "./synthesis.ts";
 import { Budget } from "../../llm/budget.ts";
 import { EvidenceIndex } from "../../llm/evidence.ts";
@@ -344,6 +346,23 @@ describe("findings from parallel specialists", () => {
     expect(mergeFindings([slow], [modelSlow, modelOther])).toEqual([slow, modelOther]);
     expect(mergeFindings([modelOther], [{ ...modelOther, agent: "quality" }])).toEqual([modelOther]);
     expect(mergeFindings([poison], [slow])).toEqual([poison, slow]);
+  });
+
+  it("says in the notes which model finding was merged, into whose finding; nothing for one that was kept", () => {
+    const session = new LlmSession({ settings: LlmSettings.parse({ model: "m", baseUrl: "http://127.0.0.1:9/v1" }) });
+    const modelSlow: Diagnosis = { ...slow, agent: "quality", origin: "model", confidence: 0.6, summary: "slow, per the alert", entities: { group: "billing" } };
+    const modelStorm: Diagnosis = { ...slow, code: "rebalance.storm", origin: "model", confidence: 0.6 };
+    const modelStormAgain: Diagnosis = { ...modelStorm, agent: "quality" };
+    rememberModelFindings(session, [modelSlow, modelStormAgain]);
+    rememberModelFindings(session, [modelStorm]);
+    // streaming's rules finding arrives after quality's model finding; streaming's model storm arrives first.
+    const merged = mergeFindings(mergeFindings([modelStorm], [modelSlow, modelStormAgain]), [slow]);
+    expect(merged).toEqual([modelStorm, slow]);
+    noteMerged(session, merged);
+    expect(session.notes).toEqual([
+      'quality tool loop: its model finding lag.slow_consumer on group "billing" restated the streaming agent\'s rules finding; merged into it, not added',
+      'quality tool loop: its model finding rebalance.storm on group "billing", topic "invoices" restated the streaming agent\'s model finding; merged into it, not added',
+    ]);
   });
 });
 

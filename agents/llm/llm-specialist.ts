@@ -7,6 +7,7 @@ import { DiagnosisCode } from "../../contract/vocabulary.ts";
 import type { LlmSession } from "../../llm/session.ts";
 import { SPECIALIST_ANSWER_REQUEST, specialistPrompt } from "../../prompts/specialist-loop.ts";
 import type { Agent } from "../agent.ts";
+import { rememberModelFindings } from "./merge-findings.ts";
 import { FindingsAnswer } from "./schemas.ts";
 import { toolLoop } from "./tool-loop.ts";
 import { COVERS, modelTools, observing, SPECIALIST_TOOLS } from "./tools.ts";
@@ -43,6 +44,7 @@ export function llmSpecialist(base: Agent, session: LlmSession): Agent {
       const checked = validateFindings(value.findings, { agent: base.name, existing: outcome.findings, evidence: session.evidence, requireEvidence: true, label });
       checked.notes.forEach((n) => session.note(n));
       if (checked.confirmed) session.note(`${label}: the model restated ${checked.confirmed} of the rules' finding(s)`);
+      rememberModelFindings(session, checked.accepted);
       if (checked.accepted.length) session.note(`${label}: added ${checked.accepted.length} model finding(s): ${checked.accepted.map((f) => f.code).join(", ")}`);
       return { findings: [...outcome.findings, ...checked.accepted], missing: outcome.missing };
     },

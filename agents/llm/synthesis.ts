@@ -13,6 +13,7 @@ import type { LlmSession } from "../../llm/session.ts";
 import { synthesisPrompt } from "../../prompts/synthesis.ts";
 import type { Conclusion } from "../incident-debugging/incident-debugging-agent.ts";
 import { SynthesisAnswer, type ActionSuggestion } from "./schemas.ts";
+import { noteMerged } from "./merge-findings.ts";
 import { modelText } from "./model-text.ts";
 import { validateFindings } from "./validate.ts";
 
@@ -33,6 +34,8 @@ export async function synthesize(
   input: { incidentId: string; alert: Alert | undefined; findings: readonly Diagnosis[]; conclusion: Conclusion },
 ): Promise<Synthesis | null> {
   const { conclusion: c, findings } = input;
+  // Every specialist is done: say which of their model findings the merge folded into another's.
+  noteMerged(session, findings);
   const primary = c.primary === null ? undefined : findings[c.primary];
   const quotes = findings.flatMap((f) => f.evidence.map((e) => `${e.tool}: ${e.detail}`)).slice(0, MAX_QUOTES);
   const user = synthesisPrompt.render({
