@@ -249,3 +249,8 @@ export function auditPath(env: Record<string, string | undefined>, stateDir?: st
   const dir = stateDir ?? env.KAFKA_OPS_STATE_DIR ?? `${env.HOME ?? "."}/.kafka-ops`;
   return `${dir}/audit.jsonl`;
 }
+
+/** The audit log the runner and `kafka-ops audit` share: the file auditPath names. */
+export function openAuditLog(options: AuditOptions & { env: Record<string, string | undefined>; stateDir?: string }): AuditLog {
+  return fileAuditLog(auditPath(options.env, options.stateDir), options);
+}
