@@ -1,7 +1,7 @@
 // A real single-node Apache Kafka (KRaft, combined broker+controller) on 127.0.0.1,
 // built from Maven Central jars — no Docker, no Kafka tarball.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cacheRoot, ensureDir, killStale, log, portOpen, requireJava, run, startService, waitUntilReady } from './util.ts';
@@ -86,6 +86,8 @@ export interface KafkaOptions {
   /** ms to wait for describeCluster to answer. Default 90 s. */
   readyTimeoutMs?: number;
   heap?: string;
+  /** Restart on the data a previous run on the same port left (same cluster id, topics, offsets) instead of a fresh one. */
+  keepData?: boolean;
 }
 
 export interface RunningKafka {
@@ -202,8 +204,9 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<RunningKafka>
   for (const p of [port, cport]) {
     if (await portOpen(p)) throw new Error(`cannot start Kafka: port ${p} on 127.0.0.1 is already in use (another Kafka? try \`node devtools/cluster/cli.ts stop\`)`);
   }
-  rmSync(runDir, { recursive: true, force: true });
   const dataDir = join(runDir, 'data');
+  const restart = opts.keepData === true && existsSync(join(dataDir, 'meta.properties'));
+  if (!restart) rmSync(runDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const props = join(runDir, 'server.properties');
   writeFileSync(props, serverProperties(version, dataDir, port, cport));
@@ -220,7 +223,7 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<RunningKafka>
   const clusterId = randomBytes(16).toString('base64url');
   const fmt = ['format', '-t', clusterId, '-c', props];
   if (v4) fmt.push('--standalone'); // dynamic quorum (KIP-853); 3.9 uses static controller.quorum.voters
-  run('java', ['-Xmx256m', ...logProps, '-cp', cp, 'kafka.tools.StorageTool', ...fmt], { cwd: runDir });
+  if (!restart) run('java', ['-Xmx256m', ...logProps, '-cp', cp, 'kafka.tools.StorageTool', ...fmt], { cwd: runDir });
 
   const svc = startService(`kafka-${port}`, 'java', [...jvm, '-cp', cp, 'kafka.Kafka', props], { cwd: runDir, outFile: stdoutFile, pidFile });
   const bootstrap = `127.0.0.1:${port}`;

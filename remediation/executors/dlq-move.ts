@@ -155,13 +155,17 @@ export async function runMove(
     stallTimeoutMs: settings.stallTimeoutMs,
     ...(ctx.signal && { signal: ctx.signal }),
   });
-  const byTopic = Object.entries(result.byTopic).map(([t, n]) => `${n} to ${t}`).join(", ") || "none";
-  output.push(`moved ${result.moved} records of ${settings.dlq} (${byTopic}) in ${result.transactions} transactions; ${result.retries} failed transaction(s) aborted, nothing of them visible`);
+  output.push(`moved ${result.moved} records of ${settings.dlq} (${byTopicText(result.byTopic)}) in ${result.transactions} transactions; ${result.retries} failed attempt(s) retried (their open transactions aborted: read_committed readers never see them)`);
   output.push(`reader group ${settings.readerGroup} on ${settings.dlq} now at ${result.position.map((p) => `partition ${p.partition} ${p.offset}`).join(", ")}`);
   if (!result.complete) {
     throw new Error(ctx.redact(`${output.join("; ")}; stopped before the end: ${result.stopped ?? "unknown"} (what was moved is committed with its position: applying again continues from there)`));
   }
   return { result, before, output: output.map(ctx.redact) };
+}
+
+/** "9 to orders, 1 to orders.DLQ.quarantine", by topic name. */
+export function byTopicText(byTopic: Record<string, number>): string {
+  return Object.entries(byTopic).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${n} to ${t}`).join(", ") || "none";
 }
 
 export interface MoveMemo {

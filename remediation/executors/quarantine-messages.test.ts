@@ -35,7 +35,7 @@ describe("quarantine_messages", () => {
     const applied = await quarantineMessages.apply(quarantine, await quarantineMessages.dryRun(quarantine, ctx), ctx);
     expect(applied.output).toEqual([
       "quarantine topic orders.DLQ.quarantine: created",
-      "moved 3 records of orders.DLQ (3 to orders.DLQ.quarantine) in 1 transactions; 0 failed transaction(s) aborted, nothing of them visible",
+      "moved 3 records of orders.DLQ (3 to orders.DLQ.quarantine) in 1 transactions; 0 failed attempt(s) retried (their open transactions aborted: read_committed readers never see them)",
       "reader group kafka-ops-dlq.orders.DLQ on orders.DLQ now at partition 0 5",
     ]);
     expect(values(c, "orders.DLQ.quarantine")).toEqual(["v2", "v3", "v4"]);

@@ -88,7 +88,7 @@ describe("replay_dlq apply and verify", () => {
     const applied = await replayDlq.apply(replay(), prepared, ctx);
     expect(applied.output).toEqual([
       "quarantine topic orders.DLQ.quarantine: created",
-      "moved 10 records of orders.DLQ (9 to orders, 1 to orders.DLQ.quarantine) in 2 transactions; 0 failed transaction(s) aborted, nothing of them visible",
+      "moved 10 records of orders.DLQ (9 to orders, 1 to orders.DLQ.quarantine) in 2 transactions; 0 failed attempt(s) retried (their open transactions aborted: read_committed readers never see them)",
       "reader group kafka-ops-dlq.orders.DLQ on orders.DLQ now at partition 0 6, partition 1 4",
     ]);
     expect(values(c, "orders").sort()).toEqual(['{"id":0}', '{"id":1}', '{"id":2}', '{"id":4}', '{"id":5}', '{"id":6}', '{"id":8}', '{"id":9}', BINARY.toString("utf8")].sort());
@@ -120,7 +120,7 @@ describe("replay_dlq apply and verify", () => {
     const ctx = context(c, { failTransaction: (n) => failing.has(n) });
     const params = replay({ batchSize: 2 });
     const applied = await replayDlq.apply(params, await replayDlq.dryRun(params, context(c)), ctx);
-    expect(applied.output[1]).toBe("moved 10 records of orders.DLQ (9 to orders, 1 to orders.DLQ.quarantine) in 5 transactions; 3 failed transaction(s) aborted, nothing of them visible");
+    expect(applied.output[1]).toBe("moved 10 records of orders.DLQ (9 to orders, 1 to orders.DLQ.quarantine) in 5 transactions; 3 failed attempt(s) retried (their open transactions aborted: read_committed readers never see them)");
     const arrived = [...values(c, "orders"), ...values(c, "orders.DLQ.quarantine")];
     expect(arrived).toHaveLength(10);
     expect(new Set(arrived).size).toBe(10);
@@ -132,7 +132,7 @@ describe("replay_dlq apply and verify", () => {
     const broken = context(c, { failTransaction: (n) => n >= 3 });
     const error = await replayDlq.apply(params, await replayDlq.dryRun(params, context(c)), broken).catch((e: Error) => e);
     expect((error as Error).message).toBe(
-      "quarantine topic orders.DLQ.quarantine: created; moved 6 records of orders.DLQ (5 to orders, 1 to orders.DLQ.quarantine) in 2 transactions; 3 failed transaction(s) aborted, nothing of them visible; reader group kafka-ops-dlq.orders.DLQ on orders.DLQ now at partition 0 6, partition 1 0; stopped before the end: no transaction committed for 7000 ms: transaction 5 failed (injected) (what was moved is committed with its position: applying again continues from there)",
+      "quarantine topic orders.DLQ.quarantine: created; moved 6 records of orders.DLQ (5 to orders, 1 to orders.DLQ.quarantine) in 2 transactions; 3 failed attempt(s) retried (their open transactions aborted: read_committed readers never see them); reader group kafka-ops-dlq.orders.DLQ on orders.DLQ now at partition 0 6, partition 1 0; stopped before the end: no transaction committed for 7000 ms: transaction 5 failed (injected) (what was moved is committed with its position: applying again continues from there)",
     );
     const ctx = context(c);
     const resumed = await replayDlq.dryRun(params, ctx);

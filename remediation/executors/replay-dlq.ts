@@ -14,7 +14,7 @@
  */
 import type { MovedRecord, OutgoingRecord } from "../../ports/write/record-mover.ts";
 import { REPLAYED_FROM, lastHeader, originalTopicOf, quarantineHeaders, replayCount, replayHeaders } from "./record-headers.ts";
-import { memoOf, movedByThis, moveSettings, paramRefusal, planMove, positionLine, rangesText, refusal, runMove, verifyPosition, type Destination, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
+import { byTopicText, memoOf, movedByThis, moveSettings, paramRefusal, planMove, positionLine, rangesText, refusal, runMove, verifyPosition, type Destination, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
 import type { Executor } from "./executor.ts";
 import type { Action } from "../../contract/report.ts";
 import { intParam, textParam } from "./params.ts";
@@ -104,7 +104,7 @@ export const replayDlq: Executor = {
         if (movedByThis(memo, lastHeader(r, REPLAYED_FROM))) again++;
       }
     }
-    const sent = Object.entries(memo.byTopic).map(([t, n]) => `${n} to ${t}`).join(", ");
+    const sent = byTopicText(memo.byTopic);
     if (again > 0) return { ok: false, detail: ctx.redact(`${again} replayed record(s) were dead-lettered again into ${memo.dlq}: the failure is not transient, or its cause is not fixed yet (${sent})`) };
     return { ok: true, detail: ctx.redact(`${position.detail}; none of the replayed records came back to ${memo.dlq} (${sent})`) };
   },

@@ -87,7 +87,12 @@ export function memoryRecords(cluster: MemoryCluster, options: MemoryRecordsOpti
           const from = positionOf(partition);
           if (from >= until) break;
           const chunk = (source.records[partition] ?? []).filter((r) => BigInt(r.offset) >= from && BigInt(r.offset) < until).slice(0, spec.batchSize);
-          if (chunk.length === 0) break; // only gaps (compaction) left before `until`
+          if (chunk.length === 0) {
+            // Only gaps (control records, compaction) left before `until`: an offsets-only transaction, as live.
+            commitOffsets(cluster, spec.readerGroup, spec.source, [{ partition, offset: untilText }]);
+            result.transactions++;
+            break;
+          }
           const routed = chunk.map((r) => spec.route(clone(r)));
           const txId = spec.transactionalId;
           transactionNo++;
