@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmSettings, Settings } from "../config/settings.ts";
 import { startScriptedResponder, type ScriptedResponder } from "../llm/scripted-responder.ts";
+import { startHostileServer } from "../test/hostile/server.ts";
 import type { ChatEvent } from "./engine.ts";
 import { createChatEngine } from "./graph-engine.ts";
 
@@ -85,5 +86,62 @@ describe("chat engine with a model (the scripted responder, not a model)", () =>
 
   it("rejects a thread id that could escape the threads directory", () => {
     expect(() => createChatEngine({ incident, settings: Settings.parse({}), threadId: "../x" })).toThrow(/thread id/);
+  });
+});
+
+describe("chat's own tool loop against a model that gets its tool calls wrong", () => {
+  it("returns invalid arguments, an unknown tool and a flood to the model as tool errors, with notes; no tool fails, no evidence; a typed secret never reaches the model or the thread", async () => {
+    const server = await startHostileServer();
+    const dir = mkdtempSync(join(tmpdir(), "kafka-ops-threads-"));
+    const bodies: string[] = [];
+    const toolMessages: string[] = [];
+    const { baseUrl } = server.register((turn) => {
+      // The engine's own investigation (triage, specialists, synthesis) gets a 400: rules only.
+      if (turn.prompt !== "chat") return { kind: "raw", status: 400, body: JSON.stringify({ error: { message: "not this one" } }) };
+      bodies.push(JSON.stringify(turn.body));
+      if (turn.toolResults === 0) {
+        return {
+          kind: "message",
+          content: null,
+          toolCalls: [
+            { name: "search_logs", args: { minLevel: "WARN", limit: 1e9 } },
+            { name: "dlq_records", args: { limit: -1 } },
+            { name: "delete_topic", args: { topic: "orders" } },
+            { name: "consumer_groups", args: {} },
+            ...Array.from({ length: 6 }, () => ({ name: "consumer_groups", args: {} })),
+          ],
+        };
+      }
+      toolMessages.push(...turn.body.messages.filter((m) => m.role === "tool").map((m) => String(m.content)));
+      return { kind: "message", content: "orders-svc is stuck on one record." };
+    });
+    try {
+      const settings = LlmSettings.parse({ model: "hostile", baseUrl, apiKey: "sk-chat-canary-456", maxRetries: 0 });
+      const engine = createChatEngine({ incident, settings: Settings.parse({}), threadId: "thread-bad-args", threadsDir: dir, llm: { settings } });
+      const events: ChatEvent[] = [];
+      const turn = await engine.ask("is sk-chat-canary-456 the key? why is orders-svc lagging?", (e) => events.push(e), signal());
+      expect(turn.answer).toBe("orders-svc is stuck on one record.");
+      expect(events.filter((e) => e.kind === "note").map((e) => (e as { text: string }).text)).toEqual([
+        "chat: the model called search_logs with invalid arguments (limit: Too big: expected number to be <=500); returned to it as a tool error",
+        "chat: the model called dlq_records with invalid arguments (limit: Too small: expected number to be >=1); returned to it as a tool error",
+        'chat: the model asked for unknown tool "delete_topic"; refused',
+        'chat: the model asked for more than 8 reads in one turn; "consumer_groups" refused',
+        'chat: the model asked for more than 8 reads in one turn; "consumer_groups" refused',
+      ]);
+      // Only the valid reads ran: 5 of the 7 consumer_groups calls fit in the turn's 8.
+      const ended = events.filter((e) => e.kind === "tool-end");
+      expect(ended.map((e) => [e.tool, e.ok])).toEqual(Array.from({ length: 5 }, () => ["consumer_groups", true]));
+      expect(turn.evidence).toHaveLength(5);
+      expect(toolMessages.slice(0, 3)).toEqual([
+        "error: invalid arguments for search_logs: limit: Too big: expected number to be <=500",
+        "error: invalid arguments for dlq_records: limit: Too small: expected number to be >=1",
+        'error: no tool named "delete_topic"',
+      ]);
+      expect(toolMessages.slice(8)).toEqual(["error: at most 8 tool calls per turn", "error: at most 8 tool calls per turn"]);
+      expect(bodies.join("\n")).not.toContain("sk-chat-canary-456");
+      expect(readFileSync(join(dir, "thread-bad-args.json"), "utf8")).not.toContain("sk-chat-canary-456");
+    } finally {
+      await server.close();
+    }
   });
 });

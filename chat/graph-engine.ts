@@ -39,6 +39,7 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import { refuseToolCall } from "../agents/llm/tool-loop.ts";
 import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
 import { loadedSecrets, redactor, type Redact } from "../config/secret.ts";
 import { Settings, secretsOf } from "../config/settings.ts";
@@ -238,6 +239,7 @@ class ModelChat {
     this.#threadsDir = o.threadsDir;
     this.#file = join(o.threadsDir, `${o.threadId}.json`);
     const tools = o.ports ? modelTools(SPECIALIST_TOOLS.chat) : [];
+    const offered = new Set(tools.map((t) => t.name));
     const system = new SystemMessage(`${chatPrompt.system}\n${chatPrompt.render({ report: condense(o.report) })}`);
     const ports = o.ports;
 
@@ -272,6 +274,14 @@ class ModelChat {
       const results = await Promise.all(
         (last.tool_calls ?? []).map(async (tc, i) => {
           const id = tc.id ?? `${tc.name}-${i}`;
+          // The same check as the specialists' loop: a call the model got wrong goes back to it
+          // as a tool error, and is a note, never a tool failure or evidence.
+          const refused = ports ? refuseToolCall("chat", tc, i, offered) : null;
+          if (refused) {
+            turn.session.note(refused.note);
+            turn.onEvent({ kind: "note", text: redact(refused.note) });
+            return new ToolMessage({ tool_call_id: id, content: redact(refused.error) });
+          }
           turn.onEvent({ kind: "tool-start", id, tool: redact(tc.name), input: redact.deep(tc.args) });
           const started = performance.now();
           let result: ToolResult<unknown>;
@@ -310,7 +320,9 @@ class ModelChat {
       if (prior.length) onEvent({ kind: "note", text: `resumed thread ${this.#threadId} (${prior.length} messages)` });
       input.push(...prior);
     }
-    input.push(new HumanMessage(question));
+    // The thread holds only scrubbed text: a secret typed into a question is neither kept in
+    // the live history (nor so in /report's context or the transcript) nor sent to the model.
+    input.push(new HumanMessage(this.#redact(question)));
     const session = this.#session();
     this.#turn = { onEvent, signal, evidence: [], session, question };
     try {

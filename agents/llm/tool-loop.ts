@@ -64,26 +64,11 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
     const results = await Promise.all(
       calls.map(async (tc, i) => {
         const id = tc.id ?? `${tc.name}-${turn}`;
-        const name = JSON.stringify(String(tc.name).slice(0, 60));
-        if (i >= MAX_CALLS_PER_TURN) {
-          o.session.note(`${o.label}: the model asked for more than ${MAX_CALLS_PER_TURN} reads in one turn; ${name} refused`);
+        const refused = refuseToolCall(o.label, tc, i, allowed);
+        if (refused) {
+          o.session.note(refused.note);
           made.push({ tool: tc.name, ok: false });
-          return new ToolMessage({ tool_call_id: id, content: `error: at most ${MAX_CALLS_PER_TURN} tool calls per turn` });
-        }
-        if (!allowed.has(tc.name)) {
-          o.session.note(`${o.label}: the model asked for unknown tool ${name}; refused`);
-          made.push({ tool: tc.name, ok: false });
-          return new ToolMessage({ tool_call_id: id, content: `error: no tool named ${name}` });
-        }
-        // The model's arguments are the model's mistake, not a gap in the evidence: the error
-        // goes back to it (it may retry within the budget) and into the notes, never to the
-        // recording caller, whose faults become missing evidence and escalations.
-        const input = TOOLS[tc.name as ToolName].input.safeParse(tc.args);
-        if (!input.success) {
-          const why = argumentError(input.error);
-          o.session.note(`${o.label}: the model called ${tc.name} with invalid arguments (${why}); returned to it as a tool error`);
-          made.push({ tool: tc.name, ok: false });
-          return new ToolMessage({ tool_call_id: id, content: `error: invalid arguments for ${tc.name}: ${why}` });
+          return new ToolMessage({ tool_call_id: id, content: refused.error });
         }
         const result = await o.call(tc.name as ToolName, tc.args as never);
         made.push({ tool: tc.name, ok: result.kind === "ok" });
@@ -99,6 +84,36 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
     messages.push(...results);
   }
   return { value: null, toolCalls: made };
+}
+
+/** Why a tool call the model made is not run: the note for the report, and the error the model gets back. */
+export interface Refusal {
+  note: string;
+  error: string;
+}
+
+/**
+ * Checks one of the model's tool calls before it runs (the `index`-th of its turn): a known,
+ * offered tool, arguments that validate against its input schema, at most MAX_CALLS_PER_TURN.
+ * The model's arguments are the model's mistake, not a gap in the evidence: a refusal goes
+ * back to it as a tool error (it may retry within the budget) and into the notes, never to a
+ * recording caller, whose faults become missing evidence and escalations. Every tool-calling
+ * loop (the specialists' here, chat's in chat/graph-engine.ts) checks through this.
+ */
+export function refuseToolCall(label: string, tc: { name: string; args: unknown }, index: number, allowed: ReadonlySet<string>): Refusal | null {
+  const name = JSON.stringify(String(tc.name).slice(0, 60));
+  if (index >= MAX_CALLS_PER_TURN) {
+    return { note: `${label}: the model asked for more than ${MAX_CALLS_PER_TURN} reads in one turn; ${name} refused`, error: `error: at most ${MAX_CALLS_PER_TURN} tool calls per turn` };
+  }
+  if (!allowed.has(tc.name) || !(tc.name in TOOLS)) {
+    return { note: `${label}: the model asked for unknown tool ${name}; refused`, error: `error: no tool named ${name}` };
+  }
+  const input = TOOLS[tc.name as ToolName].input.safeParse(tc.args);
+  if (!input.success) {
+    const why = argumentError(input.error);
+    return { note: `${label}: the model called ${tc.name} with invalid arguments (${why}); returned to it as a tool error`, error: `error: invalid arguments for ${tc.name}: ${why}` };
+  }
+  return null;
 }
 
 /** A final answer given as content on a tool-enabled turn: JSON, possibly in a code fence. */
