@@ -47,6 +47,13 @@ describe("kafka-ops audit", () => {
     });
   });
 
+  it("finds the log in the settings' state.dir", async () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, JSON.stringify({ state: { dir } }));
+    const r = await runCli(["audit", "--verify", "--config", settings], { env: { KAFKA_OPS_AUDIT_LOG: undefined, KAFKA_OPS_STATE_DIR: undefined } });
+    expect([r.code, r.stdout.startsWith(`${file}: 3 entries, chain intact; head `)]).toEqual([0, true]);
+  });
+
   it("a missing log is empty, a bad --since is a usage error", async () => {
     const none = await runCli(["audit", "--file", join(dir, "none.jsonl")]);
     expect([none.code, none.stdout]).toEqual([0, `no audit log at ${join(dir, "none.jsonl")}: nothing has been approved or applied yet\n`]);

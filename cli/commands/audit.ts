@@ -7,7 +7,7 @@ import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
 
-export const help = `Usage: kafka-ops audit [--since 24h] [--json] [--verify] [--file PATH]
+export const help = `Usage: kafka-ops audit [--since 24h] [--json] [--verify] [--file PATH | --config FILE]
 
 Prints the audit log: every approval and rejection (who, when, why), every action the runner
 applied or refused (plan hash, output, where it ran: a live cluster or a simulation) and every
@@ -25,7 +25,8 @@ Options:
                   Exit 3 when the chain is broken: a human must look. With --since, also
                   lists the entries since then.
   --file PATH     the audit log (KAFKA_OPS_AUDIT_LOG; default audit.jsonl in the state
-                  directory, KAFKA_OPS_STATE_DIR or ~/.kafka-ops)
+                  directory: settings state.dir, KAFKA_OPS_STATE_DIR or ~/.kafka-ops)
+  --config FILE   JSON settings whose state.dir holds the log                 (KAFKA_OPS_CONFIG)
   -h, --help      show this help
 
 ${EXIT_CODES_HELP}
@@ -36,6 +37,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   verify: { type: "boolean" },
   file: { type: "string" },
+  config: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -51,6 +53,13 @@ export function sinceTime(text: string, now: Date): Date {
   return new Date(at);
 }
 
+/** settings.state.dir when a settings file is given (flag or KAFKA_OPS_CONFIG). */
+async function stateDir(config: string | undefined): Promise<string | undefined> {
+  if (config === undefined && !process.env.KAFKA_OPS_CONFIG) return undefined;
+  const { loadSettings } = await import("../../config/load.ts");
+  return loadSettings({ ...(config !== undefined && { config }) }, process.env, { connects: false }).state.dir;
+}
+
 export async function run(args: string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("audit", args, OPTIONS);
   if (values.help) {
@@ -60,7 +69,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   if (positionals.length) throw new UsageError(`audit: unexpected argument ${JSON.stringify(positionals[0])}`);
   const since = values.since === undefined ? undefined : sinceTime(values.since, new Date());
   const { auditPath, parseEntries, verifyAudit } = await import("../../remediation/audit.ts");
-  const file = values.file ?? auditPath(process.env);
+  const file = values.file ?? auditPath(process.env, await stateDir(values.config));
   const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
 
   // The chain is always checked whole (each line needs the one before it); --since only narrows what is listed.
