@@ -24,7 +24,7 @@ describe("kafka-ops audit", () => {
     const all = await runCli(["audit", "--file", file]);
     expect(all.code).toBe(0);
     expect(all.stdout.split("\n")[0]).toBe(`${file}: 3 entries`);
-    expect(all.stdout).toContain(`${old.toISOString()}     1  approved #1 scale_consumers by alice  [investigation inv-7, on live 127.0.0.1:19092]`);
+    expect(all.stdout).toContain(`${old.toISOString()}     1  approved #1 scale_consumers by alice  [inv-7]\n        params {"group":"payments","to":4}\n        on live 127.0.0.1:19092\n        plan abababababababab\n`);
     expect(all.stdout).toContain("        payments: replicas 2 -> 4");
     expect(all.stdout).toContain("        verification ok: 4 members own partitions");
     const day = await runCli(["audit", "--since", "24h", "--json"], { env: { KAFKA_OPS_AUDIT_LOG: file } });
