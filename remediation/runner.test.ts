@@ -245,14 +245,16 @@ describe("applyActions", () => {
     const again = await applyActions(run.actions, [2], deps, "approve");
     expect(again.failed).toEqual([2]);
 
-    // Per hour: two applies 30 minutes ago count, one 61 minutes ago does not.
-    const past = (minutes: number): AuditInput => ({ event: "applied", at: new Date(NOW.getTime() - minutes * 60_000).toISOString(), investigationId: "other", counts: { partitions: 0, records: 0 } });
+    // Per hour: one apply 30 minutes ago on the same target counts; one 61 minutes ago, or on another target, does not.
+    const past = (minutes: number, target = "in-memory simulation"): AuditInput => ({ event: "applied", at: new Date(NOW.getTime() - minutes * 60_000).toISOString(), investigationId: "other", target, counts: { partitions: 0, records: 0 } });
     const hourly = setup({ policy: parsePolicy({ limits: { perHour: { actions: 2 } } }, "p.json") });
     await hourly.deps.audit!.append(past(61));
     await hourly.deps.audit!.append(past(30));
+    await hourly.deps.audit!.append(past(20, "live 10.0.0.9:9092")); // another cluster's hour
     const one = await applyActions([scale("payments", 4, { approval: approved }), scale("orders", 4, { approval: approved })], [1, 2], { ...hourly.deps, investigationId: "inv-2" }, "approve");
     expect(one.applied).toEqual([1]);
     expect(one.actions[1]!.output).toEqual(["not applied: per-hour limit on actions: 2 used, this action needs 1, the limit is 2"]);
+    expect(one.applied).toEqual([1]);
     expect(cluster.deployments.get("orders")!.replicas).toBe(2);
   });
 

@@ -150,7 +150,8 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
     try {
       const all = (await deps.audit.entries()).filter(attempted);
       const since = ctx.now().getTime() - HOUR_MS;
-      priorHour = all.filter((e) => Date.parse(e.at) >= since);
+      // Per hour is per target: a simulation, or another cluster, does not use up this one's hour.
+      priorHour = all.filter((e) => Date.parse(e.at) >= since && e.target === target);
       priorRun = deps.investigationId === undefined ? [] : all.filter((e) => e.investigationId === deps.investigationId);
     } catch (error) {
       // Limits that cannot be counted are limits that cannot be kept: nothing runs.
