@@ -37,9 +37,13 @@ export function liveRecords(ctx: LiveWriteContext): RecordMoverPort & { close():
   };
 
   const readRange = async (topic: string, partition: number, from: string, until: string, limit: number): Promise<MovedRecord[]> => {
-    const lo = BigInt(from);
-    const hi = BigInt(until);
-    if (limit <= 0 || lo >= hi) return [];
+    if (limit <= 0 || BigInt(from) >= BigInt(until)) return [];
+    // Clamped to the log as it is now: a fetch never reaches an offset past the high watermark.
+    const log = (await offsets(topic))?.find((o) => o.partition === partition);
+    if (!log) throw new Error(`${topic} has no partition ${partition}`);
+    const lo = BigInt(from) > BigInt(log.low) ? BigInt(from) : BigInt(log.low);
+    const hi = BigInt(until) < BigInt(log.high) ? BigInt(until) : BigInt(log.high);
+    if (lo >= hi) return [];
     const read: MovedRecord[] = [];
     await k.call(
       `reading ${topic}/${partition} from ${from}`,
