@@ -58,9 +58,51 @@ describe("redactor", () => {
     expect(s.push("dy")).toBe("candy");
   });
 
-  it("ignores secrets too short to search for, and is a no-op without secrets", () => {
-    expect(redactor([new Secret("abc")])("abc abc")).toBe("abc abc");
+  it("is a no-op without secrets", () => {
     expect(redactor([]).empty).toBe(true);
     expect(redactor([]).deep({ a: 1 })).toEqual({ a: 1 });
+    expect(redactor([new Secret("")]).empty).toBe(true);
+  });
+
+  it("removes a secret's hex, lower and upper case, also inside a longer dump", () => {
+    const hex = Buffer.from(CANARY, "utf8").toString("hex");
+    expect(redact(`header auth=${hex}`)).toBe(`header auth=${REDACTED}`);
+    expect(redact(`bytes 00ff${hex.toUpperCase()}0a`)).toBe(`bytes 00ff${REDACTED}0a`);
+    expect(formsOf("abcd")).toContain("61626364");
+  });
+
+  it("redacts a secret under 4 characters only where a credential stands, never in ordinary text", () => {
+    const r = redactor([new Secret("pw"), new Secret("4/2")]);
+    expect(r.empty).toBe(false);
+    const cases = {
+      "password=pw&user=ops": `password=${REDACTED}&user=ops`,
+      'sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required username="ops" password="pw";': `sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required username="ops" password="${REDACTED}";`,
+      '{"sasl":{"password":"pw"},"token": "4/2"}': `{"sasl":{"password":"${REDACTED}"},"token": "${REDACTED}"}`,
+      "OPENAI_API_KEY=pw": `OPENAI_API_KEY=${REDACTED}`,
+      "Authorization: Bearer pw": `Authorization: Bearer ${REDACTED}`,
+      "PASSWORD: pw": `PASSWORD: ${REDACTED}`,
+      "secret=4%2F2": `secret=${REDACTED}`,
+      // Not the whole token, another value, or no credential key: left as it is.
+      "password=pwd123": "password=pwd123",
+      "password=PW": "password=PW",
+      "password=pw.old": "password=pw.old",
+      "the pw of partition 4/2 is low; pw": "the pw of partition 4/2 is low; pw",
+      "upgrade pw-tools, keyword=pw": "upgrade pw-tools, keyword=pw",
+    };
+    expect(Object.fromEntries(Object.keys(cases).map((k) => [k, r(k)]))).toEqual(cases);
+    // A string that is exactly the secret (a JSON field's whole value) is one.
+    expect(r.deep({ user: "ops", pass: "pw", note: "pw is short" })).toEqual({ user: "ops", pass: REDACTED, note: "pw is short" });
+  });
+
+  it("scrubs a short secret's credential position in a stream cut anywhere", () => {
+    const r = redactor([new Secret("pw")]);
+    const text = "connecting with password=pw; retrying with password=pwd (wrong) and token: pw.";
+    for (let size = 1; size <= 9; size++) {
+      const s = r.stream();
+      let out = "";
+      for (let i = 0; i < text.length; i += size) out += s.push(text.slice(i, i + size));
+      out += s.end();
+      expect(out).toBe(`connecting with password=${REDACTED}; retrying with password=pwd (wrong) and token: ${REDACTED}.`);
+    }
   });
 });

@@ -7,8 +7,17 @@
  * thread files, recordings, log and error lines): a server can still reflect a secret back
  * (an endpoint echoing the API key, a registry whose 401 body quotes the Authorization header),
  * so what leaves the process is scrubbed of every configured secret in the forms it travels
- * in: raw, JSON-escaped, URL-encoded, and base64 (standard and URL-safe, at any alignment, so
- * also inside `base64(user:password)` of an `Authorization: Basic` header).
+ * in: raw, JSON-escaped, URL-encoded, base64 (standard and URL-safe, at any alignment, so
+ * also inside `base64(user:password)` of an `Authorization: Basic` header), and hex (lower and
+ * upper case, as byte dumps of headers and payloads print it).
+ *
+ * Very short secrets (under 4 characters: a test password "pw", a PIN) cannot be searched for
+ * everywhere: scrubbing every "pw" or "42" out of a report would destroy it (partition 42,
+ * "pw" inside words) and tell a reader the secret besides. They are redacted where a credential
+ * stands: as a whole string value (a JSON field that is exactly the secret), and as a whole
+ * token after a credential key or scheme (`password=pw`, `"token": "pw"`, `sasl.password: pw`,
+ * `password="pw";` in a JAAS line, `Bearer pw`), raw, JSON-escaped or URL-encoded. Anywhere else
+ * such a secret stays: pick longer secrets.
  */
 export const REDACTED = "[redacted]";
 
@@ -62,15 +71,18 @@ export interface StreamRedactor {
  */
 export function redactor(secrets: readonly Secret[]): Redact {
   const forms = [...new Set(secrets.flatMap((s) => formsOf(s.reveal())))].sort((a, b) => b.length - a.length);
-  const maxLength = forms[0]?.length ?? 0;
+  const short = shortSecrets(secrets);
+  const maxLength = Math.max(forms[0]?.length ?? 0, short ? SHORT_HOLD : 0);
   const text = (input: string): string => {
-    if (!forms.length || !input) return input;
+    if ((!forms.length && !short) || !input) return input;
+    if (short?.whole.has(input)) return REDACTED;
     let out = input;
     // Longest first: a form that contains another is replaced whole.
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    return out;
+    // The key is matched in any case, the value only exactly (checked here, the regex has one flag for both).
+    return short ? out.replace(short.inPlace, (m, key: string, value: string) => (short.encoded.has(value) ? key + REDACTED : m)) : out;
   };
-  const deep = <T>(value: T): T => (forms.length ? (scrubDeep(value, text) as T) : value);
+  const deep = <T>(value: T): T => (forms.length || short ? (scrubDeep(value, text) as T) : value);
   const stream = (): StreamRedactor => {
     let pending = ""; // raw text not shown yet
     return {
@@ -79,8 +91,11 @@ export function redactor(secrets: readonly Secret[]): Redact {
         // Hold back the longest tail that could still grow into a form (a shorter form complete
         // at the end may be the start of a longer one), and never cut through a form.
         let hold = Math.min(maxLength - 1, raw.length);
-        while (hold > 0 && !forms.some((f) => f.length > hold && f.startsWith(raw.slice(-hold)))) hold--;
+        // A short secret's credential position is only known from its context: hold back a
+        // window that a whole "key=value" fits in (and never cut through one, below).
+        if (!short) while (hold > 0 && !forms.some((f) => f.length > hold && f.startsWith(raw.slice(-hold)))) hold--;
         let cut = raw.length - hold;
+        if (short) for (const m of raw.matchAll(short.inPlace)) if (m.index < cut && m.index + m[0].length > cut) cut = m.index;
         for (let moved = true; moved; ) {
           moved = false;
           for (const form of forms) {
@@ -99,7 +114,22 @@ export function redactor(secrets: readonly Secret[]): Redact {
       },
     };
   };
-  return Object.assign(text, { deep, stream, empty: forms.length === 0, secrets: [...secrets] });
+  return Object.assign(text, { deep, stream, empty: forms.length === 0 && !short, secrets: [...secrets] });
+}
+
+/** Where a credential's value stands: after a key naming one (any prefix: sasl.password, OPENAI_API_KEY), or a scheme. */
+const CREDENTIAL_KEY = String.raw`(?:[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|credentials?|auth)["']?\s*[:=]\s*["']?|\b(?:Bearer|Basic|Token)\s+)`;
+/** The stream's hold-back window with short secrets: longer than any key, separators and an encoded short value. */
+const SHORT_HOLD = 96;
+
+/** Short secrets' matchers: exact whole strings, and whole tokens in credential positions. */
+function shortSecrets(secrets: readonly Secret[]): { whole: Set<string>; encoded: Set<string>; inPlace: RegExp } | null {
+  const values = [...new Set(secrets.map((s) => s.reveal()).filter((v) => v.length > 0 && v.length < MIN_SECRET_LENGTH))];
+  if (!values.length) return null;
+  const encoded = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1), encodeURIComponent(v)]))].sort((a, b) => b.length - a.length);
+  const alternatives = encoded.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  // The value must be the whole token: followed by the end, white space, a quote, a separator or a full stop.
+  return { whole: new Set(values), encoded: new Set(encoded), inPlace: new RegExp(`(${CREDENTIAL_KEY})(${alternatives})(?=$|[\\s"'&,;)}\\]]|\\.(?:\\s|$))`, "gi") };
 }
 
 /** Every form a secret may travel in. */
@@ -113,7 +143,10 @@ export function formsOf(value: string): string[] {
     url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
     url.replace(/%20/g, "+"),
   ];
-  for (const b64 of base64Cores(Buffer.from(value, "utf8"))) forms.push(b64, toBase64Url(b64));
+  const bytes = Buffer.from(value, "utf8");
+  for (const b64 of base64Cores(bytes)) forms.push(b64, toBase64Url(b64));
+  const hex = bytes.toString("hex");
+  forms.push(hex, hex.toUpperCase());
   return forms.filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 
