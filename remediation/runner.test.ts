@@ -298,5 +298,13 @@ describe("applyActions", () => {
     const result = await applyActions([scale("payments", 4, { approval: approved })], [1], { ...deps, audit: broken }, "approve");
     expect(result.skipped).toEqual([{ index: 1, why: "the audit log cannot be read, so the limits cannot be counted: audit.jsonl: line 3: not a JSON audit entry" }]);
     expect(calls.apply).toBe(0);
+    // Nor does it throw when even appending fails: a rejection stays a rejection.
+    const dead = { where: "dead", append: async () => Promise.reject(new Error("disk full")), entries: async () => [] };
+    const rejected = await applyActions([scale("payments", 4, { approval: { ...approved, decision: "rejected" } }), scale("orders", 4, { approval: approved })], [2], { ...deps, audit: dead }, "approve");
+    expect(rejected.actions.map((a) => [a.status, a.output])).toEqual([
+      ["rejected", ["the rejection could not be audited: disk full"]],
+      ["failed", ["runner error: disk full"]],
+    ]);
+    expect(calls.apply).toBe(0);
   });
 });

@@ -162,7 +162,12 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
   for (const [n, a] of result.actions.entries()) {
     if (a.approval?.decision === "rejected" && a.status !== "rejected") {
       result.actions[n] = { ...a, status: "rejected" };
-      await record({ ...base(n + 1, a), event: "rejected", by: a.approval.by, via: a.approval.via ?? "human", at: a.approval.at, ...(a.approval.reason !== undefined && { reason: a.approval.reason }) });
+      try {
+        await record({ ...base(n + 1, a), event: "rejected", by: a.approval.by, via: a.approval.via ?? "human", at: a.approval.at, ...(a.approval.reason !== undefined && { reason: a.approval.reason }) });
+      } catch (error) {
+        // A rejection stands even when it cannot be written down: nothing runs for it either way.
+        result.actions[n] = { ...result.actions[n]!, output: [...(a.output ?? []), ctx.redact(`the rejection could not be audited: ${message(error)}`)] };
+      }
     }
   }
 
@@ -175,7 +180,7 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
     }
     const skip = async (why: string, stage: AuditStage, audit = true) => {
       result.skipped.push({ index, why });
-      result.actions[index - 1] = { ...result.actions[index - 1]!, output: [...(result.actions[index - 1]!.output ?? []), `not applied: ${why}`] };
+      result.actions[index - 1] = { ...result.actions[index - 1]!, output: [...(result.actions[index - 1]!.output ?? []), ctx.redact(`not applied: ${why}`)] };
       if (audit) await record({ ...base(index, a), event: "refused", stage, reason: why });
     };
     const fail = async (why: string, stage: AuditStage, extra: Partial<AuditInput> = {}) => {
