@@ -166,6 +166,15 @@ describe("topic side on the real broker", () => {
     expect(described?.partitions.map((p) => [p.partition, p.leader === p.replicas[0]])).toEqual([[0, true], [1, true], [2, true]]);
   });
 
+  it("ensureTopic creates a quarantine topic once, with its configs", async () => {
+    const topic = topicName("quarantine");
+    cleanup.add(`delete ${topic}`, () => admin.deleteTopics({ topics: [topic] }));
+    expect(await topics.ensureTopic(topic, { partitions: 2, replicationFactor: 1, configs: { "retention.ms": "1209600000" } })).toBe("created");
+    expect(await topics.ensureTopic(topic, { partitions: 7 })).toBe("exists");
+    expect((await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions).toHaveLength(2);
+    expect(await topicConfigs(topic)).toEqual({ "retention.ms": "1209600000" });
+  });
+
   it("describes a missing topic as null without creating it", async () => {
     const missing = topicName("missing");
     expect(await topics.describeTopic(missing)).toBeNull();
