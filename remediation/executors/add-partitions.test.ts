@@ -45,7 +45,7 @@ describe("add_partitions", () => {
     cluster.topics.get("clickstream")!.partitions[8]!.leader = null;
     expect(await addPartitions.verify(grow(), applied, ctx)).toEqual({ ok: false, detail: "topic clickstream has 11 partitions; new partitions without a leader: 8" });
     expect(addPartitions.rollback.possible).toBe(false);
-    expect(addPartitions.effect).toBe("destructive");
+    expect(addPartitions.effect).toBe("mutating"); // additive: the guards keep "destructive" for what deletes
   });
 
   it("re-checks against the topic as it stands: refuses when it already has the target, never reduces", async () => {

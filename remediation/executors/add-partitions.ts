@@ -37,8 +37,9 @@ interface Memo {
 
 export const addPartitions: Executor = {
   kind: "add_partitions",
-  // Cannot be undone: partitions are never removed.
-  effect: "destructive",
+  // Additive (nothing is deleted), though it cannot be undone: the rollback below says so, and
+  // the risk is high. "destructive" is kept for what deletes (remediation/guards.ts).
+  effect: "mutating",
   settleMs: 2_000,
 
   async dryRun(action, ctx) {
