@@ -3,6 +3,9 @@
  * engine loads), and one whole conversation in a pseudo-terminal with the real engine and
  * no model (deterministic rules).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { EXIT } from "../cli/exit-codes.ts";
 import { BIN, ROOT, runCli, STACK_LINE } from "../cli/testing.ts";
@@ -39,7 +42,9 @@ describe.concurrent("kafka-ops chat: bad input", () => {
 });
 
 test("a conversation in a pseudo-terminal: a question, /plan, /quit (real engine, no model)", { timeout: 120_000 }, async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", TERM: "xterm" };
+  // The chat opens the approval gate's state store: a temp dir, never the user's ~/.kafka-ops.
+  const stateDir = mkdtempSync(join(tmpdir(), "kafka-ops-chat-cli-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", TERM: "xterm", KAFKA_OPS_STATE_DIR: stateDir, KAFKA_OPS_AUDIT_LOG: join(stateDir, "audit.jsonl") };
   for (const k of ["FORCE_COLOR", "OPENAI_API_KEY", "OPENAI_BASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_OPS_CONFIG", "KAFKA_OPS_DEBUG"]) delete env[k];
   const pty = spawnInPty([BIN, "chat", "--incident", "fixtures/incidents/lag-poison-message-1.json"], { cwd: ROOT, env });
   try {
@@ -64,5 +69,6 @@ test("a conversation in a pseudo-terminal: a question, /plan, /quit (real engine
     expect(await pty.exited(30_000)).toBe(EXIT.ok);
   } finally {
     pty.kill();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 });

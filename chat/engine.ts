@@ -27,8 +27,13 @@ export interface ChatEngine {
   ask(question: string, onEvent: (e: ChatEvent) => void, signal: AbortSignal): Promise<ChatTurn>;
   /** The remediation plan (or escalation) as it stands: /plan. */
   plan(signal: AbortSignal): Promise<{ decision: Report["decision"]; actions: Action[]; escalation: Report["escalation"] }>;
-  /** Marks proposed actions approved (all, or the 1-based indexes given): /approve. Never applies them. */
+  /**
+   * /approve (all, or the 1-based indexes given). With the approval gate (`gated`), decides there:
+   * the approved actions run through the runner, exactly once. Without it, only marks them approved.
+   */
   approve(indexes: number[] | "all"): Promise<Action[]>;
+  /** Whether /approve goes through the approval gate (and can change the cluster, or the simulation). */
+  readonly gated?: boolean;
   /** The full kafka-investigation/v1 report: /report. */
   report(signal: AbortSignal): Promise<Report>;
   close(): Promise<void>;

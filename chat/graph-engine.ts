@@ -83,6 +83,20 @@ export interface ChatEngineOptions {
   llm?: LlmSessionOptions;
   /** A model built elsewhere (tests); default ChatOpenAI from settings.llm. */
   chatModel?: ChatModel;
+  /**
+   * The approval gate (cli/gate.ts openChatGate): the investigation then runs in approve mode
+   * (dry runs, stopped at the gate) and /approve decides there, exactly once, as `kafka-ops
+   * approvals approve` does. Absent: /approve only marks actions approved.
+   */
+  gate?: ChatGate;
+}
+
+/** The approval gate as the chat uses it. */
+export interface ChatGate {
+  remediation: NonNullable<import("../investigate.ts").InvestigateOptions["remediation"]>;
+  /** Approves the 1-based indexes ("all": every action the gate holds) of the stopped investigation; the resumed report. */
+  approve(report: Report, indexes: number[] | "all"): Promise<Report>;
+  close(): Promise<void>;
 }
 
 const THREAD_ID = /^[A-Za-z0-9._-]{1,80}$/;
@@ -109,6 +123,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     thresholds: thresholdsFrom(settings.thresholds),
     threadsDir: options.threadsDir ?? join(homedir(), ".kafka-ops", "threads"),
     model: options.chatModel,
+    gate: options.gate,
   });
 }
 
@@ -127,6 +142,7 @@ interface EngineInit {
   thresholds: Thresholds;
   threadsDir: string;
   model: ChatModel | undefined;
+  gate: ChatGate | undefined;
 }
 
 class GraphChatEngine implements ChatEngine {
@@ -167,8 +183,19 @@ class GraphChatEngine implements ChatEngine {
     return { decision: r.decision, actions: r.actions, escalation: r.escalation };
   }
 
+  get gated(): boolean {
+    return this.#o.gate !== undefined;
+  }
+
   async approve(indexes: number[] | "all"): Promise<Action[]> {
     const r = await this.report(new AbortController().signal);
+    const gate = this.#o.gate;
+    if (gate) {
+      // Through the gate: claimed once, resumed, applied by the runner; the report is what ran.
+      const next = await gate.approve(r, indexes).catch((error: unknown) => Promise.reject(scrubbed(error, this.#o.redact)));
+      this.#report = Promise.resolve(next);
+      return next.actions;
+    }
     const chosen = indexes === "all" ? r.actions.map((_, i) => i + 1) : indexes;
     for (const i of chosen) {
       const a = r.actions[i - 1];
@@ -188,11 +215,14 @@ class GraphChatEngine implements ChatEngine {
     return this.#report;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#o.gate?.close();
+  }
 
   #investigate(): Promise<Report> {
     const { incident, ports, llm, policy, alert, incidentId, thresholds } = this.#o;
-    const common = { policy, thresholds, secrets: this.#o.redact.secrets, ...(llm && { llm }) };
+    const gate = this.#o.gate;
+    const common = { policy, thresholds, secrets: this.#o.redact.secrets, ...(llm && { llm }), ...(gate && { remediation: gate.remediation }) };
     if (incident) return investigate(incident, { ...common, ...(this.#o.explicitPorts && ports && { ports }) });
     if (ports) return investigatePorts(ports, { ...common, ...(alert && { alert }), ...(incidentId && { incidentId }) });
     return Promise.reject(new Error("nothing to investigate: give an incident or ports"));

@@ -11,6 +11,8 @@ export const NO_MODEL_BANNER =
   "No model configured (set OPENAI_API_KEY, or OPENAI_BASE_URL for an OpenAI-compatible server): answering from the deterministic rules.";
 
 export const NOTHING_APPLIED = "Nothing was applied: approval only records intent. kafka-ops chat never changes the cluster.";
+/** After /approve through the approval gate: what ran is in the statuses above. */
+export const DECIDED_AT_GATE = "Decided at the approval gate, once: approved actions ran through the runner (statuses above); kafka-ops audit has the record.";
 
 export const REPL_HELP = `Ask about the incident in plain words, e.g. "why is payments lagging?".
 Commands:

@@ -20,7 +20,7 @@ import type { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import type { ChatEngine, ChatEvent } from "./engine.ts";
 import { createStyle, oneLine, safe, shouldColor } from "../cli/render/text.ts";
-import { actionLines, evidenceLines, NO_MODEL_BANNER, noteLine, NOTHING_APPLIED, planLines, REPL_HELP, safeJson, safeText, toolEndLine, toolStartLine } from "./render.ts";
+import { actionLines, evidenceLines, NO_MODEL_BANNER, noteLine, NOTHING_APPLIED, DECIDED_AT_GATE, planLines, REPL_HELP, safeJson, safeText, toolEndLine, toolStartLine } from "./render.ts";
 import { parseLine, type Command } from "./slash-commands.ts";
 
 export const PROMPT = "> ";
@@ -211,7 +211,7 @@ export function runRepl(options: ReplOptions): Promise<void> {
         screen.line(`approval recorded for ${which}:`);
         for (const line of actionLines(outcome.value, style)) screen.line(line);
         if (!outcome.value.length) screen.line(style.dim("  (no actions)"));
-        screen.line(style.bold(NOTHING_APPLIED));
+        screen.line(style.bold(engine.gated ? DECIDED_AT_GATE : NOTHING_APPLIED));
         return;
       }
       case "report": {

@@ -61,7 +61,9 @@ export async function openGatedRun(args: {
   /** For the listing: the incident's title, or what a live investigation is about. */
   title: string;
   stderr?: { write(text: string): unknown };
-}): Promise<GatedRun> {
+  /** Record the investigation in the store before it runs (default); chat records it only when /approve is used. */
+  record?: boolean;
+}): Promise<GatedRun & { state: DurableState | undefined; investigationId: string | undefined }> {
   const stderr = args.stderr ?? process.stderr;
   const [{ openTarget }, { remediationDeps, beginGated, endGated }, { newInvestigationId }] = await Promise.all([
     import("../remediation/approvals/target.ts"),
@@ -77,15 +79,16 @@ export async function openGatedRun(args: {
     throw error;
   }
   const deps = remediationDeps(target.write, args.policy, { env: args.env, settings: args.settings, secrets: loadedSecrets() }, target);
-  const close = async () => {
-    await Promise.allSettled([target.close(), state?.close()]);
-  };
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= Promise.allSettled([target.close(), state?.close()]).then(() => {}));
   const investigationId = state ? newInvestigationId() : undefined;
-  if (state && investigationId && (args.mode === "approve" || args.mode === "auto")) {
+  if (state && investigationId && args.record !== false && (args.mode === "approve" || args.mode === "auto")) {
     const policy = args.policy.source !== "default" ? args.policy.source : undefined;
     await beginGated(state, { id: investigationId, title: args.title, mode: args.mode, target: args.target, ...(policy && { policy }) }, new Date());
   }
   return {
+    state,
+    investigationId,
     remediation: { mode: args.mode, deps, ...(state && { checkpointer: state.checkpointer }), ...(investigationId && { investigationId }) },
     async finish(report) {
       const r = report.remediation;
@@ -104,4 +107,40 @@ export async function openGatedRun(args: {
 
 export function replayTarget(incident: Incident): TargetDescriptor {
   return { kind: "replay", incident };
+}
+
+/**
+ * The approval gate for a chat: its investigation runs in approve mode (dry runs, stopped at
+ * the gate); /approve records it in the store then decides there through the same session as
+ * `kafka-ops approvals approve`, so it is claimed once and audited the same way. A chat nobody
+ * approves in leaves only its checkpoint, not an entry in `approvals list`.
+ */
+export async function openChatGate(args: { target: TargetDescriptor; settings: Settings; policy: Policy; env: Record<string, string | undefined>; title: string; by: string }): Promise<import("../chat/graph-engine.ts").ChatGate> {
+  const run = await openGatedRun({ mode: "approve", target: args.target, settings: args.settings, policy: args.policy, env: args.env, title: args.title, record: false, stderr: { write: () => true } });
+  const state = run.state!;
+  const { beginGated, endGated, decideAt } = await import("../remediation/approvals/session.ts");
+  const { resolvePolicy } = await import("../remediation/policy.ts");
+  return {
+    remediation: run.remediation,
+    async approve(report, indexes) {
+      const id = report.remediation?.investigationId;
+      const nothing = () => new Error(`nothing waits at the approval gate (decision ${report.decision}${report.actions.length ? "; the dry runs refused every action or the policy forbids them" : ", no actions"})`);
+      if (!id) throw nothing();
+      // Recorded on the first /approve; a later one finds it decided and is refused by decideAt.
+      if (!(await state.investigations.get(id))) {
+        if (!report.remediation?.awaitingApproval?.length) throw nothing();
+        const policy = args.policy.source !== "default" ? args.policy.source : undefined;
+        await beginGated(state, { id, title: args.title, mode: "approve", target: args.target, ...(policy && { policy }) }, new Date());
+        await endGated(state, report, new Date());
+      }
+      const { report: resumed } = await decideAt(state, id, { decision: "approved", by: args.by, ...(indexes !== "all" && { only: indexes }) }, {
+        env: args.env,
+        settings: args.settings,
+        secrets: loadedSecrets(),
+        policyFor: (record) => resolvePolicy({ file: record.policy, settings: args.settings.policy, env: args.env }),
+      });
+      return resumed;
+    },
+    close: () => run.close(),
+  };
 }

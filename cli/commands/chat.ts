@@ -5,6 +5,7 @@
  * loaded (with the graph and LangGraph) only once the input has been read and validated.
  */
 import { EventEmitter } from "node:events";
+import { userInfo } from "node:os";
 import { parseCommandArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from "../exit-codes.ts";
@@ -23,7 +24,9 @@ they go. Tool calls show as they run, the evidence after each answer.
 
 In the chat:
   /plan              the decision and numbered actions (or the escalation)
-  /approve N[,M]|all record approval of actions; nothing is ever applied to the cluster
+  /approve N[,M]|all approve actions at the approval gate: they run through the runner (guards,
+                     a fresh dry run, apply, verify, audit), once; a recorded incident's act on
+                     an in-memory simulation of it, never on a cluster
   /report [--json]   the full investigation report (or its kafka-investigation/v1 JSON)
   /help, /quit       (also Ctrl-D, or Ctrl-C twice at an empty prompt)
 Ctrl-C while an answer runs cancels that answer and returns to the prompt.
@@ -33,6 +36,8 @@ Options:
   --group G          live: the consumer group the conversation is about
   --topic T          live: the topic the conversation is about
   --thread ID        resume the conversation with this thread id (printed at start)
+  --by NAME          who approves with /approve (default: the operating-system user)
+  --policy FILE      the remediation policy (KAFKA_OPS_POLICY; default: every action needs a human)
   --llm-model M      the model to use (with OPENAI_API_KEY or OPENAI_BASE_URL)
   -h, --help         show this help
 
@@ -52,6 +57,8 @@ const OPTIONS = {
   topic: { type: "string" },
   thread: { type: "string" },
   "llm-model": { type: "string" },
+  by: { type: "string" },
+  policy: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -66,7 +73,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   if (values.incident === undefined && !live) throw new UsageError("chat: missing --incident FILE, or --bootstrap for a live cluster");
   if (values.incident !== undefined && values.bootstrap !== undefined) throw new UsageError("chat: give --incident or --bootstrap, not both");
   if (values.incident === "-") throw new UsageError("chat: --incident needs a file (stdin is where the chat reads your questions)");
-  for (const [flag, value] of [["--thread", values.thread], ["--llm-model", values["llm-model"]]] as const) {
+  for (const [flag, value] of [["--thread", values.thread], ["--llm-model", values["llm-model"]], ["--by", values.by]] as const) {
     if (value !== undefined && !value.trim()) throw new UsageError(`chat: ${flag} needs a non-empty value`);
   }
   // Settings (the model's among them) are read here, once, for the engine: flags, env, --config.
@@ -80,24 +87,45 @@ export async function run(args: string[]): Promise<ExitCode> {
   if (!live) {
     const [{ parseIncidentText }, input] = await Promise.all([import("../../contract/parse.ts"), readInput(values.incident!)]);
     const incident = parseIncidentText(input.text, input.source);
-    return converse({ ...common, incident }, incident.title);
+    const gate = await chatGate({ kind: "replay", incident }, settings, values, incident.title);
+    return converse({ ...common, incident, gate }, incident.title);
   }
 
   if (!settings.kafka) throw new UsageError("chat: no Kafka to connect to (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   const { about, alert } = focus(values);
-  const session = await openLiveSession(settings);
+  const title = `live: ${about} on ${settings.kafka.bootstrap.join(",")}`;
+  const { liveDescriptor } = await import("../../remediation/approvals/target.ts");
+  const gate = await chatGate(liveDescriptor(settings, values.config ?? process.env.KAFKA_OPS_CONFIG), settings, values, title);
   try {
-    return await converse(
-      {
-        ...common,
-        ports: session.ports,
-        policy: settings.policy,
-        ...(alert && { alert }),
-      },
-      `live: ${about} on ${settings.kafka.bootstrap.join(",")}`,
-    );
+    const session = await openLiveSession(settings);
+    try {
+      return await converse({ ...common, ports: session.ports, policy: settings.policy, gate, ...(alert && { alert }) }, title);
+    } finally {
+      await session.close();
+    }
   } finally {
-    await session.close();
+    // converse closes the engine and with it the gate; this covers a session that failed to open.
+    await gate.close();
+  }
+}
+
+/** The approval gate /approve decides at (the state store opens here; nothing is recorded until /approve). */
+async function chatGate(
+  target: import("../../remediation/approvals/target.ts").TargetDescriptor,
+  settings: import("../../config/settings.ts").Settings,
+  values: { by?: string | undefined; policy?: string | undefined },
+  title: string,
+) {
+  const { openChatGate, policyInForce } = await import("../gate.ts");
+  const policy = await policyInForce(values.policy, settings, process.env);
+  return openChatGate({ target, settings, policy, env: process.env, title, by: values.by?.trim() || osUser() });
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username || process.env.USER || "unknown";
+  } catch {
+    return process.env.USER || "unknown";
   }
 }
 
