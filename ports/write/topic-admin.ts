@@ -42,6 +42,10 @@ export interface ElectionResult {
   error?: string;
 }
 
+export interface WriteOptions {
+  validateOnly?: boolean;
+}
+
 export interface TopicAdminPort {
   /** The topic as the cluster reports it now; null when it does not exist. */
   describeTopic(topic: string): Promise<TopicDescription | null>;
@@ -51,9 +55,13 @@ export interface TopicAdminPort {
   brokerIds(): Promise<number[]>;
   /** Dynamic (non-default) configs of a resource, as set now. Throws when the topic or broker does not exist. */
   dynamicConfigs(resource: ConfigResource): Promise<DynamicConfigs>;
-  /** Raises the partition count to `total` (the broker refuses to reduce it, and so does every adapter). */
-  createPartitions(topic: string, total: number): Promise<void>;
-  incrementalAlterConfigs(resource: ConfigResource, changes: readonly ConfigChange[]): Promise<void>;
+  /**
+   * Raises the partition count to `total` (the broker refuses to reduce it, and so does every adapter).
+   * validateOnly: the broker checks the request and changes nothing (what a dry run asks).
+   */
+  createPartitions(topic: string, total: number, options?: WriteOptions): Promise<void>;
+  /** validateOnly: the broker checks names and values and changes nothing (what a dry run asks). */
+  incrementalAlterConfigs(resource: ConfigResource, changes: readonly ConfigChange[], options?: WriteOptions): Promise<void>;
   /** Preferred-leader election (ElectLeaders, type PREFERRED) for these partitions: one result per partition asked. */
   electPreferredLeaders(partitions: readonly { topic: string; partition: number }[]): Promise<ElectionResult[]>;
   /** Creates a topic if it is missing ("exists" otherwise); used for quarantine topics only. */

@@ -56,6 +56,12 @@ export const addPartitions: Executor = {
     if (needed !== null && p.to < needed) {
       warnings.push(`${p.to} partitions leave ${perPartition(p.producedPerSec!, p.to)}/s on each, above ${Math.round(HEADROOM * 100)}% of one consumer's ${p.consumerCapacityPerSec}/s: the measured load needs ${needed}`);
     }
+    try {
+      // The broker's own check (limits, placement), changing nothing.
+      await ctx.write.topics.createPartitions(p.topic, p.to, { validateOnly: true });
+    } catch (error) {
+      return refuse(`the broker rejects ${p.to} partitions for ${p.topic}: ${ctx.redact(message(error))}`, warnings);
+    }
     warnings.push(
       `key-to-partition mapping changes: records written after the change go to partition hash(key) mod ${p.to} instead of mod ${current}, so records of one key can land on another partition than before (per-key order across the change is not guaranteed; keyed state such as a compacted topic or a Streams store splits)`,
     );

@@ -83,6 +83,24 @@ describe("alter_topic_config", () => {
     );
   });
 
+  it("refuses in the dry run what the broker's validation rejects, changing nothing", async () => {
+    const cluster = orders();
+    const ctx = context(cluster);
+    const topics = ctx.write.topics;
+    const asked: unknown[] = [];
+    ctx.write.topics = {
+      ...topics,
+      incrementalAlterConfigs: async (r, changes, options) => {
+        asked.push(options);
+        throw new Error(`change configs of topic orders: INVALID_CONFIG: Unknown topic config name: ${changes[0]?.name}`);
+      },
+    };
+    const prepared = await alterTopicConfig.dryRun(action("alter_topic_config", { topic: "orders", "retention.msx": "1" }), ctx);
+    expect(prepared.output.refusal).toBe("the broker rejects the change: change configs of topic orders: INVALID_CONFIG: Unknown topic config name: retention.msx");
+    expect(asked).toEqual([{ validateOnly: true }]);
+    expect(cluster.topics.get("orders")?.configs).toEqual({ "cleanup.policy": "compact", "max.message.bytes": "2097152" });
+  });
+
   it("rejects malformed actions with the param named", async () => {
     const ctx = context(orders());
     const bad = async (params: Record<string, string | number | string[]>) => alterTopicConfig.dryRun(action("alter_topic_config", params), ctx);

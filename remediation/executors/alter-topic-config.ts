@@ -48,6 +48,12 @@ export const alterTopicConfig: Executor = {
     if (sensitive.length) return refuse(`${sensitive.join(", ")} on ${resourceName(resource)} ${sensitive.length === 1 ? "is" : "are"} sensitive (the broker does not disclose the value): change ${sensitive.length === 1 ? "it" : "them"} by hand`);
     const effective = changes.filter((c) => (c.op === "set" ? current[c.name] !== c.value : c.name in current));
     if (effective.length === 0) return refuse(`nothing to change: ${resourceName(resource)} already has ${changes.map(describeTarget).join(", ")}`);
+    try {
+      // The broker's own check of names and values, changing nothing: a typo is refused now, not at apply.
+      await ctx.write.topics.incrementalAlterConfigs(resource, effective, { validateOnly: true });
+    } catch (error) {
+      return refuse(`the broker rejects the change: ${ctx.redact(message(error))}`);
+    }
     const effect = effective.map((c) => ctx.redact(`${resourceName(resource)}: ${c.name} ${shown(current[c.name])} -> ${c.op === "set" ? c.value : "(removed: the default applies)"}`));
     const untouched = Object.keys(current).filter((k) => !changes.some((c) => c.name === k)).sort();
     const warnings = [

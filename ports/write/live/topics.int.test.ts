@@ -83,6 +83,23 @@ describe("topic side on the real broker", () => {
     expect(await topicConfigs(topic)).toEqual({ "max.message.bytes": "2097152" });
   });
 
+  it("alter_topic_config's dry run asks the broker to validate: an unknown name and a bad value are refused, nothing changes", async () => {
+    const topic = topicName("validate");
+    await createTopic(admin, topic, 1);
+    cleanup.add(`delete ${topic}`, () => admin.deleteTopics({ topics: [topic] }));
+    const unknown = await alterTopicConfig.dryRun(action("alter_topic_config", { topic, "retention.msx": "1000" }), ctx);
+    expect(unknown.output.refusal).toBe(
+      `the broker rejects the change: validate config change of topic ${topic}: Incrementally altering configs failed. (INVALID_CONFIG: Unknown topic config name: retention.msx)`,
+    );
+    const bad = await alterTopicConfig.dryRun(action("alter_topic_config", { topic, "retention.ms": "soon" }), ctx);
+    expect(bad.output.refusal).toBe(
+      `the broker rejects the change: validate config change of topic ${topic}: Incrementally altering configs failed. (INVALID_CONFIG: Invalid value soon for configuration retention.ms: Not a number of type LONG)`,
+    );
+    const fine = await alterTopicConfig.dryRun(action("alter_topic_config", { topic, "retention.ms": "172800000" }), ctx);
+    expect(fine.output.refusal).toBeUndefined();
+    expect(await topicConfigs(topic)).toEqual({});
+  });
+
   it("alter_topic_config on a broker and on the cluster-wide broker default: only the keys named change", async () => {
     const [broker] = await topics.brokerIds();
     expect(broker).toBeTypeOf("number");

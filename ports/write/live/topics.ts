@@ -101,26 +101,27 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
       });
     },
 
-    async createPartitions(topic, total) {
-      await call(`add partitions to ${topic}`, async () => {
+    async createPartitions(topic, total, options) {
+      await call(`${options?.validateOnly ? "validate adding" : "add"} partitions to ${topic}`, async () => {
         const admin = await kafkajsAdmin();
         const current = (await describeTopics([topic]))[0]?.partitions.length ?? 0;
         // The broker refuses a reduction too; refusing here says it without a round trip.
         if (total <= current) throw new Error(`topic ${topic} has ${current} partitions; ${total} would not add any (partitions are never reduced)`);
-        await admin.createPartitions({ topicPartitions: [{ topic, count: total }] });
+        await admin.createPartitions({ validateOnly: options?.validateOnly ?? false, topicPartitions: [{ topic, count: total }] });
       });
     },
 
-    async incrementalAlterConfigs(resource, changes) {
+    async incrementalAlterConfigs(resource, changes, options) {
+      const validateOnly = options?.validateOnly ?? false;
       const configs: IncrementalAlterConfigsRequestConfig[] = changes.map((c) =>
         c.op === "set"
           ? { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.SET, value: c.value }
           : { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.DELETE },
       );
       const resources = [{ ...toResource(resource), configs }];
-      await call(`change configs of ${resourceName(resource)}`, async () => {
-        if (isDefault(resource)) await incrementalAlterConfigsV1.api.async(await anyBroker(platformaticAdmin()), resources, false);
-        else await platformaticAdmin().incrementalAlterConfigs({ resources });
+      await call(`${validateOnly ? "validate config change of" : "change configs of"} ${resourceName(resource)}`, async () => {
+        if (isDefault(resource)) await incrementalAlterConfigsV1.api.async(await anyBroker(platformaticAdmin()), resources, validateOnly);
+        else await platformaticAdmin().incrementalAlterConfigs({ resources, validateOnly });
       });
     },
 
@@ -219,10 +220,26 @@ function dynamicOf(described: Pick<ConfigDescription, "configs"> | undefined, r:
   return out;
 }
 
-/** A client error's message, with the per-item errors of an aggregate (platformatic's MultipleErrors) spelled out. */
+/**
+ * A client error's message. @platformatic/kafka nests the broker's answer (MultipleErrors ->
+ * ResponseError -> ProtocolError): the innermost errors carry the error name and the broker's
+ * own message ("INVALID_CONFIG: Unknown topic config name: retention.msx"), which is what a
+ * reader needs.
+ */
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const inner = (error as { errors?: unknown }).errors;
-  const parts = Array.isArray(inner) ? inner.map((e) => (e instanceof Error ? e.message : String(e))).filter(Boolean) : [];
-  return parts.length ? `${error.message} (${parts.join("; ")})` : error.message;
+  const leaves: string[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    const inner = (e as { errors?: unknown }).errors;
+    if (Array.isArray(inner) && inner.length && depth < 4) {
+      for (const x of inner) walk(x, depth + 1);
+      return;
+    }
+    if (e === error) return;
+    const { apiId, serverErrorMessage, message } = e as { apiId?: unknown; serverErrorMessage?: unknown; message?: unknown };
+    const text = typeof serverErrorMessage === "string" && serverErrorMessage ? serverErrorMessage : String(message ?? e);
+    leaves.push(typeof apiId === "string" ? `${apiId}: ${text}` : text);
+  };
+  walk(error, 0);
+  return leaves.length ? `${error.message} (${[...new Set(leaves)].join("; ")})` : error.message;
 }

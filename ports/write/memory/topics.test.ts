@@ -18,6 +18,17 @@ describe("in-memory topic admin", () => {
     expect(cluster.topics.get("orders")?.records).toEqual([[], [], [], []]);
   });
 
+  it("validateOnly checks and changes nothing", async () => {
+    const cluster = emptyCluster([1]);
+    addTopic(cluster, "orders", [[1, [1]]], { "cleanup.policy": "compact" });
+    const topics = memoryTopics(cluster);
+    await topics.createPartitions("orders", 3, { validateOnly: true });
+    await topics.incrementalAlterConfigs({ type: "topic", name: "orders" }, [{ name: "cleanup.policy", op: "delete" }], { validateOnly: true });
+    expect(cluster.topics.get("orders")?.partitions).toHaveLength(1);
+    expect(cluster.topics.get("orders")?.configs).toEqual({ "cleanup.policy": "compact" });
+    await expect(topics.createPartitions("orders", 1, { validateOnly: true })).rejects.toThrow("INVALID_PARTITIONS");
+  });
+
   it("refuses to reduce or keep the partition count, and a topic that does not exist", async () => {
     const cluster = emptyCluster([1]);
     addTopic(cluster, "orders", [[1, [1]], [1, [1]]]);

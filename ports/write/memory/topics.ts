@@ -42,12 +42,13 @@ export function memoryTopics(cluster: MemoryCluster): TopicAdminPort {
       const out: DynamicConfigs = { ...configsOf(resource) };
       return out;
     },
-    async createPartitions(topic, total) {
+    async createPartitions(topic, total, options) {
       const t = topicOf(topic);
       const current = t.partitions.length;
       if (!Number.isInteger(total) || total <= current) {
         throw new Error(`INVALID_PARTITIONS: topic ${topic} currently has ${current} partitions, ${total} would not add any (partitions are never reduced)`);
       }
+      if (options?.validateOnly) return;
       const factor = t.partitions[0]?.replicas.length ?? 1;
       for (let p = current; p < total; p++) {
         const replicas = placement(cluster, p, factor);
@@ -56,8 +57,10 @@ export function memoryTopics(cluster: MemoryCluster): TopicAdminPort {
         t.logStart.push(0);
       }
     },
-    async incrementalAlterConfigs(resource, changes) {
+    async incrementalAlterConfigs(resource, changes, options) {
       const configs = configsOf(resource);
+      // Memory cannot know which names and values a broker accepts: only the resource is checked.
+      if (options?.validateOnly) return;
       for (const c of changes) apply(configs, c);
     },
     async electPreferredLeaders(partitions) {
