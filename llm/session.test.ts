@@ -213,3 +213,26 @@ describe("usage an endpoint inflates", () => {
     expect(s.usage).toMatchObject({ prompt: 1_440, completion: 10, total: 1_450, clamped: 1 });
   });
 });
+
+describe("a turn that must call a tool", () => {
+  it("sends tool_choice \"required\" and, to a self-hosted endpoint, a stop on a run of blank lines; a fenced JSON call before it is parsed", async () => {
+    const bodies = serve(() => [200, completion({ content: '```json\n{"name": "topic_config", "arguments": {"topic": "orders"}}\n```\n\n\n' }, [50, 30], "stop")]);
+    const s = session();
+    const reply = await s.chat("streaming tool loop (turn 1)", ask, { tools, toolChoice: "required" });
+    expect([bodies[0]!.tool_choice, bodies[0]!.stop, bodies[0]!.parallel_tool_calls]).toEqual(["required", ["\n\n\n\n"], true]);
+    expect(reply?.tool_calls?.map((c) => [c.name, c.args])).toEqual([["topic_config", { topic: "orders" }]]);
+    expect(s.stats.textToolCalls).toBe(1);
+  });
+
+  it("sends no stop to OpenAI's own API (no base URL: its reasoning models refuse one), nor on a free turn", async () => {
+    const bodies = serve(() => [200, completion({ content: "no call" }, [50, 3])]);
+    nock("https://api.openai.com").post("/v1/chat/completions").reply(async (request: Request) => {
+      bodies.push((await request.json()) as Record<string, unknown>);
+      return [200, JSON.stringify(completion({ content: "no call" }, [50, 3])), { "content-type": "application/json" }] as const;
+    });
+    await session().chat("free turn", ask, { tools });
+    const openai = new LlmSession({ settings: LlmSettings.parse({ model: "gpt-4o-mini", apiKey: "sk-test", maxRetries: 0 }) });
+    await openai.chat("required turn", ask, { tools, toolChoice: "required" });
+    expect(bodies.map((b) => [b.tool_choice, b.stop])).toEqual([[undefined, undefined], ["required", undefined]]);
+  });
+});

@@ -62,6 +62,9 @@ export function emptyStats(): LlmCallStats {
 
 export type StructuredMethod = "tool" | "json_schema";
 
+/** Four newlines in a row: in a tool call or a JSON answer only ever a model that will not stop. */
+const BLANK_RUN = "\n\n\n\n";
+
 /** Chat-template tokens a server may add around each message (role markers) and per request (tool-use preamble). */
 const TEMPLATE_TOKENS_PER_MESSAGE = 16;
 const TEMPLATE_TOKENS_PER_REQUEST = 1_024;
@@ -141,9 +144,14 @@ export class LlmSession {
     messages: BaseMessage[],
     options: { tools?: readonly ModelTool[]; toolChoice?: "auto" | "required"; signal?: AbortSignal; onToken?: (text: string) => void } = {},
   ): Promise<AIMessage | null> {
-    // "required" (a string, unlike a named tool_choice) is honoured by llama.cpp's server, vLLM and OpenAI.
+    // "required" (a string, unlike a named tool_choice) is understood by llama.cpp's server, vLLM
+    // and OpenAI. Measured on llama.cpp with Qwen2.5-Coder-1.5B: under "required" the model
+    // writes its call (as fenced JSON, parsed below) and then newlines until max_tokens, minutes
+    // of them on a CPU; a stop on a run of blank lines ends it there. Only for endpoints other
+    // than OpenAI's own (a base URL is set): OpenAI's reasoning models refuse a `stop`.
+    const stop = options.toolChoice === "required" && this.settings.baseUrl ? { stop: [BLANK_RUN] } : {};
     const runnable = options.tools?.length
-      ? this.model.bindTools([...options.tools], { parallel_tool_calls: true, ...(options.toolChoice && { tool_choice: options.toolChoice }) })
+      ? this.model.bindTools([...options.tools], { parallel_tool_calls: true, ...(options.toolChoice && { tool_choice: options.toolChoice }), ...stop })
       : this.model;
     const { onToken } = options;
     const reply = await this.#call(label, messages, options.tools, options.signal, async (signal) => {

@@ -100,7 +100,8 @@ describe("usage from the endpoint", () => {
     });
     const report = await investigate(fixture("lag-poison-message-1"), { agents: ["streaming"], llm: llm() });
     expect(() => Report.parse(report)).not.toThrow();
-    expect(report.llm).toMatchObject({ calls: 2, promptTokens: 0 + 121, completionTokens: 30 + 10_000_000, totalTokens: 30 + 10_000_121 });
+    // 1e15 completion tokens: no more than the request's max_tokens (1,500) could have been spent.
+    expect(report.llm).toMatchObject({ calls: 2, promptTokens: 0 + 121, completionTokens: 30 + 1_500, totalTokens: 30 + 1_621 });
     expect(report.llm!.notes).toContain("usage: the endpoint reported implausible token counts in 2 answer(s); they were clamped (counts are integers from 0 to 10000000 per call)");
     expect(verdict(report)).toEqual(verdict(poisonRules));
   });
