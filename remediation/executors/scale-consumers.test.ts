@@ -73,6 +73,15 @@ describe("scale_consumers", () => {
     ]);
   });
 
+  it("refuses a Deployment an autoscaler scales: its change would be undone", async () => {
+    const ctx = context(estate());
+    const port = ctx.write.deployments;
+    ctx.write.deployments = { ...port, describe: async (g) => ({ ...(await port.describe(g))!, autoscaler: "HorizontalPodAutoscaler payments/orders (min 2, max 6)" }) } satisfies DeploymentPort;
+    expect((await scaleConsumers.dryRun(scale({ to: 8 }), ctx)).output.refusal).toBe(
+      "simulated deployment of orders is scaled by HorizontalPodAutoscaler payments/orders (min 2, max 6): a replica change by hand would be undone; raise the autoscaler's minimum instead",
+    );
+  });
+
   it("verify fails when the replicas were set back, or the members did not join", async () => {
     const cluster = estate();
     const ctx = context(cluster);

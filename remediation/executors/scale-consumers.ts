@@ -63,6 +63,7 @@ async function plan(action: Action, ctx: ExecutionContext): Promise<{ ok: true; 
   }
   const d = await readDeployment(ctx, p.group);
   if (!d.ok) return d;
+  if (d.view.autoscaler) return { ok: false, why: `${d.view.target} is scaled by ${d.view.autoscaler}: a replica change by hand would be undone; raise the autoscaler's minimum instead` };
   const group = await readGroup(ctx, p.group);
   const per = perReplica(group, d.view.replicas);
   const replicasTo = Math.ceil(p.to / per.value);

@@ -18,8 +18,14 @@ import type { GroupBinding, KubernetesSettings } from "./target.ts";
 const SERVER = "https://k8s.test:6443";
 const TOKEN = "k8s-token-canary-5a1d9e";
 const PATH = "/apis/apps/v1/namespaces/payments/deployments/orders-consumer";
+const HPA_PATH = "/apis/autoscaling/v2/namespaces/payments/horizontalpodautoscalers";
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./testdata/kubernetes/${name}.json`, import.meta.url), "utf8")) as Record<string, unknown>;
 const patches = fixture("patches") as Record<"scale" | "set-env" | "stop" | "start", object>;
+/** The namespace's autoscalers: both recorded ones, or only the one for another Deployment. */
+const hpas = (which: "all" | "others") => {
+  const list = fixture("hpa-list") as { items: { spec: { scaleTargetRef: { name: string } } }[] };
+  return which === "all" ? list : { ...list, items: list.items.filter((h) => h.spec.scaleTargetRef.name !== "orders-consumer") };
+};
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -65,6 +71,7 @@ describe("kubernetes deployment target", () => {
   it("describes the Deployment: replicas, the consumer settings in its container's env, what a change does", async () => {
     const { target, binding } = setup();
     api().get(PATH).reply(200, fixture("deployment"));
+    api().get(HPA_PATH).reply(200, hpas("others"));
     expect(await target.describe("orders", binding)).toEqual({
       target: "kubernetes deployment payments/orders-consumer (container app)",
       replicas: 2,
@@ -79,6 +86,20 @@ describe("kubernetes deployment target", () => {
     });
   });
 
+  it("names the HorizontalPodAutoscaler that scales the Deployment, or says it could not look", async () => {
+    const { target, binding } = setup();
+    api().get(PATH).reply(200, fixture("deployment"));
+    api().get(HPA_PATH).reply(200, hpas("all"));
+    expect((await target.describe("orders", binding)).autoscaler).toBe("HorizontalPodAutoscaler payments/orders-consumer (min 2, max 6)");
+    api().get(PATH).reply(200, fixture("deployment"));
+    api().get(HPA_PATH).reply(403, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: 'horizontalpodautoscalers.autoscaling is forbidden: User "system:serviceaccount:ops:kafka-ops" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" in the namespace "payments"', reason: "Forbidden", details: { group: "autoscaling", kind: "horizontalpodautoscalers" }, code: 403 });
+    const view = await target.describe("orders", binding);
+    expect([view.autoscaler, view.notes?.[2]]).toEqual([
+      undefined,
+      'could not check for a HorizontalPodAutoscaler (kubernetes deployment payments/orders-consumer: list autoscalers: HTTP 403: horizontalpodautoscalers.autoscaling is forbidden: User "system:serviceaccount:ops:kafka-ops" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" in the namespace "payments"): one that scales this Deployment would undo a replica change',
+    ]);
+  });
+
   it("scales by patching spec.replicas alone", async () => {
     const { target, binding } = setup();
     api().get(PATH).reply(200, fixture("deployment"));
@@ -91,6 +112,7 @@ describe("kubernetes deployment target", () => {
     api().get(PATH).reply(200, fixture("deployment"));
     patchOf(patches["set-env"]).reply(200, fixture("patched-set-env"));
     api().get(PATH).reply(200, fixture("patched-set-env"));
+    api().get(HPA_PATH).reply(200, hpas("others"));
     await target.setConfig("orders", binding, { "max.poll.records": "125", "max.poll.interval.ms": "600000", "session.timeout.ms": null });
     expect((await target.describe("orders", binding)).config).toEqual({ "group.id": "orders", "max.poll.records": "125", "max.poll.interval.ms": "600000" });
   });
@@ -104,6 +126,7 @@ describe("kubernetes deployment target", () => {
     api().get(PATH).reply(200, fixture("patched-stop"));
     await target.stop("orders", binding);
     api().get(PATH).reply(200, fixture("patched-stop"));
+    api().get(HPA_PATH).reply(200, hpas("others"));
     expect(await target.describe("orders", binding)).toMatchObject({ replicas: 0, running: false });
     api().get(PATH).reply(200, fixture("patched-stop"));
     patchOf(patches.start).reply(200, fixture("patched-start"));

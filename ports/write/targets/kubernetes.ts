@@ -8,7 +8,7 @@
  * idempotent (stop on a Deployment already stopped changes nothing), so a retry after a lost
  * answer is safe.
  */
-import { ApiException, AppsV1Api, KubeConfig, PatchStrategy, ServerConfiguration, createConfiguration, setHeaderOptions, type V1Container, type V1Deployment } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, AutoscalingV2Api, KubeConfig, PatchStrategy, ServerConfiguration, createConfiguration, setHeaderOptions, type V1Container, type V1Deployment } from "@kubernetes/client-node";
 import { redactor, Secret } from "../../../config/secret.ts";
 import { AuthenticationError, KafkaOpsError, UnavailableError, UnreachableError } from "../../../errors.ts";
 import type { CallPolicy } from "../../live/call.ts";
@@ -52,7 +52,9 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
   const redact = (text: string) => scrubKubeconfig(deps.policy.redact(text));
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new KafkaOpsError("BAD_INPUT", `deployments.targets.${name}: the kubeconfig has no current cluster`);
-  const api = new AppsV1Api(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: kc }, httpApi: nodeHttpLibrary(kc, deps.policy.deadlineMs) }));
+  const configuration = createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: kc }, httpApi: nodeHttpLibrary(kc, deps.policy.deadlineMs) });
+  const api = new AppsV1Api(configuration);
+  const autoscaling = new AutoscalingV2Api(configuration);
   const patchOptions = setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch);
   const sleep = deps.sleep ?? realSleep;
 
@@ -82,10 +84,22 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
       api.patchNamespacedDeployment({ name: b.deployment!, namespace: namespaceOf(b), body, fieldManager: FIELD_MANAGER }, patchOptions),
     );
 
+  /** The HorizontalPodAutoscaler that scales this Deployment, if any; a note instead when they cannot be listed. */
+  async function autoscalerOf(group: string, b: GroupBinding): Promise<{ autoscaler?: string; note?: string }> {
+    try {
+      const list = await call(`${where(b)}: list autoscalers`, group, () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: namespaceOf(b) }));
+      const hpa = list.items.find((h) => h.spec?.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === b.deployment);
+      return hpa ? { autoscaler: `HorizontalPodAutoscaler ${namespaceOf(b)}/${hpa.metadata?.name} (min ${hpa.spec?.minReplicas ?? 1}, max ${hpa.spec?.maxReplicas})` } : {};
+    } catch (error) {
+      return { note: `could not check for a HorizontalPodAutoscaler (${error instanceof Error ? error.message : String(error)}): one that scales this Deployment would undo a replica change` };
+    }
+  }
+
   return {
     async describe(group, b): Promise<DeploymentView> {
       const d = await read(group, b);
       const container = containerOf(d, b, where(b));
+      const scaler = await autoscalerOf(group, b);
       const replicas = d.spec?.replicas ?? 1;
       const config: Record<string, string> = {};
       const unmanaged: string[] = [];
@@ -97,6 +111,7 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
       }
       const notes = [`a config change rolls the Deployment's pods (${strategyOf(d)}): the group rebalances as each pod restarts`];
       for (const key of unmanaged) notes.push(`${key} comes from a ConfigMap or Secret reference (${envName(key, b)}): change it there`);
+      if (scaler.note) notes.push(scaler.note);
       return {
         target: `${where(b)} (container ${container.name})`,
         replicas,
@@ -104,6 +119,7 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
         ready: d.status?.readyReplicas ?? 0,
         config,
         notes,
+        ...(scaler.autoscaler && { autoscaler: scaler.autoscaler }),
         ...(unmanaged.length && { unmanaged }),
       };
     },
