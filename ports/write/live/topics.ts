@@ -44,10 +44,17 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
     if (!kafkajs) {
       const client = createKafkaClient(settings.kafka!, settings, redact, ctx.log);
       const admin = client.kafka.admin();
-      kafkajs = { client, admin, connected: admin.connect() };
+      const opened = { client, admin, connected: admin.connect() };
+      kafkajs = opened;
+      // A failed connect is not kept: the next call connects afresh (and this client holds no socket).
+      opened.connected.catch(() => {
+        client.release();
+        if (kafkajs === opened) kafkajs = undefined;
+      });
     }
-    await kafkajs.connected;
-    return kafkajs.admin;
+    const { admin, connected } = kafkajs;
+    await connected;
+    return admin;
   };
   const platformaticAdmin = (): PlatformaticAdmin => (platformatic ??= createPlatformaticAdmin(settings));
 
