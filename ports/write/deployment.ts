@@ -19,6 +19,8 @@ export interface DeploymentView {
   config: Record<string, string>;
   /** What a reader of a config change's dry run should know: how it reaches the consumers ("it rolls the pods"), what the target cannot change. */
   notes?: string[];
+  /** Set while the target is still rolling out a change (pods on an older template): what is left. */
+  rolloutPending?: string;
   /** What else sets the replicas ("HorizontalPodAutoscaler payments/orders (min 2, max 6)"): a change by hand is undone while it runs. */
   autoscaler?: string;
   /** Consumer settings the target reports but does not change (an env var taken from a ConfigMap or Secret). */

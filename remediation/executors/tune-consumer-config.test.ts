@@ -130,6 +130,10 @@ describe("tune_consumer_config", () => {
     expect((await tuneConsumerConfig.verify(a, applied, ctx)).detail).toBe(
       "simulated deployment of orders runs max.poll.records=100, but group orders is PreparingRebalance after the settle time (the rolling restart may still be under way, or the new settings keep it rebalancing)",
     );
+    const port = ctx.write.deployments;
+    ctx.write.deployments = { ...port, describe: async (g) => ({ ...(await port.describe(g))!, rolloutPending: "1 of 2 pods run the latest pod template" }) } satisfies DeploymentPort;
+    expect((await tuneConsumerConfig.verify(a, applied, ctx)).detail).toBe("simulated deployment of orders still rolls the change out after the settle time: 1 of 2 pods run the latest pod template");
+    ctx.write.deployments = port;
     cluster.deployments.get("orders")!.config["max.poll.records"] = "500";
     expect(await tuneConsumerConfig.verify(a, applied, ctx)).toEqual({ ok: false, detail: "simulated deployment of orders reports max.poll.records=500, not the max.poll.records=100 applied" });
   });

@@ -144,6 +144,7 @@ export const tuneConsumerConfig: Executor = {
     if (!view) return { ok: false, detail: `no deployment target runs group ${memo.group} any more` };
     const wrong = Object.entries(memo.after).filter(([key, value]) => view.config[key] !== value);
     if (wrong.length) return { ok: false, detail: ctx.redact(`${view.target} reports ${wrong.map(([k]) => `${k}=${view.config[k] ?? "(not set)"}`).join(", ")}, not the ${wrong.map(([k, v]) => `${k}=${v}`).join(", ")} applied`) };
+    if (view.rolloutPending) return { ok: false, detail: ctx.redact(`${view.target} still rolls the change out after the settle time: ${view.rolloutPending}`) };
     const group = await readGroup(ctx, memo.group);
     const settled = `${view.target} runs ${Object.entries(memo.after).map(([k, v]) => `${k}=${v}`).join(", ")}`;
     if (!group) return { ok: false, detail: ctx.redact(`${settled}; the members of group ${memo.group} could not be read to confirm the consumers came back`) };

@@ -114,7 +114,12 @@ describe("kubernetes deployment target", () => {
     api().get(PATH).reply(200, fixture("patched-set-env"));
     api().get(HPA_PATH).reply(200, hpas("others"));
     await target.setConfig("orders", binding, { "max.poll.records": "125", "max.poll.interval.ms": "600000", "session.timeout.ms": null });
-    expect((await target.describe("orders", binding)).config).toEqual({ "group.id": "orders", "max.poll.records": "125", "max.poll.interval.ms": "600000" });
+    const after = await target.describe("orders", binding);
+    expect([after.config, after.rolloutPending]).toEqual([
+      { "group.id": "orders", "max.poll.records": "125", "max.poll.interval.ms": "600000" },
+      // The PATCH answer is the object as stored, before the controller has rolled anything.
+      "the Deployment controller has not acted on the latest change yet (generation 8, observed 7)",
+    ]);
   });
 
   it("stops to 0 replicas remembering the count, does nothing when already stopped, and starts back to it", async () => {

@@ -119,6 +119,7 @@ export function kubernetesTarget(name: string, settings: KubernetesSettings, dep
         ready: d.status?.readyReplicas ?? 0,
         config,
         notes,
+        ...(rolloutPending(d, replicas) && { rolloutPending: rolloutPending(d, replicas) }),
         ...(scaler.autoscaler && { autoscaler: scaler.autoscaler }),
         ...(unmanaged.length && { unmanaged }),
       };
@@ -179,6 +180,18 @@ function containerOf(d: V1Deployment, b: GroupBinding, where: string): V1Contain
   }
   if (containers.length !== 1) throw new KafkaOpsError("BAD_INPUT", `${where} has ${containers.length} containers (${containers.map((c) => c.name).join(", ")}): name the consumers' one in deployments.groups.*.container`);
   return containers[0]!;
+}
+
+/** What a Deployment's rollout still has to do, from its status; undefined when it is done. */
+function rolloutPending(d: V1Deployment, replicas: number): string | undefined {
+  const generation = d.metadata?.generation ?? 0;
+  const observed = d.status?.observedGeneration ?? 0;
+  if (observed < generation) return `the Deployment controller has not acted on the latest change yet (generation ${generation}, observed ${observed})`;
+  const updated = d.status?.updatedReplicas ?? 0;
+  if (updated < replicas) return `${updated} of ${replicas} pods run the latest pod template`;
+  const total = d.status?.replicas ?? 0;
+  if (total > replicas) return `${total - replicas} pod(s) of the old template still running`;
+  return undefined;
 }
 
 function strategyOf(d: V1Deployment): string {
