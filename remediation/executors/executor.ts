@@ -52,7 +52,11 @@ export type Rollback =
   | { possible: false; why: string }
   | { possible: true; how: string; run(action: Action, applied: Applied, ctx: ExecutionContext): Promise<string[]> };
 
-/** How far an action reaches: read-only tools, mutating changes that can be undone, destructive ones that cannot. */
+/**
+ * How far an action reaches: `read-only` reads; `mutating` changes state without taking data away
+ * (some of it cannot be undone, like added partitions: `rollback` says so); `destructive` takes
+ * records out of a flow or deletes something, which only the quarantine path may do (guards.ts).
+ */
 export type Effect = "read-only" | "mutating" | "destructive";
 
 export interface Executor {
