@@ -79,8 +79,14 @@ describe("tune_consumer_config", () => {
 
   it("refuses settings that are not tuning, values the consumer would reject, and nothing to change", async () => {
     const refusal = async (params: Record<string, string | number>, cluster = estate()) => (await tuneConsumerConfig.dryRun(tune(params), context(cluster))).output.refusal;
-    expect(await refusal({ "group.id": "orders-v2" })).toBe("params.group.id: group.id is a connection, security or identity setting, not tuning; tune_consumer_config does not change it");
-    expect(await refusal({ "sasl.jaas.config": "x" })).toBe("params.sasl.jaas.config: sasl.jaas.config is a connection, security or identity setting, not tuning; tune_consumer_config does not change it");
+    const only = "tune_consumer_config changes timing, batch and assignor settings only (session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, max.poll.records, fetch.min.bytes, fetch.max.bytes, fetch.max.wait.ms, max.partition.fetch.bytes, auto.commit.interval.ms, request.timeout.ms, default.api.timeout.ms, partition.assignment.strategy)";
+    expect(await refusal({ "group.id": "orders-v2" })).toBe(`params.group.id: ${only}, not group.id`);
+    expect(await refusal({ "sasl.jaas.config": "x" })).toBe(`params.sasl.jaas.config: ${only}, not sasl.jaas.config`);
+    expect(await refusal({ "auto.offset.reset": "latest" })).toBe(`params.auto.offset.reset: ${only}, not auto.offset.reset`);
+    expect(await refusal({ "interceptor.classes": "com.evil.Interceptor" })).toBe(`params.interceptor.classes: ${only}, not interceptor.classes`);
+    expect(await refusal({ "partition.assignment.strategy": "cooperative-sticky,com.evil.Assignor" })).toBe(
+      "params.partition.assignment.strategy takes Kafka's own assignors only (range, roundrobin, sticky, cooperative-sticky or their class names), not com.evil.Assignor",
+    );
     expect(await refusal({ MAX_POLL: "1" })).toBe("params.MAX_POLL is not a consumer setting (expected a key such as max.poll.records)");
     expect(await refusal({ "max.poll.records": "-5" })).toBe('params.max.poll.records must be a whole number above 0 (got "-5")');
     expect(await refusal({ "max.poll.records": "1\nsasl.jaas.config=evil" })).toBe('params.max.poll.records must be a non-empty value on one line (got "1\\nsasl.jaas.config=evil")');

@@ -3,9 +3,10 @@
  * session.timeout.ms, the assignor...) where they are deployed, through the group's deployment
  * target; the consumers pick them up as the target rolls them (a Deployment's pods restart).
  *
- * Tuning only: connection, security and identity settings (bootstrap.servers, sasl.*, ssl.*,
- * group.id, deserializers) are refused, since a wrong value there takes the consumers down
- * or makes a new group. group.instance.id needs a distinct value per instance, which a
+ * Tuning only, from a fixed list (TUNABLE): the action's keys may come from a model's proposal,
+ * and a consumer setting can load classes (interceptors, deserializers, metric reporters), skip
+ * records (auto.offset.reset) or make a new group (group.id); none of those is set here, and the
+ * assignor list takes Kafka's own assignors only. group.instance.id needs a distinct value per instance, which a
  * deployment-wide setting cannot give: it is left out with a warning saying how to set it.
  * A change the consumer would reject at start-up (heartbeat not below the session timeout) or
  * that would break the group mid-roll (a new assignor list sharing none with the old) is refused.
@@ -17,15 +18,16 @@ import { readDeployment, readGroup, refusal } from "./consumer-deployment.ts";
 import type { Executor, Prepared } from "./executor.ts";
 import { ParamError, textParam } from "./params.ts";
 
-/** Settings that are not tuning: a wrong value loses the connection, the credentials or the group. */
-const NOT_TUNING = /^(group\.id|client\.id|bootstrap\.servers|security\.protocol|client\.dns\.lookup|(sasl|ssl)\..+|.+\.deserializer|interceptor\.classes)$/;
 /** Settings whose value must differ per consumer instance. */
 const PER_INSTANCE = new Set(["group.instance.id"]);
-/** Settings Kafka reads as a whole number of ms, bytes or records (all must be > 0 here). */
+/** Settings Kafka reads as a whole number of ms, bytes or records (all must be > 0 here): the tunable ones with the assignor. */
 const WHOLE_NUMBERS = new Set([
   "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "max.poll.records", "fetch.min.bytes", "fetch.max.bytes",
   "fetch.max.wait.ms", "max.partition.fetch.bytes", "auto.commit.interval.ms", "request.timeout.ms", "default.api.timeout.ms",
 ]);
+const ASSIGNOR_KEY = "partition.assignment.strategy";
+/** What this executor sets: timing, batch sizes and the assignor. */
+const TUNABLE = new Set([...WHOLE_NUMBERS, ASSIGNOR_KEY]);
 /** Broker defaults of group.min.session.timeout.ms and group.max.session.timeout.ms: joins outside are refused. */
 const BROKER_SESSION_RANGE = { min: 6_000, max: 1_800_000 };
 /** Kafka's short assignor names and their classes. */
@@ -35,6 +37,7 @@ const ASSIGNORS: Record<string, string> = {
   sticky: "org.apache.kafka.clients.consumer.StickyAssignor",
   "cooperative-sticky": "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
 };
+const KNOWN_ASSIGNORS = new Set([...Object.keys(ASSIGNORS), ...Object.values(ASSIGNORS)]);
 
 interface TuneParams {
   group: string;
@@ -51,7 +54,6 @@ function tuneParams(action: Action): TuneParams {
   for (const [key, raw] of Object.entries(action.params)) {
     if (key === "group") continue;
     if (!CONSUMER_KEY.test(key)) throw new ParamError(`params.${key} is not a consumer setting (expected a key such as max.poll.records)`);
-    if (NOT_TUNING.test(key)) throw new ParamError(`params.${key}: ${key} is a connection, security or identity setting, not tuning; tune_consumer_config does not change it`);
     if (PER_INSTANCE.has(key)) {
       skipped.push(`${key} is not set: it needs a distinct value on every consumer instance (one value for the whole deployment makes the instances fence each other); set it per instance, e.g. from the pod name through the Kubernetes downward API`);
       continue;
@@ -59,7 +61,12 @@ function tuneParams(action: Action): TuneParams {
     if (typeof raw !== "string" && typeof raw !== "number") throw new ParamError(`params.${key} must be a single value (got ${JSON.stringify(raw)})`);
     const value = String(raw).trim();
     if (!value || /[\u0000-\u001f]/.test(value)) throw new ParamError(`params.${key} must be a non-empty value on one line (got ${JSON.stringify(raw)})`);
+    if (!TUNABLE.has(key)) throw new ParamError(`params.${key}: tune_consumer_config changes timing, batch and assignor settings only (${[...TUNABLE].join(", ")}), not ${key}`);
     if (WHOLE_NUMBERS.has(key) && !(/^\d{1,12}$/.test(value) && Number(value) > 0)) throw new ParamError(`params.${key} must be a whole number above 0 (got ${JSON.stringify(raw)})`);
+    if (key === ASSIGNOR_KEY) {
+      const unknown = value.split(",").map((a) => a.trim()).filter((a) => !KNOWN_ASSIGNORS.has(a.toLowerCase()) && !KNOWN_ASSIGNORS.has(a));
+      if (unknown.length || !value.split(",").some((a) => a.trim())) throw new ParamError(`params.${key} takes Kafka's own assignors only (${Object.keys(ASSIGNORS).join(", ")} or their class names), not ${unknown.join(", ") || JSON.stringify(raw)}`);
+    }
     set[key] = value;
   }
   return { group, set, skipped };
