@@ -6,8 +6,8 @@
  * Tuning only, from a fixed list (TUNABLE): the action's keys may come from a model's proposal,
  * and a consumer setting can load classes (interceptors, deserializers, metric reporters), skip
  * records (auto.offset.reset) or make a new group (group.id); none of those is set here, and the
- * assignor list takes Kafka's own assignors only. group.instance.id needs a distinct value per instance, which a
- * deployment-wide setting cannot give: it is left out with a warning saying how to set it.
+ * assignor list takes Kafka's own assignors only. group.instance.id needs a distinct value per
+ * instance, which a deployment-wide setting cannot give: it is left out with a warning saying how.
  * A change the consumer would reject at start-up (heartbeat not below the session timeout) or
  * that would break the group mid-roll (a new assignor list sharing none with the old) is refused.
  */
