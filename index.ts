@@ -1,5 +1,10 @@
 /** kafka-ops-agents: the library entry. */
 export { investigate, investigatePorts, type InvestigateOptions, type LiveInvestigateOptions } from "./investigate.ts";
+/** The approval gate: resume a checkpointed investigation, read what it waits for (docs/approvals.md). */
+export { resumeInvestigation, pendingGate, newInvestigationId, NotAtGateError, type RemediationOptions, type ResumeOptions } from "./investigate.ts";
+export { GateAnswer, type GateRequest } from "./graph/nodes/approval.ts";
+export { NodeSqliteSaver } from "./state/sqlite-saver.ts";
+export { openState, type DurableState } from "./state/open.ts";
 export { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 export { Incident } from "./contract/incident.ts";
 export { Report } from "./contract/report.ts";
