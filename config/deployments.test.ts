@@ -54,6 +54,7 @@ describe("settings deployments", () => {
     expect(problem({ targets: { prod: { type: "kubernetes", kubeconfig: "/k", token: "t0ken-abc" } } })).toBe("settings.json: settings.deployments.targets.prod.kubeconfig: give either kubeconfig or server and token, not both");
     expect(problem({ targets: { x: { type: "ssh" } } })).toMatch(/^settings\.json: settings\.deployments\.targets\.x\.type: /);
     expect(problem({ ...valid, groups: { orders: { target: "prod", deployment: "Orders_Consumer" } } })).toBe("settings.json: settings.deployments.groups.orders.deployment: expected a Kubernetes Deployment name");
+    expect(problem({ ...valid, groups: { orders: { target: "prod", deployment: "o", envPrefix: "" } } })).toBe("settings.json: settings.deployments.groups.orders.envPrefix: expected the start of an environment variable name (not empty: every variable would read as a setting)");
     expect(problem({ ...valid, groups: { orders: { target: "prod", deployment: "o", env: { "max.poll.records": "has space" } } } })).toBe('settings.json: settings.deployments.groups.orders.env["max.poll.records"]: expected an environment variable name');
   });
 });

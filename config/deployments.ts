@@ -68,7 +68,7 @@ export function deploymentSettings(parts: { Duration: z.ZodType<number, string |
     /** Kubernetes: the container whose env carries the consumer settings (default: the only container). */
     container: z.string().regex(K8S_NAME, "expected a Kubernetes container name").optional(),
     /** Kubernetes: env var of a consumer setting = prefix + the key upper-cased, dots as underscores. */
-    envPrefix: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$|^$/, "expected the start of an environment variable name").default(DEFAULT_ENV_PREFIX),
+    envPrefix: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected the start of an environment variable name (not empty: every variable would read as a setting)").default(DEFAULT_ENV_PREFIX),
     /** Kubernetes: explicit env var names for settings that do not follow the prefix rule. */
     env: z.record(z.string().regex(CONSUMER_KEY, "expected a consumer setting such as max.poll.records"), z.string().regex(ENV_NAME, "expected an environment variable name")).default({}),
     /** Webhook: the name the receiver knows the group's service by (default: the group). */

@@ -14,7 +14,7 @@ export function envName(key: string, binding: Pick<GroupBinding, "envPrefix" | "
 /** The consumer setting a variable carries, or null when it carries none. */
 export function settingOf(variable: string, binding: Pick<GroupBinding, "envPrefix" | "env">): string | null {
   for (const [key, name] of Object.entries(binding.env)) if (name === variable) return key;
-  if (!binding.envPrefix || !variable.startsWith(binding.envPrefix) || variable.length === binding.envPrefix.length) return null;
+  if (!variable.startsWith(binding.envPrefix) || variable.length === binding.envPrefix.length) return null;
   const rest = variable.slice(binding.envPrefix.length);
   return /^[A-Z0-9]+(_[A-Z0-9]+)*$/.test(rest) ? rest.toLowerCase().replace(/_/g, ".") : null;
 }
