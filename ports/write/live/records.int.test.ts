@@ -32,6 +32,7 @@ beforeAll(async () => {
       { topic: source, numPartitions: 2, replicationFactor: 1 },
       { topic: target, numPartitions: 3, replicationFactor: 1 },
       { topic: bytesTopic, numPartitions: 1, replicationFactor: 1 },
+      { topic: `${target}.copy`, numPartitions: 1, replicationFactor: 1 },
     ],
   });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
@@ -43,7 +44,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await port.close();
   await admin.deleteGroups([`it-mv-reader-${suffix}`]).catch(() => {});
-  await admin.deleteTopics({ topics: [source, target, bytesTopic] }).catch(() => {});
+  await admin.deleteGroups([`it-mv-reader2-${suffix}`]).catch(() => {});
+  await admin.deleteTopics({ topics: [source, target, bytesTopic, `${target}.copy`] }).catch(() => {});
   await admin.disconnect();
 });
 
@@ -82,5 +84,27 @@ describe("live record mover", () => {
     expect(new Set(read).size).toBe(RECORDS);
     // Each committed move's records count toward exactly one of the two.
     expect(a.moved + b.moved).toBe(RECORDS);
+  }, 120_000);
+
+  it("a source written transactionally (aborted batches, commit markers last): the position ends at the high watermark", async () => {
+    // The previous test left `target` full of transaction markers and aborted writes.
+    const ends = (await port.offsets(target))!;
+    const result = await port.move({
+      source: target,
+      readerGroup: `it-mv-reader2-${suffix}`,
+      transactionalId: `it-mv-tx2-${suffix}`,
+      until: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+      route: (r) => ({ topic: `${target}.copy`, key: r.key, value: r.value, headers: [] }),
+      batchSize: 100,
+      maxPerSecond: 5000,
+      backoffMs: 200,
+      stallTimeoutMs: 30_000,
+    });
+    expect(result.complete).toBe(true);
+    expect(result.moved).toBe(RECORDS);
+    expect(result.position).toEqual(ends.map((e) => ({ partition: e.partition, offset: e.high })));
+    const copied = await port.readRange(`${target}.copy`, 0, "0", "100000", 10_000);
+    expect(new Set(copied.map((r) => r.value!.toString())).size).toBe(RECORDS);
+    expect(copied).toHaveLength(RECORDS);
   }, 120_000);
 });

@@ -258,8 +258,17 @@ async function move(k: LiveKafka, ctx: LiveWriteContext, spec: MoveSpec): Promis
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     try {
-      // InitProducerId: fences any earlier producer of this id and settles its open transaction.
-      await k.call("initialising the transactional producer", () => producer.connect(), { deadlineMs: Math.max(ctx.policy.deadlineMs, 30_000), once: true });
+      // kafkajs sends the transactional InitProducerId at the first transaction(), not at connect():
+      // an empty transaction forces it here, so the previous producer of this id is fenced and its
+      // open transaction settled BEFORE the position is read (read first, a fenced-late move duplicates).
+      await k.call(
+        "initialising the transactional producer",
+        async () => {
+          await producer.connect();
+          await (await producer.transaction()).abort(); // nothing registered: no EndTxn is sent
+        },
+        { deadlineMs: Math.max(ctx.policy.deadlineMs, 30_000), once: true },
+      );
       for (const [p, at] of await readPosition()) position.set(p, at);
       const ranges: Range[] = spec.until.map((u) => ({ partition: u.partition, from: position.get(u.partition)!, until: BigInt(u.offset) })).filter((r) => r.from < r.until);
       if (ranges.length === 0) return true;
