@@ -124,10 +124,11 @@ export async function decideAt(
   const reason = request.reason ?? (request.decision === "approved" && reject.length ? `not selected (--only ${chosen.join(",")})` : undefined);
   const decision: GateDecisionRecord = { decision: request.decision, by, at, approve, reject, ...(reason && { reason }) };
 
-  // The target first: a cluster that cannot be reached now must not use up the claim.
+  // The target first: a cluster that does not answer now must not use up the claim.
   const { openTarget } = await import("./target.ts");
   const target = await openTarget(record.target as TargetDescriptor, ctx.env);
   try {
+    await target.probe();
     const claim = await state.investigations.claim(id, decision, at);
     if (!claim.ok) throw new ApprovalRefused(`investigation ${id} was already decided: ${claim.current ? describeDecided(claim.current) : "it is gone from the store"}`);
     const { resumeInvestigation } = await import("../../investigate.ts");

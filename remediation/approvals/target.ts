@@ -11,6 +11,7 @@ import type { Ports } from "../../ports/ports.ts";
 import type { WritePorts } from "../../ports/write/ports.ts";
 import { replayPorts } from "../../ports/replay/replay-ports.ts";
 import { simulationPorts } from "./simulation.ts";
+import { ClusterUnreachableError } from "../../errors.ts";
 
 export type TargetDescriptor =
   /** A replay: actions act on an in-memory cluster seeded from the incident (a simulation). */
@@ -52,13 +53,15 @@ export interface OpenTarget {
   describe: string;
   /** True for a replay's in-memory cluster: its changes are visible at once, so nothing waits to settle. */
   simulation: boolean;
+  /** Resolves once the target answers a read (a live cluster's metadata); throws ClusterUnreachableError otherwise. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openTarget(target: TargetDescriptor, env: Record<string, string | undefined>): Promise<OpenTarget> {
   if (target.kind === "replay") {
     const write = simulationPorts(target.incident);
-    return { write, ports: replayPorts(target.incident), describe: write.describe(), simulation: true, close: async () => {} };
+    return { write, ports: replayPorts(target.incident), describe: write.describe(), simulation: true, probe: async () => {}, close: async () => {} };
   }
   const [{ loadSettings }, { liveWritePorts }] = await Promise.all([import("../../config/load.ts"), import("../../ports/write/live/index.ts")]);
   const settings = loadSettings(
@@ -66,7 +69,15 @@ export async function openTarget(target: TargetDescriptor, env: Record<string, s
     env,
   );
   const write = liveWritePorts(settings);
-  return { write, ports: notReadAfterTheGate(), settings, describe: write.describe(), simulation: false, close: async () => write.close?.() };
+  const probe = async () => {
+    try {
+      await write.topics.describeTopic("__consumer_offsets");
+    } catch (error) {
+      const reason = write.describe() + ": " + (error instanceof Error ? error.message : String(error));
+      throw new ClusterUnreachableError(target.bootstrap.join(","), reason, { cause: error });
+    }
+  };
+  return { write, ports: notReadAfterTheGate(), settings, describe: write.describe(), simulation: false, probe, close: async () => write.close?.() };
 }
 
 /** Read ports that fail if read: a resumed graph continues after the gate and reads nothing. */
