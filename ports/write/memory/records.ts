@@ -16,7 +16,10 @@ import { commitOffsets } from "./groups.ts";
 export interface MemoryRecordsOptions {
   /** Called with each transaction's number (1, 2, ...); true makes it fail (aborted, nothing applied). */
   failTransaction?(n: number): boolean;
-  /** Backoff waits; by default none (a simulation need not wait; the time still counts toward stallTimeoutMs). */
+  /**
+   * Backoff waits; by default none (a simulation need not wait; the time still counts toward
+   * stallTimeoutMs). The rate limit is not waited for either: it only paces a live move.
+   */
   sleep?(ms: number): Promise<void>;
 }
 
