@@ -26,9 +26,11 @@ export const MODE_HELP = `  --mode MODE     what happens to the proposed actions
                   A recorded incident's dry runs and applies act on an in-memory simulation
                   seeded from it: no cluster changes.
   --policy FILE   the remediation policy (KAFKA_OPS_POLICY; docs/policy.md); default: propose-only,
-                  every action needs a human
-State: investigations waiting at the gate live in KAFKA_OPS_STATE_DIR (default ~/.kafka-ops,
-state.sqlite) or PostgreSQL (KAFKA_OPS_POSTGRES_URL, settings state.postgres.url).`;
+                  every action needs a human`;
+
+export const STATE_HELP = `State (--mode approve, auto): investigations waiting at the gate live in KAFKA_OPS_STATE_DIR
+(default ~/.kafka-ops, state.sqlite) or PostgreSQL (KAFKA_OPS_POSTGRES_URL, settings
+state.postgres.url). docs/approvals.md tells the whole story.`;
 
 export function parseMode(value: string | undefined): RemediationMode {
   if (value === undefined) return "propose";

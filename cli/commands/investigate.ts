@@ -15,7 +15,7 @@ import type { Report } from "../../contract/report.ts";
 import type { Specialist } from "../../contract/vocabulary.ts";
 import type { Thresholds } from "../../config/thresholds/index.ts";
 import { loadedSecrets } from "../../config/secret.ts";
-import { MODE_HELP, parseMode, type GatedRun } from "../gate.ts";
+import { MODE_HELP, parseMode, STATE_HELP, type GatedRun } from "../gate.ts";
 import type { RemediationMode } from "../../graph/remediation.ts";
 
 export const help = `Usage: kafka-ops investigate <incident.json | -> [options]
@@ -41,6 +41,8 @@ ${MODE_HELP}
 
 Colour: only when stdout is a terminal and NO_COLOR is unset; FORCE_COLOR=1 forces it,
 FORCE_COLOR=0 turns it off.
+
+${STATE_HELP}
 
 ${LIVE_HELP}
 
