@@ -27,3 +27,11 @@ export interface GroupAdminPort {
   /** Moves committed offsets; the broker refuses while the group has active members. */
   setOffsets(group: string, topic: string, offsets: readonly { partition: number; offset: string }[]): Promise<void>;
 }
+
+/**
+ * A group whose members the adapter cannot see (a consumer-protocol group, KIP-848, through the
+ * classic API) while it is not empty: never to be taken for an empty group.
+ */
+export class GroupNotDescribableError extends Error {
+  override name = "GroupNotDescribableError";
+}

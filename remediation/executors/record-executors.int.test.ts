@@ -2,10 +2,16 @@
 // through the live write ports. A real kafkajs consumer is the group's active member; a test
 // deployment port stops and starts it (the targets themselves are tested in ports/write/targets).
 // Run: npm run test:integration -- remediation/executors/record-executors.int.test.ts
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { Kafka, logLevel, Partitioners, type Consumer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Settings } from "../../config/settings.ts";
+import { kafkaHome, kafkaVersion } from "../../devtools/cluster/kafka.ts";
+import { sleep } from "../../devtools/cluster/util.ts";
+import { GroupNotDescribableError } from "../../ports/write/group-admin.ts";
+import { createPlatformaticAdmin } from "../../ports/write/live/platformatic-admin.ts";
 import type { Action } from "../../contract/report.ts";
 import type { DeploymentPort } from "../../ports/write/deployment.ts";
 import { liveWritePorts } from "../../ports/write/live/index.ts";
@@ -158,4 +164,31 @@ describe("quarantine_messages on a real broker", () => {
     expect(await quarantineMessages.rollback.run(q, applied, ctx())).toEqual([`reader group kafka-ops-dlq.${dlq} on ${dlq} set back to partition 0 0`]);
     expect(await write.groups.committedOffsets(`kafka-ops-dlq.${dlq}`, dlq)).toEqual([{ partition: 0, offset: "0" }]);
   });
+});
+
+describe("a consumer-protocol (KIP-848) group on a real broker", () => {
+  it("is never taken for empty: skip refuses and the port will not move its offsets while a Java consumer reads", async () => {
+    const g848 = `it-skip-848-${suffix}`;
+    // Kafka's own console consumer, on the new protocol (the classic DescribeGroups sees no member of it).
+    const java = spawn("java", ["-Xmx128m", "-cp", `${join(kafkaHome(kafkaVersion()), "libs")}/*`, "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", bootstrap, "--topic", topic, "--group", g848, "--consumer-property", "group.protocol=consumer"], { stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => java.once("exit", () => resolve()));
+    const pAdmin = createPlatformaticAdmin(settings);
+    try {
+      const deadline = Date.now() + 45_000;
+      let state: string | undefined;
+      while (state !== "STABLE" && state !== "Stable") {
+        if (Date.now() > deadline) throw new Error(`the Java consumer did not make ${g848} Stable within 45 s (last state ${state ?? "none"})`);
+        await sleep(300);
+        state = (await pAdmin.listGroups({ types: ["consumer"] })).get(g848)?.state;
+      }
+      const action: Action = { ...skip, params: { ...skip.params, group: g848 } };
+      const refused = await skipPoisonMessage.dryRun(action, ctx());
+      expect(refused.output.refusal).toMatch(new RegExp(`^group ${g848} uses the consumer group protocol \\(KIP-848\\) and is (STABLE|Stable): its members cannot be described`));
+      await expect(write.groups.setOffsets(g848, topic, [{ partition: 1, offset: "6" }])).rejects.toBeInstanceOf(GroupNotDescribableError);
+    } finally {
+      java.kill("SIGTERM");
+      await exited;
+      await pAdmin.close();
+    }
+  }, 90_000);
 });

@@ -12,7 +12,7 @@
  */
 import type { Action } from "../../contract/report.ts";
 import type { DeploymentView } from "../../ports/write/deployment.ts";
-import type { GroupView } from "../../ports/write/group-admin.ts";
+import { GroupNotDescribableError, type GroupView } from "../../ports/write/group-admin.ts";
 import { QUARANTINE_SPEC, paramRefusal, refusal } from "./dlq-move.ts";
 import type { ExecutionContext, Executor } from "./executor.ts";
 import { intParam, offsetParam, textParam } from "./params.ts";
@@ -98,7 +98,13 @@ export const skipPoisonMessage: Executor = {
     if (committedNow !== null && BigInt(committedNow) > BigInt(p.offset)) {
       return refusal(ctx, `nothing to change: group ${p.group} has already committed ${committedNow} on ${p.topic}/${p.partition}, past offset ${p.offset}`);
     }
-    const group = await groups.describeGroup(p.group);
+    let group: GroupView;
+    try {
+      group = await groups.describeGroup(p.group);
+    } catch (error) {
+      if (error instanceof GroupNotDescribableError) return refusal(ctx, error.message);
+      throw error;
+    }
     const deployment = group.members.length > 0 ? await deploymentOf(ctx, p.group) : null;
     if (group.members.length > 0 && !deployment) {
       return refusal(ctx, `group ${p.group} has ${group.members.length} active member(s) (${membersText(group)}); the broker moves a group's offset only while it is empty, and no deployment target runs ${p.group} to stop it: stop its consumers, then dry-run again`);

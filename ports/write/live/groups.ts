@@ -2,14 +2,23 @@
  * Live GroupAdminPort over kafkajs' admin (classic consumer groups: DescribeGroups, OffsetFetch,
  * an OffsetCommit the broker accepts only for an empty group). kafka-ops' own short-lived groups
  * (record peeks, the mover's fetchers) are never reported as readers.
+ *
+ * Groups on the consumer protocol (KIP-848: Java clients with group.protocol=consumer) are
+ * invisible to kafkajs' DescribeGroups: it answers Dead with no members while they consume, and
+ * the broker then accepts an admin offset commit under them (seen on Kafka 4.1). So before it
+ * trusts an empty answer, or moves offsets, this port asks ListGroups (through @platformatic/kafka,
+ * which sends the group-type filter) whether the group is a consumer-protocol group with members,
+ * and refuses to call it empty when it is.
  */
 import { AssignerProtocol } from "kafkajs";
 import { PEEK_GROUP_PREFIX } from "../../live/record-port.ts";
 import { mapBounded } from "../../live/bounded.ts";
-import type { GroupAdminPort, GroupMemberView } from "../group-admin.ts";
+import { GroupNotDescribableError, type GroupAdminPort, type GroupMemberView } from "../group-admin.ts";
 import type { LiveWriteContext } from "./context.ts";
 import { liveKafka } from "./kafka-client.ts";
 import { FETCH_GROUP_PREFIX } from "./records.ts";
+import { createPlatformaticAdmin } from "./platformatic-admin.ts";
+import type { Admin as PlatformaticAdmin } from "@platformatic/kafka";
 
 /** OffsetFetch requests in flight at once when listing who reads a topic. */
 const CONCURRENCY = 8;
@@ -17,6 +26,29 @@ const CONCURRENCY = 8;
 export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): Promise<void> } {
   const k = liveKafka(ctx);
   const ours = (g: string) => g.startsWith(PEEK_GROUP_PREFIX) || g.startsWith(FETCH_GROUP_PREFIX);
+  let platformatic: PlatformaticAdmin | undefined;
+
+  /** The state of a consumer-protocol (KIP-848) group, or null when the group is not one. */
+  const consumerProtocolState = async (group: string): Promise<string | null> => {
+    platformatic ??= createPlatformaticAdmin(ctx.settings);
+    const admin = platformatic;
+    try {
+      const groups = await k.call(`listing consumer-protocol groups`, () => admin.listGroups({ types: ["consumer"] }));
+      const g = groups.get(group);
+      return g ? String(g.state) : null;
+    } catch (error) {
+      // A broker without the group-type filter (before Kafka 3.8) has no consumer-protocol groups either.
+      if (/unsupported|version/i.test(error instanceof Error ? error.message : String(error))) return null;
+      throw error;
+    }
+  };
+  /** A consumer-protocol group that is not empty: its members cannot be described here, so never call it empty. */
+  const refuseUndescribable = (group: string, state: string): never => {
+    throw new GroupNotDescribableError(
+      `group ${group} uses the consumer group protocol (KIP-848) and is ${state}: its members cannot be described through the classic API kafka-ops uses, so it is not treated as empty; stop its consumers (or describe it with kafka-consumer-groups.sh --describe --members), then try again`,
+    );
+  };
+  const isEmptyState = (state: string) => /^(empty|dead)$/i.test(state);
 
   const committed = async (group: string, topic: string) => {
     const admin = await k.admin();
@@ -32,8 +64,10 @@ export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): P
       const admin = await k.admin();
       const { groups } = await k.call(`describing group ${group}`, () => admin.describeGroups([group]));
       const g = groups.find((d) => d.groupId === group);
-      if (!g) return { group, state: "Dead", members: [] };
-      return { group, state: g.state, members: g.members.map(memberView) };
+      if (g && g.members.length > 0) return { group, state: g.state, members: g.members.map(memberView) };
+      const kip848 = await consumerProtocolState(group);
+      if (kip848 !== null && !isEmptyState(kip848)) refuseUndescribable(group, kip848);
+      return { group, state: kip848 ?? g?.state ?? "Dead", members: [] };
     },
     committedOffsets: committed,
     async groupsReading(topic) {
@@ -47,10 +81,15 @@ export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): P
       return [...assigned, ...withOffsets.filter((g): g is string => g !== null)].sort();
     },
     async setOffsets(group, topic, offsets) {
+      const kip848 = await consumerProtocolState(group);
+      if (kip848 !== null && !isEmptyState(kip848)) refuseUndescribable(group, kip848);
       const admin = await k.admin();
       await k.call(`setting offsets of group ${group} on ${topic}`, () => admin.setOffsets({ groupId: group, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) }));
     },
-    close: () => k.close(),
+    async close() {
+      await Promise.allSettled([k.close(), platformatic?.close()]);
+      platformatic = undefined;
+    },
   };
 }
 
