@@ -50,7 +50,12 @@ describe("skip_poison_message dry run", () => {
     const past = estate();
     past.groups.get("billing")!.offsets["payments"]![1] = "7";
     expect((await skipPoisonMessage.dryRun(skip(), context(past))).output.refusal).toBe("nothing to change: group billing has already committed 7 on payments/1, past offset 5");
-    expect((await skipPoisonMessage.dryRun(skip({ offset: "40" }), context(estate()))).output.refusal).toBe("no record at payments/1 offset 40 (outside the log, or removed by retention or compaction)");
+    expect((await skipPoisonMessage.dryRun(skip({ offset: "40" }), context(estate()))).output.refusal).toBe("no record at payments/1 offset 40: the log holds 0..7 (removed by retention, or never written)");
+    const sampled = estate();
+    sampled.topics.get("payments")!.records[1]!.splice(5, 1); // offset 5 not held, the log still runs to 7
+    expect((await skipPoisonMessage.dryRun(skip(), context(sampled))).output.refusal).toBe(
+      "the record at payments/1 offset 5 could not be read (compacted away, or not held: in-memory simulation (test)): without it nothing can be copied to quarantine first",
+    );
     expect((await skipPoisonMessage.dryRun(skip({ partition: 4 }), context(estate()))).output.refusal).toBe("topic payments has no partition 4");
     expect((await skipPoisonMessage.dryRun(skip({ offset: "-3" }), context(estate()))).output.refusal).toBe('params.offset must be an offset (a non-negative integer; got "-3")');
     const behind = estate();

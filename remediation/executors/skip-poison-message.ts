@@ -90,9 +90,18 @@ export const skipPoisonMessage: Executor = {
     const { groups, records } = ctx.write;
     const offsets = await records.offsets(p.topic);
     if (!offsets) return refusal(ctx, `topic ${p.topic} does not exist`);
-    if (!offsets.some((o) => o.partition === p.partition)) return refusal(ctx, `topic ${p.topic} has no partition ${p.partition}`);
-    const record = await records.readRecord(p.topic, p.partition, p.offset);
-    if (!record) return refusal(ctx, `no record at ${p.topic}/${p.partition} offset ${p.offset} (outside the log, or removed by retention or compaction)`);
+    const log = offsets.find((o) => o.partition === p.partition);
+    if (!log) return refusal(ctx, `topic ${p.topic} has no partition ${p.partition}`);
+    const inLog = BigInt(p.offset) >= BigInt(log.low) && BigInt(p.offset) < BigInt(log.high);
+    const record = inLog ? await records.readRecord(p.topic, p.partition, p.offset) : null;
+    if (!record) {
+      return refusal(
+        ctx,
+        inLog
+          ? `the record at ${p.topic}/${p.partition} offset ${p.offset} could not be read (compacted away, or not held: ${ctx.write.describe()}): without it nothing can be copied to quarantine first`
+          : `no record at ${p.topic}/${p.partition} offset ${p.offset}: the log holds ${log.low}..${BigInt(log.high) - 1n} (removed by retention, or never written)`,
+      );
+    }
     const committedNow = (await groups.committedOffsets(p.group, p.topic)).find((c) => c.partition === p.partition)?.offset ?? null;
     const to = (BigInt(p.offset) + 1n).toString();
     if (committedNow !== null && BigInt(committedNow) > BigInt(p.offset)) {

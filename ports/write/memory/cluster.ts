@@ -17,6 +17,8 @@ export interface MemoryTopic {
   /** Per partition, in offset order; `logStart` per partition is the offset of the first one kept. */
   records: MovedRecord[][];
   logStart: number[];
+  /** Per partition, the log end offset when it is known beyond the records held (a simulation holds only the sampled ones). */
+  logEnd?: number[];
   /** Dynamic configs only (what IncrementalAlterConfigs sets). */
   configs: Record<string, string>;
 }

@@ -42,6 +42,9 @@ describe("in-memory record mover", () => {
     expect((await port.readRange("src", 0, "11", "14", 10)).map((r) => r.offset)).toEqual(["11", "13"]);
     expect((await port.readRange("src", 0, "0", "100", 1)).map((r) => r.offset)).toEqual(["10"]);
     expect(await port.readRecord("src", 0, "12")).toBeNull();
+    const known = cluster();
+    known.topics.get("src")!.logEnd = [500];
+    expect(await memoryRecords(known).offsets("src")).toEqual([{ partition: 0, low: "10", high: "500" }]);
   });
 
   it("places a keyed record by its key (the same key, the same partition) and refuses an unknown topic as a whole", async () => {

@@ -6,7 +6,8 @@
  *
  * Partitions of a MemoryTopic: `records[p]` holds the kept records in offset order (each with
  * its own `offset`), `logStart[p]` the first kept offset; the high watermark is one past the last
- * record, or `logStart[p]` when none is kept.
+ * record (or `logStart[p]` when none is kept), or `logEnd[p]` when that is known and further.
+ * Appends go at the high watermark.
  */
 import { crc32 } from "node:zlib";
 import type { MoveResult, MovedRecord, OutgoingRecord, PartitionOffsets, RecordMoverPort } from "../record-mover.ts";
@@ -132,10 +133,13 @@ export function memoryRecords(cluster: MemoryCluster, options: MemoryRecordsOpti
   };
 }
 
+/** One past the last record held, or the known log end when that is further (records not held: a simulation's unsampled ones). */
 function highOf(t: MemoryTopic, partition: number): bigint {
   const records = t.records[partition] ?? [];
   const last = records[records.length - 1];
-  return last ? BigInt(last.offset) + 1n : BigInt(t.logStart[partition] ?? 0);
+  const held = last ? BigInt(last.offset) + 1n : BigInt(t.logStart[partition] ?? 0);
+  const end = t.logEnd?.[partition];
+  return end !== undefined && BigInt(end) > held ? BigInt(end) : held;
 }
 
 const cursors = new WeakMap<MemoryTopic, number>();
