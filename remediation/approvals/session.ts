@@ -113,7 +113,12 @@ export async function decideAt(
   // right after the gate may not have written it to the record.
   const { pendingGate } = await import("../../investigate.ts");
   const { request: gate } = await pendingGate(id, { checkpointer: state.checkpointer, deps: NO_PORTS, ports: {} as never });
-  if (!gate) throw new ApprovalRefused(`investigation ${id} is not waiting at the approval gate (status ${record.status}: still running, or it stopped before the gate)`);
+  if (!gate) {
+    // Another process may have claimed and resumed it between our two reads: say so, not "running".
+    const now = await state.investigations.get(id);
+    if (now && (now.status === "claimed" || now.status === "done")) throw new ApprovalRefused(`investigation ${id} was already decided: ${describeDecided(now)}`);
+    throw new ApprovalRefused(`investigation ${id} is not waiting at the approval gate (status ${record.status}: still running, or it stopped before the gate)`);
+  }
   const held = gate.awaiting;
   const unknown = (request.only ?? []).filter((i) => !held.includes(i));
   if (unknown.length) throw new ApprovalRefused(`investigation ${id}: the gate does not hold action${unknown.length > 1 ? "s" : ""} ${unknown.join(",")} (it holds ${held.join(",")})`);
