@@ -32,6 +32,7 @@ beforeAll(async () => {
   await createTopic(admin, source, 3);
   await createTopic(admin, dlq, 1);
   cleanup.add("topics", () => admin.deleteTopics({ topics: [source, dlq, `${dlq}.quarantine`] }));
+  cleanup.add("reader group", () => admin.deleteGroups([`kafka-ops-dlq.${dlq}`]));
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({
