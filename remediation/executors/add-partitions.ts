@@ -15,7 +15,7 @@
  * There is no rollback: Kafka cannot remove partitions.
  */
 import type { Action } from "../../contract/report.ts";
-import type { ExecutionContext, Executor, Prepared } from "./executor.ts";
+import { refusal, type ExecutionContext, type Executor } from "./executor.ts";
 import { HEADROOM, partitionsNeeded, perPartition } from "./partition-target.ts";
 
 /** Kafka's own default for consumers that name none (Java client and kafkajs alike). */
@@ -45,7 +45,7 @@ export const addPartitions: Executor = {
   async dryRun(action, ctx) {
     const at = ctx.now().toISOString();
     const p = params(action);
-    const refuse = (refusal: string, warnings: string[] = []): Prepared => ({ output: { at, effect: [], warnings, refusal }, precondition: null });
+    const refuse = (why: string, warnings: string[] = []) => refusal(ctx, why, warnings);
     const topic = await ctx.write.topics.describeTopic(p.topic);
     if (!topic) return refuse(`topic ${p.topic} does not exist`);
     const current = topic.partitions.length;

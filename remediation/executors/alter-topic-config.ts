@@ -14,7 +14,7 @@
  */
 import type { Action } from "../../contract/report.ts";
 import { resourceName, type ConfigChange, type ConfigResource, type DynamicConfigs } from "../../ports/write/topic-admin.ts";
-import type { Applied, ExecutionContext, Executor, Prepared } from "./executor.ts";
+import { refusal, type Applied, type ExecutionContext, type Executor } from "./executor.ts";
 
 /** Param keys that say which resource and what to delete; every other key is a config name. */
 const RESERVED = new Set(["topic", "broker", "delete"]);
@@ -37,7 +37,7 @@ export const alterTopicConfig: Executor = {
   async dryRun(action, ctx) {
     const at = ctx.now().toISOString();
     const { resource, changes } = parse(action);
-    const refuse = (refusal: string): Prepared => ({ output: { at, effect: [], warnings: [], refusal }, precondition: null });
+    const refuse = (why: string) => refusal(ctx, why);
     let current: DynamicConfigs;
     try {
       current = await ctx.write.topics.dynamicConfigs(resource);

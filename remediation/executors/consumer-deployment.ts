@@ -5,11 +5,8 @@
  * that cannot be read, is a refusal naming what to fix, not an exception.
  */
 import type { DeploymentView } from "../../ports/write/deployment.ts";
-import type { ExecutionContext, Prepared } from "./executor.ts";
+import type { ExecutionContext } from "./executor.ts";
 
-export function refusal(ctx: ExecutionContext, why: string): Prepared {
-  return { output: { at: ctx.now().toISOString(), effect: [], warnings: [], refusal: ctx.redact(why) }, precondition: null };
-}
 
 export type DeploymentRead = { ok: true; view: DeploymentView } | { ok: false; why: string };
 

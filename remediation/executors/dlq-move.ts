@@ -15,7 +15,7 @@
  */
 import type { Action } from "../../contract/report.ts";
 import type { MoveResult, MovedRecord, OutgoingRecord, Position } from "../../ports/write/record-mover.ts";
-import type { Applied, ExecutionContext, Prepared, Verification } from "./executor.ts";
+import type { Applied, ExecutionContext, Verification } from "./executor.ts";
 import { intParam, ParamError, textParam } from "./params.ts";
 
 export const READER_GROUP_PREFIX = "kafka-ops-dlq.";
@@ -207,6 +207,3 @@ export function paramRefusal(error: unknown): string {
   throw error;
 }
 
-export function refusal(ctx: ExecutionContext, why: string): Prepared {
-  return { output: { at: ctx.now().toISOString(), effect: [], warnings: [], refusal: ctx.redact(why) }, precondition: null };
-}

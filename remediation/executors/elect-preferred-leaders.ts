@@ -12,7 +12,7 @@
 import type { Action } from "../../contract/report.ts";
 import type { ElectionResult, TopicDescription } from "../../ports/write/topic-admin.ts";
 import { internalTopic } from "../guards.ts";
-import type { ExecutionContext, Executor, Prepared } from "./executor.ts";
+import { refusal, type ExecutionContext, type Executor } from "./executor.ts";
 
 /** Effect lines listed one by one before the rest are counted: a dry run stays readable on a big cluster. */
 const LISTED = 50;
@@ -37,7 +37,7 @@ export const electPreferredLeaders: Executor = {
 
   async dryRun(action, ctx) {
     const at = ctx.now().toISOString();
-    const refuse = (refusal: string, warnings: string[] = []): Prepared => ({ output: { at, effect: [], warnings, refusal }, precondition: null });
+    const refuse = (why: string, warnings: string[] = []) => refusal(ctx, why, warnings);
     const scope = scopeOf(action);
     const { topics, skipped, missing } = await inScope(scope, ctx);
     if (missing) return refuse(`topic ${missing} does not exist`);

@@ -70,6 +70,11 @@ export interface Executor {
   rollback: Rollback;
 }
 
+/** A dry run that refuses: nothing would change, and why (redacted: it may quote a server). */
+export function refusal(ctx: Pick<ExecutionContext, "now" | "redact">, why: string, warnings: string[] = []): Prepared {
+  return { output: { at: ctx.now().toISOString(), effect: [], warnings, refusal: ctx.redact(why) }, precondition: null };
+}
+
 /** An executor that exists in name only: every dry run refuses, so nothing can apply it. */
 export function notYetExecutable(kind: ActionKind, why: string): Executor {
   const refuse = async (): Promise<never> => {

@@ -7,7 +7,8 @@
  */
 import type { MovedRecord, OutgoingRecord } from "../../ports/write/record-mover.ts";
 import { quarantineHeaders } from "./record-headers.ts";
-import { memoOf, moveSettings, paramRefusal, planMove, positionLine, rangesText, refusal, runMove, verifyPosition, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
+import { memoOf, moveSettings, paramRefusal, planMove, positionLine, rangesText, runMove, verifyPosition, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
+import { refusal } from "./executor.ts";
 import type { Executor } from "./executor.ts";
 import { textParam } from "./params.ts";
 import type { Action } from "../../contract/report.ts";

@@ -14,7 +14,8 @@
  */
 import type { MovedRecord, OutgoingRecord } from "../../ports/write/record-mover.ts";
 import { REPLAYED_FROM, lastHeader, originalTopicOf, quarantineHeaders, replayCount, replayHeaders } from "./record-headers.ts";
-import { byTopicText, memoOf, movedByThis, moveSettings, paramRefusal, planMove, positionLine, rangesText, refusal, runMove, verifyPosition, type Destination, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
+import { byTopicText, memoOf, movedByThis, moveSettings, paramRefusal, planMove, positionLine, rangesText, runMove, verifyPosition, type Destination, type MoveMemo, type MovePrecondition } from "./dlq-move.ts";
+import { refusal } from "./executor.ts";
 import type { Executor } from "./executor.ts";
 import type { Action } from "../../contract/report.ts";
 import { intParam, textParam } from "./params.ts";

@@ -9,7 +9,8 @@
  * not a remediation (the rollback scales back in, the one way down).
  */
 import type { Action } from "../../contract/report.ts";
-import { readDeployment, readGroup, refusal, type GroupReading } from "./consumer-deployment.ts";
+import { readDeployment, readGroup, type GroupReading } from "./consumer-deployment.ts";
+import { refusal } from "./executor.ts";
 import type { ExecutionContext, Executor } from "./executor.ts";
 import { intParam, ParamError, textParam } from "./params.ts";
 

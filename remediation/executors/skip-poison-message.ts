@@ -13,7 +13,8 @@
 import type { Action } from "../../contract/report.ts";
 import type { DeploymentView } from "../../ports/write/deployment.ts";
 import { GroupNotDescribableError, type GroupView } from "../../ports/write/group-admin.ts";
-import { QUARANTINE_SPEC, paramRefusal, refusal } from "./dlq-move.ts";
+import { QUARANTINE_SPEC, paramRefusal } from "./dlq-move.ts";
+import { refusal } from "./executor.ts";
 import type { ExecutionContext, Executor } from "./executor.ts";
 import { intParam, offsetParam, textParam } from "./params.ts";
 import { QUARANTINE, lastHeader, positionOf, quarantineHeaders } from "./record-headers.ts";

@@ -14,7 +14,8 @@
 import { CONSUMER_KEY } from "../../config/deployments.ts";
 import { CONSUMER_DEFAULTS } from "../../config/consumer-defaults.ts";
 import type { Action } from "../../contract/report.ts";
-import { readDeployment, readGroup, refusal } from "./consumer-deployment.ts";
+import { readDeployment, readGroup } from "./consumer-deployment.ts";
+import { refusal } from "./executor.ts";
 import type { Executor, Prepared } from "./executor.ts";
 import { ParamError, textParam } from "./params.ts";
 
