@@ -61,6 +61,14 @@ export const ACTION_RISK: Record<ActionKind, Risk> = {
   alter_topic_config: "medium",
 };
 
+/**
+ * How far a tool or an executor reaches: `read-only` reads; `mutating` changes state without
+ * taking data away (some of it cannot be undone, like added partitions); `destructive` takes
+ * records out of a flow or deletes something, which only the quarantine path may do.
+ */
+export const Effect = z.enum(["read-only", "mutating", "destructive"]);
+export type Effect = z.infer<typeof Effect>;
+
 export const AgentName = z.enum(["streaming", "schema", "quality", "incident-debugging"]);
 export type AgentName = z.infer<typeof AgentName>;
 

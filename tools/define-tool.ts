@@ -4,14 +4,21 @@
  * LangChain `tool()` for an LLM, so that loading a tool never loads LangChain.
  */
 import type { z } from "zod";
+import type { Effect } from "../contract/vocabulary.ts";
 import type { Ports, Readout } from "../ports/ports.ts";
 
 /** A tool answer: the value with a one-line summary, or why there is none (a port's gap, as is). */
 export type ToolResult<T> = { kind: "ok"; value: T; summary: string } | Exclude<Readout<never>, { kind: "ok" }>;
 
+/**
+ * What a tool may do, said the way MCP clients read it (readOnlyHint, destructiveHint). Every
+ * tool in this registry reads; changes go through the executors (remediation/executors/), which
+ * carry the same `effect`, never through a tool a model can call.
+ */
 export interface ToolAnnotations {
-  /** Reads only; no tool in this registry writes to a cluster. */
-  readOnly: true;
+  effect: Effect;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
 }
 
 export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType> {
@@ -33,7 +40,7 @@ export function defineTool<const N extends string, I extends z.ZodObject, O exte
 }): ToolDefinition<I, O> & { name: N } {
   return {
     ...spec,
-    annotations: { readOnly: true },
+    annotations: { effect: "read-only", readOnlyHint: true, destructiveHint: false },
     // Inputs come from agents and, later, from an LLM: always validated, defaults applied.
     run: async (ports, input) => spec.run(ports, spec.input.parse(input)),
   };

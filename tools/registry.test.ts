@@ -39,6 +39,10 @@ describe("tool registry", () => {
     expectTypeOf(SAMPLE_INPUTS).toEqualTypeOf<Record<ToolName, Record<string, unknown>>>();
   });
 
+  it("says every tool is read-only (changes go through the executors, never through a tool a model can call)", () => {
+    for (const name of TOOL_NAMES) expect(TOOLS[name].annotations).toEqual({ effect: "read-only", readOnlyHint: true, destructiveHint: false });
+  });
+
   it.each(TOOL_NAMES)("%s answers with a value its output schema accepts", async (name) => {
     const tool = TOOLS[name];
     const result = await (tool.run as (p: unknown, i: unknown) => Promise<{ kind: string; value?: unknown; summary?: string }>)(replayPorts(full), SAMPLE_INPUTS[name]);

@@ -13,7 +13,7 @@
  * dry run, what cannot be done safely as the cluster stands (members still active, nothing to change).
  */
 import type { Action, DryRunOutput } from "../../contract/report.ts";
-import type { ActionKind } from "../../contract/vocabulary.ts";
+import type { ActionKind, Effect } from "../../contract/vocabulary.ts";
 import type { WritePorts } from "../../ports/write/ports.ts";
 
 export interface ExecutionContext {
@@ -52,12 +52,8 @@ export type Rollback =
   | { possible: false; why: string }
   | { possible: true; how: string; run(action: Action, applied: Applied, ctx: ExecutionContext): Promise<string[]> };
 
-/**
- * How far an action reaches: `read-only` reads; `mutating` changes state without taking data away
- * (some of it cannot be undone, like added partitions: `rollback` says so); `destructive` takes
- * records out of a flow or deletes something, which only the quarantine path may do (guards.ts).
- */
-export type Effect = "read-only" | "mutating" | "destructive";
+/** How far the executor reaches (contract/vocabulary.ts): only the quarantine path may be destructive. */
+export type { Effect } from "../../contract/vocabulary.ts";
 
 export interface Executor {
   kind: ActionKind;
