@@ -24,6 +24,20 @@ describe("guards", () => {
     expect(staticGuards({ kind: "scale_consumers", params: { group: "h", to: 3 } }, input)).toEqual(['group "h" is not an entity any finding names']);
   });
 
+  it("never lets an action change what decides deletion for a whole cluster, or a topic's cleanup policy", () => {
+    const input = { findings: [finding("streaming", "lag.partition_bound", 0.9, "x", { group: "g", topic: "t" }, [])], policy: { protectedTopics: [] } };
+    expect(staticGuards({ kind: "alter_topic_config", params: { topic: "t", "cleanup.policy": "delete" } }, input)).toEqual([
+      "alter_topic_config: cleanup.policy is never changed by an action: switching between compaction and deletion can delete records",
+    ]);
+    expect(staticGuards({ kind: "alter_topic_config", params: { broker: "default", "log.retention.hours": "1", "num.io.threads": "16" } }, input)).toEqual([
+      "alter_topic_config: broker config log.retention.hours is never changed by an action: it sets how long every topic without its own value keeps records",
+    ]);
+    expect(staticGuards({ kind: "alter_topic_config", params: { broker: 1, delete: ["log.retention.bytes"] } }, input)).toEqual([
+      "alter_topic_config: broker config log.retention.bytes is never changed by an action: it sets how long every topic without its own value keeps records",
+    ]);
+    expect(staticGuards({ kind: "alter_topic_config", params: { broker: 1, "num.io.threads": "16" } }, input)).toEqual([]);
+  });
+
   it("refuses by a reading now: fewer partitions than the count, shorter retention", async () => {
     const read = { partitionCount: async () => 12, topicConfigs: async () => ({ "retention.ms": "604800000", "retention.bytes": null }) };
     expect(await liveGuards({ kind: "add_partitions", params: { topic: "t", from: 8, to: 10 } }, read)).toEqual(["add_partitions: t has 12 partitions now, the target 10 is not above it: partitions are never reduced"]);

@@ -48,6 +48,9 @@ export const BLAST_RADIUS = {
 } as const;
 
 /** Topic configs whose lowering (or removal, back to an unknown default) deletes records. */
+/** Broker configs that decide, for every topic without its own value, when records are deleted. */
+const BROKER_DELETION_KEY = /^log\.(retention|local\.retention|cleanup\.policy|cleaner\.delete\.retention)/;
+
 export const RETENTION_KEYS: readonly string[] = ["retention.ms", "retention.bytes", "local.retention.ms", "local.retention.bytes"];
 
 /** Why a topic is internal, or null. */
@@ -123,6 +126,13 @@ export function staticGuards(action: Pick<Action, "kind" | "params">, input: Sta
   if (action.kind === "alter_topic_config") {
     for (const k of RETENTION_KEYS) {
       if (Object.values(p).some((v) => Array.isArray(v) && (v as unknown[]).includes(k))) out.push(`alter_topic_config: removing ${k} would fall back to a default that may delete records`);
+    }
+    const named = [...Object.keys(p), ...(Array.isArray(p.delete) ? p.delete.map(String) : [])];
+    // A compacted topic switched to (or back to) deletion loses records, whatever retention says.
+    if (named.includes("cleanup.policy")) out.push("alter_topic_config: cleanup.policy is never changed by an action: switching between compaction and deletion can delete records");
+    // Broker-level retention reaches every topic that has no value of its own.
+    if (p.broker !== undefined) {
+      for (const k of named.filter((n) => BROKER_DELETION_KEY.test(n))) out.push(`alter_topic_config: broker config ${k} is never changed by an action: it sets how long every topic without its own value keeps records`);
     }
   }
   out.push(...costProblems(paramsCost(action)));
