@@ -43,6 +43,8 @@ export function simulationCluster(incident: Incident): MemoryCluster {
       partitions: partitions.map((p) => ({ partition: p.partition, leader: p.leader < 0 ? null : p.leader, replicas: [...p.replicas], isr: [...p.isr] })),
       records,
       logStart: Array.from({ length: count }, (_, i) => Number(partitions.find((p) => p.partition === i)?.startOffset ?? 0)),
+      // The recording holds a few sampled records; the log end is what the broker reported.
+      logEnd: Array.from({ length: count }, (_, i) => Number(partitions.find((p) => p.partition === i)?.endOffset ?? 0)),
       configs: { ...incident.topicConfigs?.[topic.name] },
     });
   }
