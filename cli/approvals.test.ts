@@ -42,3 +42,33 @@ describe.concurrent("kafka-ops approvals: bad input", () => {
     expect((await runCli(["--help"])).stdout).toMatch(/^ {2}approvals {4}list, show, approve or reject/m);
   }, 30_000);
 });
+
+describe("kafka-ops approvals: one round trip on a replay (a simulation)", () => {
+  const trip = mkdtempSync(join(tmpdir(), "kafka-ops-approvals-trip-"));
+  afterAll(() => rmSync(trip, { recursive: true, force: true }));
+  const tripEnv = { ...env, KAFKA_OPS_STATE_DIR: trip };
+
+  test("investigate --mode approve holds the action; approve applies it once, says who; a second approve is refused; the audit chain holds", async () => {
+    const held = await runCli(["investigate", "fixtures/incidents/lag-slow-consumer-1.json", "--mode", "approve"], { env: tripEnv });
+    expect(held.code).toBe(EXIT.ok);
+    const id = /investigation (inv-[a-z0-9-]+) waits at the approval gate/.exec(held.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(held.stdout).toMatch(/^ {2}1\. scale_consumers {2}risk low {2}requires approval {2}status dry-run$/m);
+    expect(held.stdout).toMatch(/^ +effect +simulated deployment of orders-svc: replicas 2 -> 4$/m);
+
+    const approved = await runCli(["approvals", "approve", id!, "--by", "alice"], { env: tripEnv });
+    expect(approved.code).toBe(EXIT.ok);
+    expect(approved.stdout).toMatch(/^ {2}1\. scale_consumers {2}risk low {2}approved by alice {2}status applied$/m);
+    expect(approved.stdout).toMatch(/^ +verified +ok: simulated deployment of orders-svc runs 4 replicas/m);
+
+    const again = await runCli(["approvals", "approve", id!, "--by", "bob"], { env: tripEnv });
+    expect(again.code).toBe(EXIT.badInput);
+    expect(again.stderr).toMatch(new RegExp(`^kafka-ops: investigation ${id} was already decided: approved by alice at \\S+; applied 1\\n$`));
+
+    const audit = await runCli(["audit", "--json"], { env: tripEnv });
+    const { entries } = JSON.parse(audit.stdout) as { entries: { event: string; by?: string; investigationId?: string }[] };
+    expect(entries.map((e) => [e.event, e.by ?? null, e.investigationId])).toEqual([["approved", "alice", id], ["applied", null, id], ["verified", null, id]]);
+    const verify = await runCli(["audit", "--verify"], { env: tripEnv });
+    expect(verify.stdout).toMatch(/: 3 entries, chain intact; head [0-9a-f]{64}\n$/);
+  }, 90_000);
+});

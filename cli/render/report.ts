@@ -135,7 +135,9 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 }
 
 export function renderAction(out: string[], a: Action, i: number, style: Style): void {
-  const approval = a.requiresApproval ? style.yellow("requires approval") : "no approval needed";
+  // Once decided, say who decided; before, whether a human must.
+  const approval =
+    a.approval?.via === "policy" ? "approved by policy" : a.approval ? `${a.approval.decision} by ${safe(a.approval.by)}` : a.requiresApproval ? style.yellow("requires approval") : "no approval needed";
   const risk = a.risk === "high" ? style.red(a.risk) : a.risk === "medium" ? style.yellow(a.risk) : a.risk;
   out.push(`${INDENT}${i + 1}. ${style.bold(safe(a.kind))}  risk ${risk}  ${approval}  status ${safe(a.status)}`);
   const params = Object.entries(a.params).map(([k, v]) => `${safe(k)}=${safe(Array.isArray(v) ? v.join(",") : v)}`);
