@@ -42,6 +42,38 @@ export interface ElectionResult {
   error?: string;
 }
 
+/** A replica assignment to reach (`replicas`), or null: cancel the partition's reassignment in flight. */
+export interface ReassignmentChange {
+  topic: string;
+  partition: number;
+  replicas: number[] | null;
+}
+
+/** One partition's answer to an AlterPartitionReassignments request; `error` when the broker refused it. */
+export interface ReassignmentResult {
+  topic: string;
+  partition: number;
+  error?: string;
+}
+
+/** A reassignment in flight, as ListPartitionReassignments reports it. */
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  /** The replica set during the move: the target and the replicas being removed. */
+  replicas: number[];
+  adding: number[];
+  removing: number[];
+}
+
+/** Bytes one broker holds of one partition (DescribeLogDirs, summed over its log dirs). */
+export interface ReplicaSize {
+  broker: number;
+  topic: string;
+  partition: number;
+  bytes: number;
+}
+
 export interface WriteOptions {
   validateOnly?: boolean;
 }
@@ -66,6 +98,15 @@ export interface TopicAdminPort {
   electPreferredLeaders(partitions: readonly { topic: string; partition: number }[]): Promise<ElectionResult[]>;
   /** Creates a topic if it is missing ("exists" otherwise); used for quarantine topics only. */
   ensureTopic(name: string, spec: { partitions: number; replicationFactor?: number; configs?: Record<string, string> }): Promise<"created" | "exists">;
+  /**
+   * Reassignment (issue 10; optional: an adapter without them cannot reassign, and the executor says so).
+   * AlterPartitionReassignments: one result per partition asked, in the order asked.
+   */
+  alterPartitionReassignments?(changes: readonly ReassignmentChange[]): Promise<ReassignmentResult[]>;
+  /** Every reassignment in flight in the cluster. */
+  listPartitionReassignments?(): Promise<OngoingReassignment[]>;
+  /** Replica sizes on every broker for these topics (every topic when absent). */
+  replicaSizes?(topics?: readonly string[]): Promise<ReplicaSize[]>;
   close?(): Promise<void>;
 }
 

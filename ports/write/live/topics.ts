@@ -11,6 +11,8 @@
  */
 import type { Admin as KafkajsAdmin } from "kafkajs";
 import {
+  alterPartitionReassignmentsV0,
+  listPartitionReassignmentsV0,
   ConfigResourceTypes,
   ConfigSources,
   describeConfigsV4,
@@ -24,7 +26,17 @@ import {
 type IncrementalAlterConfigsRequestConfig = incrementalAlterConfigsV1.IncrementalAlterConfigsRequestConfig;
 import { withDeadline } from "../../live/call.ts";
 import { createKafkaClient, type KafkaClient } from "../../live/connection.ts";
-import { resourceName, type ConfigResource, type DynamicConfigs, type ElectionResult, type TopicAdminPort, type TopicDescription } from "../topic-admin.ts";
+import {
+  resourceName,
+  type ConfigResource,
+  type DynamicConfigs,
+  type ElectionResult,
+  type OngoingReassignment,
+  type ReassignmentResult,
+  type ReplicaSize,
+  type TopicAdminPort,
+  type TopicDescription,
+} from "../topic-admin.ts";
 import type { LiveWriteContext } from "./context.ts";
 import { electLeadersV2, errorName, PREFERRED } from "./elect-leaders.ts";
 import { createPlatformaticAdmin } from "./platformatic-admin.ts";
@@ -157,6 +169,69 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
         return partitions.map(
           ({ topic, partition }) => outcome.get(`${topic}\u0000${partition}`) ?? { topic, partition, outcome: "failed" as const, error: "the broker returned no result for this partition" },
         );
+      });
+    },
+
+    async alterPartitionReassignments(changes) {
+      if (changes.length === 0) return [];
+      const cancelling = changes.every((c) => c.replicas === null);
+      return call(`${cancelling ? "cancel the reassignment of" : "reassign"} ${changes.length} partitions`, async () => {
+        const connection = await anyBroker(platformaticAdmin());
+        const byTopic = new Map<string, { partitionIndex: number; replicas: number[] | null }[]>();
+        for (const c of changes) byTopic.set(c.topic, [...(byTopic.get(c.topic) ?? []), { partitionIndex: c.partition, replicas: c.replicas === null ? null : [...c.replicas] }]);
+        const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }));
+        let response: alterPartitionReassignmentsV0.AlterPartitionReassignmentsResponse;
+        try {
+          response = await alterPartitionReassignmentsV0.api.async(connection, policy.deadlineMs, false, topics);
+        } catch (error) {
+          // Per-partition refusals arrive as a ResponseError carrying the parsed response: read it.
+          const parsed = (error as { response?: alterPartitionReassignmentsV0.AlterPartitionReassignmentsResponse }).response;
+          if (!parsed?.responses || parsed.errorCode !== 0) throw error;
+          response = parsed;
+        }
+        const outcome = new Map<string, ReassignmentResult>();
+        for (const t of response.responses) {
+          for (const p of t.partitions) {
+            const error = p.errorCode === 0 ? undefined : `${errorName(p.errorCode)}${p.errorMessage ? `: ${redact(p.errorMessage)}` : ""}`;
+            outcome.set(`${t.name}\u0000${p.partitionIndex}`, { topic: t.name, partition: p.partitionIndex, ...(error && { error }) });
+          }
+        }
+        return changes.map(({ topic, partition }) => outcome.get(`${topic}\u0000${partition}`) ?? { topic, partition, error: "the broker returned no result for this partition" });
+      });
+    },
+
+    async listPartitionReassignments() {
+      return call("list partition reassignments", async () => {
+        const connection = await anyBroker(platformaticAdmin());
+        const response = await listPartitionReassignmentsV0.api.async(connection, policy.deadlineMs, null);
+        const out: OngoingReassignment[] = [];
+        for (const t of response.topics) {
+          for (const p of t.partitions) out.push({ topic: t.name, partition: p.partitionIndex, replicas: [...p.replicas], adding: [...p.addingReplicas], removing: [...p.removingReplicas] });
+        }
+        return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+      });
+    },
+
+    async replicaSizes(topics) {
+      return call("describe log dirs", async () => {
+        const names = topics ? [...topics] : await (await kafkajsAdmin()).listTopics();
+        const described = await describeTopics(names);
+        if (described.length === 0) return [];
+        const brokers = await platformaticAdmin().describeLogDirs({ topics: described.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partition) })) });
+        const sizes = new Map<string, ReplicaSize>();
+        for (const b of brokers) {
+          for (const dir of b.results) {
+            for (const t of dir.topics) {
+              for (const p of t.partitions) {
+                // A future replica (a move between this broker's own log dirs) is counted with the current one.
+                const k = `${b.broker}\u0000${t.name}\u0000${p.partitionIndex}`;
+                const prev = sizes.get(k);
+                sizes.set(k, { broker: b.broker, topic: t.name, partition: p.partitionIndex, bytes: Math.max(prev?.bytes ?? 0, Number(p.partitionSize)) });
+              }
+            }
+          }
+        }
+        return [...sizes.values()];
       });
     },
 

@@ -46,6 +46,21 @@ export interface MemoryCluster {
   deployments: Map<string, MemoryDeployment>;
   /** Transactional ids whose transaction is open (record moves); the mover fences them. */
   openTransactions: Set<string>;
+  /** Reassignments in flight ("topic\u0000partition" -> the move); absent: none yet. */
+  reassignments?: Map<string, MemoryReassignment>;
+  /** How many ListPartitionReassignments calls a reassignment stays in flight for (default 1): tests step a move through. */
+  reassignSteps?: number;
+  /** Bytes per replica of a partition ("topic\u0000partition"), for replicaSizes; absent: 0. */
+  partitionBytes?: Map<string, number>;
+}
+
+export interface MemoryReassignment {
+  topic: string;
+  partition: number;
+  original: number[];
+  target: number[];
+  /** List calls left before it completes. */
+  steps: number;
 }
 
 export function emptyCluster(brokers: number[] = [1]): MemoryCluster {

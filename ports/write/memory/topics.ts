@@ -5,6 +5,7 @@
  */
 import type { ConfigChange, ConfigResource, DynamicConfigs, ElectionResult, PartitionPlacement, TopicAdminPort, TopicDescription } from "../topic-admin.ts";
 import type { MemoryCluster, MemoryTopic } from "./cluster.ts";
+import { memoryReassignments } from "./reassignments.ts";
 
 export function memoryTopics(cluster: MemoryCluster): TopicAdminPort {
   const topicOf = (name: string): MemoryTopic => {
@@ -28,6 +29,7 @@ export function memoryTopics(cluster: MemoryCluster): TopicAdminPort {
   const describe = (name: string, t: MemoryTopic): TopicDescription => ({ name, partitions: structuredClone(t.partitions) });
 
   return {
+    ...memoryReassignments(cluster),
     async describeTopic(topic) {
       const t = cluster.topics.get(topic);
       return t ? describe(topic, t) : null;
