@@ -105,6 +105,8 @@ export interface TopicAdminPort {
   alterPartitionReassignments?(changes: readonly ReassignmentChange[]): Promise<ReassignmentResult[]>;
   /** Every reassignment in flight in the cluster. */
   listPartitionReassignments?(): Promise<OngoingReassignment[]>;
+  /** The brokers with their racks (broker.rack), for rack-aware placement. */
+  brokerRacks?(): Promise<{ id: number; rack?: string }[]>;
   /** Replica sizes on every broker for these topics (every topic when absent). */
   replicaSizes?(topics?: readonly string[]): Promise<ReplicaSize[]>;
   close?(): Promise<void>;

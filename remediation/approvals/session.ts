@@ -16,6 +16,7 @@ import type { DurableState } from "../../state/open.ts";
 import type { GateDecisionRecord, InvestigationRecord } from "../../state/investigations.ts";
 import { KafkaOpsError } from "../../errors.ts";
 import { auditPath, fileAuditLog, type AuditLog } from "../audit.ts";
+import { memoryLedger, stateLedger } from "../reassign/throttles.ts";
 import type { Policy } from "../policy.ts";
 import type { TargetDescriptor } from "./target.ts";
 
@@ -46,6 +47,8 @@ export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateCont
         settle: target.simulation ? async () => {} : (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         redact,
         ...(Object.keys(ctx.settings.clientConfigs).length && { clientConfigs: ctx.settings.clientConfigs }),
+        // reassign_partitions records its throttles in the state dir, so a later run can remove what a killed one left.
+        reassign: { ledger: target.simulation ? memoryLedger() : stateLedger(ctx.env, ctx.settings.state.dir) },
       },
       policy,
       audit,

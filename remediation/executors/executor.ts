@@ -26,6 +26,8 @@ export interface ExecutionContext {
   signal?: AbortSignal;
   /** Consumer settings per group as deployed (settings `clientConfigs`): brokers cannot report them. */
   clientConfigs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** reassign_partitions: where throttles are recorded between processes, and progress (remediation/reassign/execute.ts). */
+  reassign?: import("../reassign/execute.ts").ReassignContext;
 }
 
 export interface Prepared {

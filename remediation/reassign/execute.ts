@@ -24,6 +24,7 @@ import {
   currentOwner,
   formatRate,
   ownerAlive,
+  parseRate,
   readBefore,
   removeThrottles,
   setThrottles,
@@ -43,7 +44,45 @@ export interface ReassignDeps {
   redact(text: string): string;
 }
 
+/** What an ExecutionContext carries for reassign_partitions (remediation/executors/executor.ts). */
+export interface ReassignContext {
+  ledger: ThrottleLedger;
+  onProgress?(p: Progress): void;
+  pollMs?: number;
+  /** Waits between polls; default a timer that an abort cuts short. */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** A timer that an abort cuts short. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 export type ThrottleChoice = { kind: "rate"; bytesPerSec: number } | { kind: "auto"; brokerCapacityBytesPerSec?: number; sampleMs?: number } | { kind: "none" };
+
+/** "auto", "none", "50MB/s", or a number of bytes per second -> the throttle; null when it is none of those. */
+export function parseThrottle(value: unknown): ThrottleChoice | null {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 1 ? { kind: "rate", bytesPerSec: Math.round(value) } : null;
+  if (typeof value !== "string") return null;
+  const v = value.trim().toLowerCase();
+  if (v === "auto") return { kind: "auto" };
+  if (v === "none") return { kind: "none" };
+  const rate = parseRate(v);
+  return rate === null ? null : { kind: "rate", bytesPerSec: rate };
+}
+
+export function describeThrottle(t: ThrottleChoice): string {
+  return t.kind === "rate" ? formatRate(t.bytesPerSec) : t.kind === "auto" ? "auto (sized per batch from measured bytes in)" : "none (replication unthrottled)";
+}
 
 export interface Progress {
   batch: number;

@@ -113,6 +113,11 @@ export function fileLedger(stateDir: string): ThrottleLedger {
   };
 }
 
+/** The ledger in the state dir: settings state.dir, else KAFKA_OPS_STATE_DIR, else ~/.kafka-ops (where the audit log goes too). */
+export function stateLedger(env: Record<string, string | undefined>, stateDir?: string): ThrottleLedger {
+  return fileLedger(stateDir ?? env.KAFKA_OPS_STATE_DIR ?? `${env.HOME ?? "."}/.kafka-ops`);
+}
+
 export function memoryLedger(): ThrottleLedger & { records: ThrottleRecord[] } {
   const records: ThrottleRecord[] = [];
   return {

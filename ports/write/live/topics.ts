@@ -212,6 +212,15 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
       });
     },
 
+    async brokerRacks() {
+      return call("describe cluster", async () => {
+        const metadata = await platformaticAdmin().metadata({ topics: [] });
+        return [...metadata.brokers]
+          .map(([id, b]) => ({ id, ...(b.rack ? { rack: b.rack } : {}) }))
+          .sort((a, b) => a.id - b.id);
+      });
+    },
+
     async replicaSizes(topics) {
       return call("describe log dirs", async () => {
         const names = topics ? [...topics] : await (await kafkajsAdmin()).listTopics();

@@ -8,7 +8,7 @@
 import type { OngoingReassignment, ReassignmentResult, ReplicaSize, TopicAdminPort } from "../topic-admin.ts";
 import type { MemoryCluster, MemoryReassignment } from "./cluster.ts";
 
-type ReassignMethods = Required<Pick<TopicAdminPort, "alterPartitionReassignments" | "listPartitionReassignments" | "replicaSizes">>;
+type ReassignMethods = Required<Pick<TopicAdminPort, "alterPartitionReassignments" | "listPartitionReassignments" | "replicaSizes" | "brokerRacks">>;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -68,6 +68,10 @@ export function memoryReassignments(cluster: MemoryCluster): ReassignMethods {
         out.push({ topic: r.topic, partition: r.partition, replicas, adding: r.target.filter((b) => !r.original.includes(b)), removing: r.original.filter((b) => !r.target.includes(b)) });
       }
       return out;
+    },
+
+    async brokerRacks() {
+      return cluster.brokers.map((b) => ({ id: b.id, ...(b.rack !== undefined && { rack: b.rack }) }));
     },
 
     async replicaSizes(topics) {
