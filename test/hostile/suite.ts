@@ -22,7 +22,8 @@ import { startHostileServer, type HostileServer } from "./server.ts";
  * point there is only that the budget ends the run. Retries are off (maxRetries 0): the
  * backoff starts at 1 s, and retrying is the model client's concern, not an attack.
  */
-const ANSWERING = { timeout: 4_000, maxTime: 8_000, concurrency: 6 };
+// Wide: a run that answers ends when its attack is played; the budget only caps a loaded machine.
+const ANSWERING = { timeout: 6_000, maxTime: 15_000, concurrency: 6 };
 // The budget clock starts with the investigation, so it must leave room for the first call to go
 // out while the machine is busy (2 s was spent before triage's call on a loaded CI machine).
 const SILENT = { timeout: 1_000, maxTime: 4_000, concurrency: 16 };
