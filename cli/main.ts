@@ -26,6 +26,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
   approvals: { summary: "list, show, approve or reject investigations waiting at the approval gate", load: () => import("./commands/approvals.ts") },
   thresholds: { summary: "list the diagnosis thresholds: defaults, or the values in force with --config", load: () => import("./commands/thresholds.ts") },
+  plan: { summary: "plan a partition reassignment (add or remove brokers, balance) from a live cluster", load: () => import("./commands/plan.ts") },
+  reassign: { summary: "execute a reassignment plan (throttled, verified, behind approval), its status, or cancel it", load: () => import("./commands/reassign.ts") },
   audit: { summary: "print the audit log (approvals, applied actions, verifications); --verify checks its hash chain", load: () => import("./commands/audit.ts") },
 };
 

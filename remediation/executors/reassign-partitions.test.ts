@@ -29,7 +29,7 @@ const plan: ReassignPlan = {
 describe("reassign_partitions", () => {
   it("dry run: each batch, each move, the throttle; the cost is the partitions left to move", async () => {
     const { ctx } = setup();
-    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan, throttle: "20MB/s" }), ctx);
+    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: JSON.stringify(plan), throttle: "20MB/s" }), ctx);
     expect(prepared.output.refusal).toBeUndefined();
     expect(prepared.output.effect).toEqual([
       "batch 1/1: 1 moves, 2.5 MB, brokers 1, 2, 3",
@@ -41,26 +41,26 @@ describe("reassign_partitions", () => {
 
   it("refuses a malformed plan, naming the field", async () => {
     const { ctx } = setup();
-    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: { ...plan, format: "v0" } }), ctx);
+    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: JSON.stringify({ ...plan, format: "v0" }) }), ctx);
     expect(prepared.output.refusal).toBe('reassign_partitions: params.plan is not a kafka-ops-reassign-plan/v1: format: Invalid input: expected "kafka-ops-reassign-plan/v1"');
   });
 
   it("refuses a throttle that is not one", async () => {
     const { ctx } = setup();
-    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan, throttle: "fast" }), ctx);
+    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: JSON.stringify(plan), throttle: "fast" }), ctx);
     expect(prepared.output.refusal).toBe('reassign_partitions: params.throttle must be auto, none, a rate such as 50MB/s, or bytes per second (got "fast")');
   });
 
   it("refuses when the plan is already carried out", async () => {
     const { cluster, ctx } = setup();
     cluster.topics.get("orders")!.partitions[0]!.replicas = [3, 2];
-    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan }), ctx);
+    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: JSON.stringify(plan) }), ctx);
     expect(prepared.output.refusal).toBe("every partition of the plan is already at its target (1 moves done)");
   });
 
   it("apply moves the partition and verify sees it placed, in sync, with no throttle left", async () => {
     const { cluster, ledger, ctx } = setup();
-    const a = action("reassign_partitions", { plan, throttle: "20MB/s" });
+    const a = action("reassign_partitions", { plan: JSON.stringify(plan), throttle: "20MB/s" });
     const prepared = await reassignPartitions.dryRun(a, ctx);
     const applied = await reassignPartitions.apply(a, prepared, ctx);
     expect(applied.output[0]).toBe("reassignment done: 1 of 1 batches, 1 moves");

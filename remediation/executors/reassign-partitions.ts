@@ -4,11 +4,12 @@
  * replicas involved, verified after each batch, the throttles removed whatever happens.
  *
  * Params:
- *   plan      a kafka-ops-reassign-plan/v1 (what `kafka-ops reassign execute <plan.json>` passes);
+ *   plan      a kafka-ops-reassign-plan/v1 as JSON text (what `kafka-ops reassign execute <plan.json>` passes);
  *             absent (an action drafted by a diagnosis): the dry run plans a balance of the
  *             cluster as it stands (remediation/reassign/planner.ts) and that plan is what is approved
  *   throttle  "auto" | "none" | a rate ("50MB/s") | bytes per second; default the draft's
  *             throttleBytesPerSec, else auto
+ *   brokerCapacity  bytes per second one broker can take in, for auto (default in auto-throttle.ts)
  *
  * The dry run says each batch's moves, bytes and brokers, the throttle, and refuses when a
  * partition is neither where the plan found it nor at its target (the cluster changed), when
@@ -118,13 +119,24 @@ function throttleOf(action: Action): ThrottleChoice {
   const v = action.params.throttle ?? action.params.throttleBytesPerSec ?? "auto";
   const t = parseThrottle(v);
   if (!t) throw new ParamError(`params.throttle must be auto, none, a rate such as 50MB/s, or bytes per second (got ${JSON.stringify(v)})`);
-  return t;
+  const capacity = action.params.brokerCapacity;
+  if (capacity === undefined || t.kind !== "auto") return t;
+  if (typeof capacity !== "number" || !Number.isFinite(capacity) || capacity < 1) throw new ParamError(`params.brokerCapacity must be bytes per second (got ${JSON.stringify(capacity)})`);
+  return { ...t, brokerCapacityBytesPerSec: capacity };
 }
 
 async function planOf(action: Action, ctx: ExecutionContext): Promise<ReassignPlan> {
   const given = action.params.plan;
   if (given !== undefined) {
-    const parsed = ReassignPlan.safeParse(given);
+    // A string: action params are flat values (contract/report.ts), so the plan travels as its JSON text.
+    if (typeof given !== "string") throw new ParamError("params.plan must be the plan's JSON text");
+    let json: unknown;
+    try {
+      json = JSON.parse(given);
+    } catch (error) {
+      throw new ParamError(`params.plan is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const parsed = ReassignPlan.safeParse(json);
     if (!parsed.success) throw new ParamError(`params.plan is not a kafka-ops-reassign-plan/v1: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
     return parsed.data;
   }
