@@ -307,6 +307,33 @@ function shed(m: Model, b: number, tryMove: (i: number) => boolean): boolean {
   return progress;
 }
 
+function tradeCeil(m: Model, overs: number[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const b of m.targets) {
+    const f = m.final.get(b) ?? 0;
+    lo = Math.min(lo, f);
+    hi = Math.max(hi, f);
+  }
+  if (hi === lo) return false;
+  const unders = m.targets.filter((b) => gap(m, b) < 0);
+  for (const o of overs) {
+    if (!m.isTarget.has(o) || m.final.get(o) !== lo || gap(m, o) !== 1) continue;
+    for (const x of m.targets) {
+      if (x === o || m.final.get(x) !== hi || gap(m, x) < 0) continue;
+      const canShed = (m.on.get(x) ?? []).some((i) => movable(m, i, x) && bestDestination(m, i, x, unders) !== undefined);
+      if (!canShed) continue;
+      m.final.set(o, hi);
+      m.final.set(x, lo);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** How many replicas a broker at its final count is asked to hand on, per stuck replica (bounds the search). */
+const MAX_HAND_ON_TRIES = 50;
+
 function balanceCounts(m: Model): void {
   const all = [...m.count.keys()].sort((a, b) => a - b);
   for (let round = 0; round < 4 * all.length + 8; round++) {
@@ -323,18 +350,39 @@ function balanceCounts(m: Model): void {
       if (moved) progress = true;
     }
     if (progress) continue;
-    // Stuck (every remaining replica is already on, or would crowd the rack of, each broker that
-    // is short): go through a broker at its final count, which then sheds a different replica.
+    // Stuck. Which brokers end at the ceil of the mean is a free choice: a stuck broker that is one
+    // above the floor takes the ceil from a broker that can shed to a short one (no extra move).
+    if (tradeCeil(m, overs)) continue;
+    // Stuck (every replica left is already on, or would crowd the rack of, each short broker): go
+    // through a broker x at its final count. Best, x hands a replica this plan moved onto it on to
+    // a short broker: that earlier move is only redirected, so the pair costs one move, like a
+    // straight one. Else x just takes the replica and sheds another next round (one extra move).
+    const atFinal = m.targets.filter((b) => gap(m, b) === 0);
+    const unders = m.targets.filter((b) => gap(m, b) < 0);
+    let fallback: [number, number, number] | undefined;
     for (const from of overs) {
       for (const i of (m.on.get(from) ?? []).filter((i) => movable(m, i, from))) {
-        const to = bestDestination(m, i, from, m.targets.filter((b) => gap(m, b) === 0));
-        if (to !== undefined) {
-          move(m, i, from, to);
-          progress = true;
-          break;
+        for (const x of atFinal) {
+          if ((m.reps[i] ?? []).includes(x) || violationsIfMoved(m, i, from, x) > violations(m, m.reps[i] ?? [])) continue;
+          fallback ??= [i, from, x];
+          const handOn = (m.on.get(x) ?? []).filter((j) => j !== i && m.movedIn.has(`${j}:${x}`) && movable(m, j, x, true)).slice(0, MAX_HAND_ON_TRIES);
+          for (const j of handOn) {
+            const u = bestDestination(m, j, x, unders);
+            if (u === undefined) continue;
+            move(m, j, x, u);
+            move(m, i, from, x);
+            progress = true;
+            break;
+          }
+          if (progress) break;
         }
+        if (progress) break;
       }
       if (progress) break;
+    }
+    if (!progress && fallback !== undefined) {
+      move(m, fallback[0], fallback[1], fallback[2]);
+      progress = true;
     }
     if (progress) continue;
     // A broker being removed must empty even if racks cannot be kept apart.
@@ -405,11 +453,12 @@ function lowerBound(sortedIdx: number[], value: number, size: number[]): number 
 }
 
 /**
- * Preferred leaders within 1 of the mean per target broker, by reordering replica lists only.
- * First direct promotions (a follower on a broker short of leaderships takes the lead from a
- * broker with too many); what that leaves is closed by augmenting paths: a chain of promotions
- * b0 -> b1 -> ... -> bk through partitions b(j) leads and b(j+1) follows, which moves one
- * leadership from an overloaded b0 to a short bk and leaves the brokers between unchanged.
+ * Preferred leaders within 1 of each other over the target brokers, by reordering replica lists
+ * only. A leadership moves from s to t only when s leads at least 2 more partitions than t (each
+ * such move narrows the spread and the process ends). First direct promotions (a follower on a
+ * broker with fewer leaderships takes the lead); what is left is closed by augmenting paths: a
+ * chain of promotions s -> b1 -> ... -> t through partitions each broker leads and the next one
+ * follows, which moves one leadership from s to t and leaves the brokers between unchanged.
  */
 function balanceLeaders(m: Model): void {
   const lead = new Map<number, number>(m.targets.map((b) => [b, 0]));
@@ -420,8 +469,7 @@ function balanceLeaders(m: Model): void {
     lead.set(l, (lead.get(l) ?? 0) + 1);
     ledBy.get(l)?.push(i);
   });
-  const final = finalCounts(lead, m.targets, new Set());
-  const lgap = (b: number) => (lead.get(b) ?? 0) - (final.get(b) ?? 0);
+  const L = (b: number) => lead.get(b) ?? 0;
   const promote = (i: number, to: number) => {
     const rs = m.reps[i];
     if (rs === undefined) return;
@@ -430,48 +478,54 @@ function balanceLeaders(m: Model): void {
     if (old === undefined || j <= 0) return;
     rs[j] = old;
     rs[0] = to;
-    lead.set(old, (lead.get(old) ?? 0) - 1);
-    lead.set(to, (lead.get(to) ?? 0) + 1);
+    lead.set(old, L(old) - 1);
+    lead.set(to, L(to) + 1);
     ledBy.get(to)?.push(i);
   };
   const leads = (i: number, b: number) => !(m.held[i] ?? false) && m.reps[i]?.[0] === b;
   m.reps.forEach((rs, i) => {
     const l = rs[0];
-    if (l === undefined || lgap(l) <= 0 || m.held[i]) return;
+    if (l === undefined || m.held[i]) return;
     let best: number | undefined;
-    for (const r of rs) if (r !== l && lgap(r) < 0 && (best === undefined || lgap(r) < lgap(best))) best = r;
+    for (const r of rs) if (m.isTarget.has(r) && L(l) - L(r) >= 2 && (best === undefined || L(r) < L(best))) best = r;
     if (best !== undefined) promote(i, best);
   });
-  for (const source of m.targets) {
-    while (lgap(source) > 0) {
-      const via = new Map<number, [number, number]>(); // broker -> [previous broker, partition]
-      const queue = [source];
-      let found: number | undefined;
-      for (let q = 0; q < queue.length && found === undefined; q++) {
-        const u = queue[q] ?? source;
-        for (const i of ledBy.get(u) ?? []) {
-          if (!leads(i, u)) continue;
-          for (const r of m.reps[i] ?? []) {
-            if (r === source || via.has(r) || !m.isTarget.has(r)) continue;
-            via.set(r, [u, i]);
-            if (lgap(r) < 0) {
-              found = r;
-              break;
-            }
-            queue.push(r);
+  const augment = (source: number): boolean => {
+    const via = new Map<number, [number, number]>(); // broker -> [previous broker, partition]
+    const queue = [source];
+    let found: number | undefined;
+    for (let q = 0; q < queue.length && found === undefined; q++) {
+      const u = queue[q] ?? source;
+      for (const i of ledBy.get(u) ?? []) {
+        if (!leads(i, u)) continue;
+        for (const r of m.reps[i] ?? []) {
+          if (r === source || via.has(r) || !m.isTarget.has(r)) continue;
+          via.set(r, [u, i]);
+          if (L(source) - L(r) >= 2) {
+            found = r;
+            break;
           }
-          if (found !== undefined) break;
+          queue.push(r);
         }
+        if (found !== undefined) break;
       }
-      if (found === undefined) break; // no chain reaches a short broker: the spread stays
-      const path: [number, number][] = [];
-      for (let b = found; b !== source; ) {
-        const step = via.get(b);
-        if (step === undefined) break;
-        path.push([step[1], b]);
-        b = step[0];
-      }
-      for (const [i, to] of path.reverse()) promote(i, to);
+    }
+    if (found === undefined) return false;
+    const path: [number, number][] = [];
+    for (let b = found; b !== source; ) {
+      const step = via.get(b);
+      if (step === undefined) break;
+      path.push([step[1], b]);
+      b = step[0];
+    }
+    for (const [i, to] of path.reverse()) promote(i, to);
+    return true;
+  };
+  for (let any = true; any; ) {
+    any = false;
+    const low = Math.min(...m.targets.map(L));
+    for (const s of [...m.targets].sort((a, b) => L(b) - L(a) || a - b)) {
+      while (L(s) - low >= 2 && augment(s)) any = true;
     }
   }
 }
