@@ -124,8 +124,13 @@ export function minimumMoves(assignment: readonly (readonly number[])[], p: Plac
     }
     rackViolations += partitionRackViolations(reps, p.rackOf, racks);
   }
-  const floor = Math.floor(total / n);
-  const ceils = total - floor * n;
+  return Math.max(offTarget + shedBound(counts, total), rackViolations);
+}
+
+/** Fewest units that must leave brokers for `counts` (summing to `total`) to end within 1 of each other. */
+function shedBound(counts: ReadonlyMap<number, number>, total: number): number {
+  const floor = Math.floor(total / counts.size);
+  const ceils = total - floor * counts.size;
   let excess = 0;
   let above = 0;
   for (const c of counts.values()) {
@@ -134,8 +139,28 @@ export function minimumMoves(assignment: readonly (readonly number[])[], p: Plac
       above++;
     }
   }
-  const countBound = offTarget + excess - Math.min(ceils, above);
-  return Math.max(countBound, rackViolations);
+  return excess - Math.min(ceils, above);
+}
+
+/**
+ * A lower bound on preferred-leader changes for leaderships within 1 of each other over the
+ * target brokers, if replicas stayed where they are (the same counting as `minimumMoves`, on the
+ * first replicas). Moving replicas can change it; the benchmark quotes it next to the plan's figure.
+ */
+export function minimumLeaderChanges(assignment: readonly (readonly number[])[], p: Placement): number {
+  if (p.targets.length === 0) return 0;
+  const leads = new Map<number, number>(p.targets.map((b) => [b, 0]));
+  let offTarget = 0;
+  let total = 0;
+  for (const reps of assignment) {
+    const l = reps[0];
+    if (l === undefined) continue;
+    total++;
+    const c = leads.get(l);
+    if (c === undefined) offTarget++;
+    else leads.set(l, c + 1);
+  }
+  return offTarget + shedBound(leads, total);
 }
 
 /**

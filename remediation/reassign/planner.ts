@@ -483,13 +483,26 @@ function balanceLeaders(m: Model): void {
     ledBy.get(to)?.push(i);
   };
   const leads = (i: number, b: number) => !(m.held[i] ?? false) && m.reps[i]?.[0] === b;
-  m.reps.forEach((rs, i) => {
-    const l = rs[0];
-    if (l === undefined || m.held[i]) return;
-    let best: number | undefined;
-    for (const r of rs) if (m.isTarget.has(r) && L(l) - L(r) >= 2 && (best === undefined || L(r) < L(best))) best = r;
-    if (best !== undefined) promote(i, best);
-  });
+  // Direct passes, strictest first, so a leadership goes where it stays: from above the ceil of the
+  // mean to below the floor, then to below the ceil, then any step that narrows the spread.
+  let total = 0;
+  for (const b of m.targets) total += L(b);
+  const floor = Math.floor(total / m.targets.length);
+  const ceil = total % m.targets.length === 0 ? floor : floor + 1;
+  const passes: ((l: number, r: number) => boolean)[] = [
+    (l, r) => L(l) > ceil && L(r) < floor,
+    (l, r) => L(l) > ceil && L(r) < ceil,
+    (l, r) => L(l) - L(r) >= 2,
+  ];
+  for (const ok of passes) {
+    m.reps.forEach((rs, i) => {
+      const l = rs[0];
+      if (l === undefined || m.held[i]) return;
+      let best: number | undefined;
+      for (const r of rs) if (m.isTarget.has(r) && r !== l && ok(l, r) && (best === undefined || L(r) < L(best))) best = r;
+      if (best !== undefined) promote(i, best);
+    });
+  }
   const augment = (source: number): boolean => {
     const via = new Map<number, [number, number]>(); // broker -> [previous broker, partition]
     const queue = [source];
