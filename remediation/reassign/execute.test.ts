@@ -132,6 +132,8 @@ describe("executePlan", () => {
     });
     expect(outcome.status).toBe("cancelled");
     expect(outcome.batchesDone).toBe(0);
+    // The cancel gave [2,1] back (Kafka's order); the order before, [1,2], is put back.
+    expect(outcome.lines).toContain("replica order put back on 1 partitions after the cancel (the preferred leader they had)");
     expect(replicas(cluster)).toEqual([[1, 2], [2, 3], [3, 1]]);
     expect(cluster.reassignments?.size).toBe(0);
     expect(throttlesLeft(cluster)).toEqual([]);

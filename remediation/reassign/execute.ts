@@ -280,7 +280,7 @@ async function runBatch(
         target: deps.target,
         owner: currentOwner(),
         startedAt: deps.now().toISOString(),
-        partitions: moves.map((m) => ({ topic: m.topic, partition: m.partition })),
+        partitions: moves.map((m) => ({ topic: m.topic, partition: m.partition, from: [...m.from] })),
         set: spec,
         before: await readBefore(deps.topics, spec),
       };
@@ -301,7 +301,10 @@ async function runBatch(
       if (refused.length) {
         // What the broker took is cancelled: a batch runs whole or not at all.
         const taken = results.filter((r) => r.error === undefined).map((r) => ({ topic: r.topic, partition: r.partition, replicas: null }));
-        if (taken.length) await reassign.alterPartitionReassignments(taken);
+        if (taken.length) {
+          await reassign.alterPartitionReassignments(taken);
+          await restoreOrder(pending.filter((m) => taken.some((t) => t.topic === m.topic && t.partition === m.partition)), deps.topics, reassign, say);
+        }
         say(`${where}: the broker refused ${refused.length} of ${pending.length} moves; the others were cancelled`);
         return { status: "failed", moves: 0 };
       }
@@ -312,7 +315,10 @@ async function runBatch(
     if (waited === "cancelled") {
       const stillMoving = new Set((await reassign.listPartitionReassignments()).map((o) => key(o.topic, o.partition)));
       const cancel = moves.filter((m) => stillMoving.has(key(m.topic, m.partition))).map((m) => ({ topic: m.topic, partition: m.partition, replicas: null }));
-      if (cancel.length) await reassign.alterPartitionReassignments(cancel);
+      if (cancel.length) {
+        await reassign.alterPartitionReassignments(cancel);
+        await restoreOrder(moves.filter((m) => stillMoving.has(key(m.topic, m.partition))), deps.topics, reassign, say);
+      }
       say(`${where}: cancelled: ${cancel.length} moves in flight stopped (their partitions keep their replicas before the move)`);
       return { status: "cancelled", moves: moves.length - cancel.length };
     }
@@ -383,6 +389,25 @@ async function copiedBytes(ongoing: readonly OngoingReassignment[], moves: Reado
   return total;
 }
 
+/**
+ * Puts back the replica order a cancel scrambled. Kafka's cancel restores the replica SET the
+ * partition had, but in the order of the in-flight list minus the adding replicas, so the
+ * preferred leader (the first) can change: [1,2] -> cancel -> [2,1] was seen on Kafka 4.1. The same
+ * set in the original order is a reassignment that copies nothing and completes at once.
+ */
+async function restoreOrder(moves: readonly Pick<ReplicaMove, "topic" | "partition" | "from">[], topics: TopicAdminPort, reassign: ReturnType<typeof requireReassign>, say: (l: string) => void): Promise<void> {
+  if (moves.length === 0) return;
+  const placement = await placementOf(topics, moves.map((m) => m.topic));
+  const reorder = moves.filter((m) => {
+    const now = placement.get(m.topic)?.partitions.find((p) => p.partition === m.partition)?.replicas ?? [];
+    return now.length === m.from.length && m.from.every((b) => now.includes(b)) && !sameList(now, m.from);
+  });
+  if (reorder.length === 0) return;
+  const results = await reassign.alterPartitionReassignments(reorder.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.from] })));
+  const failed = results.filter((r) => r.error !== undefined);
+  say(`replica order put back on ${reorder.length - failed.length} partitions after the cancel (the preferred leader they had)${failed.length ? `; ${failed.length} not: ${failed.map((f) => `${f.topic}-${f.partition} ${f.error}`).join(", ")}` : ""}`);
+}
+
 /** Replicas exactly the target (the preferred leader first), every target replica in the ISR. */
 export async function verifyPlacement(moves: readonly ReplicaMove[], topics: TopicAdminPort): Promise<string[]> {
   const placement = await placementOf(topics, moves.map((m) => m.topic));
@@ -434,6 +459,12 @@ export async function cancelReassignment(deps: ReassignDeps, options: { all?: bo
     const failed = results.filter((r) => r.error !== undefined);
     for (const f of failed.slice(0, 20)) lines.push(`${f.topic}-${f.partition}: not cancelled: ${f.error}`);
     lines.push(`${cancel.length - failed.length} reassignments cancelled`);
+    const from = new Map(records.flatMap((r) => r.partitions.filter((p) => p.from).map((p) => [key(p.topic, p.partition), p] as const)));
+    const known = cancel.flatMap((o) => {
+      const p = from.get(key(o.topic, o.partition));
+      return p?.from ? [{ topic: o.topic, partition: o.partition, from: p.from, to: [] as number[], bytes: 0 }] : [];
+    });
+    await restoreOrder(known, deps.topics, reassign, (l) => lines.push(l));
   } else lines.push("no reassignment of this project's in flight");
   if (others) lines.push(`${others} reassignments in flight were started elsewhere and left alone (--all cancels them too)`);
   for (const r of records) {

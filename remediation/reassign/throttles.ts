@@ -67,7 +67,7 @@ export interface ThrottleRecord {
   owner: { pid: number; host: string };
   startedAt: string;
   /** The partitions this run moves under these throttles: removal waits until none of them is moving. */
-  partitions: { topic: string; partition: number }[];
+  partitions: { topic: string; partition: number; from?: number[] }[];
   set: ThrottleSpec;
   before: { brokers: Record<string, Record<string, Before>>; topics: Record<string, Record<string, Before>> };
 }

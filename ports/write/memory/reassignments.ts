@@ -3,7 +3,9 @@
  * added first (the replica set is target + original while the move runs, the adding ones out of
  * the ISR), and only when they have caught up does the set shrink to the target. Here "caught up"
  * is `cluster.reassignSteps` ListPartitionReassignments calls later (default 1), so a test can
- * hold a move in flight and see it through. A null target cancels: the original set comes back.
+ * hold a move in flight and see it through. A null target cancels: the original set comes back,
+ * in the in-flight list's order as on Kafka 4.1 (so [1,2] -> [4,2] cancelled is [2,1]). A target
+ * that only reorders the replicas completes at once.
  */
 import type { OngoingReassignment, ReassignmentResult, ReplicaSize, TopicAdminPort } from "../topic-admin.ts";
 import type { MemoryCluster, MemoryReassignment } from "./cluster.ts";
@@ -36,7 +38,8 @@ export function memoryReassignments(cluster: MemoryCluster): ReassignMethods {
         if (replicas === null) {
           if (!running) return { topic, partition, error: "NO_REASSIGNMENT_IN_PROGRESS: no reassignment of this partition is in flight" };
           inFlight().delete(k);
-          p.replicas = [...running.original];
+          // As Kafka does: the original set, in the order of the in-flight list (not the original order).
+          p.replicas = p.replicas.filter((b) => running.original.includes(b));
           p.isr = p.isr.filter((b) => running.original.includes(b));
           if (p.leader === null || !running.original.includes(p.leader)) p.leader = p.isr[0] ?? null;
           return { topic, partition };
@@ -46,8 +49,9 @@ export function memoryReassignments(cluster: MemoryCluster): ReassignMethods {
         if (new Set(replicas).size !== replicas.length || replicas.length === 0) return { topic, partition, error: "INVALID_REPLICA_ASSIGNMENT: a replica set must name distinct brokers" };
         const original = running?.original ?? [...p.replicas];
         const move: MemoryReassignment = { topic, partition, original, target: [...replicas], steps: cluster.reassignSteps ?? 1 };
-        if (sameSet(original, replicas) && original.every((b, i) => b === replicas[i])) {
-          inFlight().delete(k);
+        if (!running && sameSet(original, replicas)) {
+          // Only the order changes: nothing to copy, the controller completes it at once.
+          p.replicas = [...replicas];
           return { topic, partition };
         }
         inFlight().set(k, move);
