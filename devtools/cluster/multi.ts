@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { ensureKafka, kafkaVersion, log4j2Config, quietKafka, serverProperties } from './kafka.ts';
-import { portState } from './local-ports.ts';
+import { holdPort, portState } from './local-ports.ts';
 import { cacheRoot, killStale, log, portOpen, requireJava, sleep, startService, waitUntilReady, type Service } from './util.ts';
 
 /** The controller's node id: outside the broker ids, which count from 1. */
@@ -57,7 +57,11 @@ export interface MultiCluster {
   /** The first running broker's address (for clients that take one). */
   anyRunning(): string;
   brokers(): BrokerNode[];
-  /** Stops one broker (graceful: controlled shutdown) and resolves once the others no longer list it. */
+  /**
+   * Stops one broker (graceful: controlled shutdown) and resolves once the others no longer list
+   * it. Until it starts again a placeholder on its port closes every connection (clients see it
+   * gone; nothing else can take the port meanwhile).
+   */
   stopBroker(id: number): Promise<void>;
   /** Starts a stopped broker again on its kept data dir; resolves once it serves metadata listing itself. */
   startBroker(id: number): Promise<void>;
@@ -69,6 +73,8 @@ export interface MultiCluster {
 
 interface Node {
   id: number;
+  /** Releases the placeholder listener on a stopped broker's port (local-ports.ts holdPort). */
+  release?: () => Promise<void>;
   /** Client port (brokers); the controller's is basePort. */
   port: number;
   rack?: string;
@@ -100,7 +106,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
   const ids = Array.from({ length: opts.brokers }, (_, i) => i + 1);
   for (const p of [cport, ...ids.map((id) => opts.basePort + id)]) await portFree(p, `the ${opts.brokers}-broker cluster`);
   rmSync(root, { recursive: true, force: true });
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const rf = Math.min(3, opts.brokers);
   const brokerExtra = [
     'auto.leader.rebalance.enable=false',
@@ -169,7 +175,20 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     for (let attempt = 1; ; attempt++) {
       const logFile = join(n.dir, 'server.log');
       const logFrom = existsSync(logFile) ? statSync(logFile).size : 0;
+      await n.release?.();
+      delete n.release;
       const svc = launch(n);
+      const bindFailed = () => existsSync(logFile) && readFileSync(logFile, 'utf8').slice(logFrom).includes(`failed to bind to 127.0.0.1:${n.port}: Address already in use`);
+      // A broker that failed to bind its port hangs in shutdown for a long while: end it at once.
+      const bindWatch = setInterval(() => {
+        if (bindFailed()) {
+          try {
+            process.kill(-svc.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      }, 300);
       // A broker waits for a controller that died: fail with the controller's log instead.
       const controllerGone = controller!.svc!.exited.then(async (code) => {
         throw new Error(`the controller exited (code ${code}) while broker ${n.id} was starting.\n${logFiles(controller!).map((f) => `see ${f}`).join('\n')}`);
@@ -179,13 +198,14 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
         await Promise.race([waitUntilReady({ what: `broker ${n.id}`, svc, probe: () => serves(n), timeoutMs, logFiles: logFiles(n) }), controllerGone]);
         break;
       } catch (error) {
-        // Another process's outgoing connection took the port between our check and the bind
-        // (the ports lie in the ephemeral range): wait for it to close and start again.
-        const bindFailed = readFileSync(logFile, 'utf8').slice(logFrom).includes(`failed to bind to 127.0.0.1:${n.port}: Address already in use`);
-        if (!bindFailed || attempt === BIND_ATTEMPTS) throw error;
+        // An outgoing connection took the port before the broker bound it (the ports lie in the
+        // ephemeral range): wait for it to close and start again.
+        if (!bindFailed() || attempt === BIND_ATTEMPTS) throw error;
         await svc.stop();
         log(`cluster-${opts.basePort}: broker ${n.id} could not bind 127.0.0.1:${n.port} (held by an outgoing connection); starting it again`);
         await portFree(n.port, `broker ${n.id}`);
+      } finally {
+        clearInterval(bindWatch);
       }
     }
     log(`cluster-${opts.basePort}: broker ${n.id}${n.rack ? ` (rack ${n.rack})` : ''} up on 127.0.0.1:${n.port} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -195,6 +215,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     // Brokers first, then the controller they report to (a controller gone first leaves them waiting).
     await Promise.allSettled([...brokers.values()].map((b) => b.svc?.stop()));
     await controller?.svc?.stop();
+    await Promise.all([...brokers.values()].map((b) => b.release?.()));
   };
 
   const t0 = Date.now();
@@ -203,8 +224,16 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     const made = await Promise.all([makeNode(CONTROLLER_NODE_ID, undefined), ...ids.map((id) => makeNode(id, opts.racks?.[id - 1]))]);
     controller = made[0]!;
     for (const n of made.slice(1)) brokers.set(n.id, n);
-    launch(controller);
-    // All brokers at once: each registers as soon as the controller answers.
+    const csvc = launch(controller);
+    // Brokers connect to the controller port at once: launched before it listens, one of their
+    // connects can land on the port itself (local-ports.ts) and the controller then cannot bind.
+    const deadline = Date.now() + timeoutMs;
+    while (portState(cport) === 'free' || portState(cport) === 'in-use') {
+      if (csvc.hasExited()) throw new Error(`the controller exited during startup (code ${await csvc.exited}), see ${logFiles(controller).join(', ')}`);
+      if (Date.now() > deadline) throw new Error(`the controller did not listen on 127.0.0.1:${cport} within ${timeoutMs / 1000} s, see ${logFiles(controller).join(', ')}`);
+      await sleep(100);
+    }
+    // Then all brokers at once: each registers as soon as the controller answers.
     await Promise.all([...brokers.values()].map((b) => startBroker(b)));
   } catch (error) {
     await stopAll();
@@ -230,6 +259,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     stopBroker: async (id) => {
       const n = get(id);
       await n.svc?.stop();
+      n.release ??= await holdPort(n.port);
       const other = running()[0];
       if (!other) return;
       // Controlled shutdown fences the broker at once; wait until metadata says so.
@@ -260,6 +290,17 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A Kafka uuid (16 random bytes, base64url). Like Kafka's own Uuid.randomUuid, never one that
+ * starts with "-": the storage tool would read it as an option (1 in 64 otherwise).
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Runs a short java command (storage formatting); throws with its output on failure. */
