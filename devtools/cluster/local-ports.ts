@@ -6,6 +6,7 @@
 // port, so the broker that was about to listen fails with "Address already in use". Probing a
 // broker only once the kernel lists its port as listening avoids causing that.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 export type PortState = 'listening' | 'in-use' | 'free';
 
@@ -35,4 +36,20 @@ export function portState(port: number): PortState | undefined {
     }
   }
   return found ? state : undefined;
+}
+
+/**
+ * Holds a stopped broker's port until it starts again: clients keep reconnecting to a broker
+ * that is down, and with nothing listening one of those connects can land on the port itself
+ * (above). This listener closes every connection at once, so clients see the broker as gone,
+ * and nothing else can take the port. Resolves to the release function.
+ */
+export async function holdPort(port: number): Promise<() => Promise<void>> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve());
+  });
+  let released: Promise<void> | undefined;
+  return () => (released ??= new Promise<void>((resolve) => server.close(() => resolve())));
 }

@@ -1,13 +1,13 @@
 /**
- * elect_preferred_leaders against a REAL two-broker cluster of its own (ports 39092-39094; the
- * shared dev broker is never touched): broker 2 restarts, leadership of the partitions it prefers
+ * elect_preferred_leaders against a REAL two-broker cluster of its own (devtools/cluster/multi.ts:
+ * controller on 39250, brokers on 39251-39252; the shared dev broker is never touched): broker 2 restarts, leadership of the partitions it prefers
  * stays on broker 1 (automatic rebalancing is off), the executor's dry run lists exactly those,
  * ElectLeaders moves them back, and verify reads the leaders back. Leaders are also read with a
  * separate kafkajs admin, not only through the port under test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Admin } from "kafkajs";
-import { startTwoBrokers, type TwoBrokers } from "../../devtools/cluster/two-brokers.ts";
+import { startCluster, type MultiCluster } from "../../devtools/cluster/multi.ts";
 import { redactor } from "../../config/secret.ts";
 import { callPolicy } from "../../ports/live/call.ts";
 import { liveTopics } from "../../ports/write/live/topics.ts";
@@ -23,7 +23,7 @@ const topic = `h1-elect-${uid()}`;
 const ASSIGNMENT = [[1, 2], [2, 1], [1, 2], [2, 1]];
 
 describe("elect_preferred_leaders on a real two-broker cluster", () => {
-  let cluster: TwoBrokers;
+  let cluster: MultiCluster;
   let admin: Admin;
   let topics: TopicAdminPort;
   let ctx: ExecutionContext;
@@ -33,7 +33,7 @@ describe("elect_preferred_leaders on a real two-broker cluster", () => {
   };
 
   beforeAll(async () => {
-    cluster = await startTwoBrokers({ basePort: 39092 });
+    cluster = await startCluster({ basePort: 39250, brokers: 2 });
     admin = workloadKafka(cluster.bootstrap.split(",")[0]!, "h1-elect").admin();
     await admin.connect();
     const settings = liveSettings({ bootstrap: cluster.bootstrap.split(",")[0]!, calls: { deadline: "10s" } });
@@ -52,9 +52,9 @@ describe("elect_preferred_leaders on a real two-broker cluster", () => {
   }, 60_000);
 
   it("after broker 2 restarts, moves the partitions it prefers back to it and verify reads them back", async () => {
-    await cluster.stopBroker2();
+    await cluster.stopBroker(2);
     await waitFor("broker 1 leads every partition", leaders, (ps) => ps.every((p) => p.leader === 1));
-    await cluster.startBroker2();
+    await cluster.startBroker(2);
     const drifted = await waitFor("broker 2 back in every ISR", leaders, (ps) => ps.every((p) => p.isr.join() === "1,2"), { timeoutMs: 60_000 });
     expect(drifted.map((p) => p.leader)).toEqual([1, 1, 1, 1]);
 
