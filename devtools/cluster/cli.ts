@@ -3,13 +3,96 @@
 //   node devtools/cluster/cli.ts download   only download (Kafka jars + Apicurio) into .cache/
 //   node devtools/cluster/cli.ts status     what is downloaded, what answers on the ports
 //   node devtools/cluster/cli.ts stop       stop services left behind by an earlier start (pid files)
+//   node devtools/cluster/cli.ts start --brokers 4 [--racks a,a,b,b] [--base-port 29090]
+//       a multi-broker KRaft cluster instead (multi.ts; no registry): a dedicated controller on the
+//       base port, broker i on base port + i. While it runs, stdin takes: stop <id>, start <id>,
+//       add [rack], brokers.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_KAFKA_PORT, ensureKafka, kafkaAnswers, kafkaHome, kafkaVersion, startKafka, type RunningKafka } from './kafka.ts';
 import { DEFAULT_REGISTRY_PORT, apicurioHome, apicurioVersion, ensureRegistry, registryAnswers, registryUrl, startRegistry, type RunningRegistry } from './registry.ts';
+import { createInterface } from 'node:readline';
+import { startCluster, stopLeftovers, validateClusterOptions, type ClusterOptions, type MultiCluster } from './multi.ts';
 import { cacheRoot, killStale } from './util.ts';
 
-const USAGE = 'usage: node devtools/cluster/cli.ts <start|download|status|stop>';
+const USAGE = 'usage: node devtools/cluster/cli.ts <start [--brokers N [--racks a,b,...] [--base-port P]]|download|status|stop>';
+/** Outside Linux's ephemeral port range (32768-60999), so no outgoing connection can take a broker's port. */
+const DEFAULT_MULTI_BASE_PORT = 29090;
+
+/** start's options: undefined for the single dev broker + registry. Exits 2 on bad input. */
+function multiOptions(args: string[]): ClusterOptions | undefined {
+  const bad = (msg: string): never => {
+    process.stderr.write(`[devtools] ${msg}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  const opts: { brokers?: number; racks?: string[]; basePort: number } = { basePort: DEFAULT_MULTI_BASE_PORT };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = args[i + 1];
+    if (!['--brokers', '--racks', '--base-port'].includes(flag)) bad(`unknown option ${JSON.stringify(flag)}`);
+    if (value === undefined || value.startsWith('--')) bad(`${flag} needs a value`);
+    i++;
+    if (flag === '--brokers') opts.brokers = /^\d+$/.test(value!) ? Number(value) : bad(`--brokers must be a whole number, got ${JSON.stringify(value)}`);
+    if (flag === '--base-port') opts.basePort = /^\d+$/.test(value!) ? Number(value) : bad(`--base-port must be a port number, got ${JSON.stringify(value)}`);
+    if (flag === '--racks') opts.racks = value!.split(',');
+  }
+  if (opts.brokers === undefined) return opts.racks || args.includes('--base-port') ? bad('--racks and --base-port need --brokers') : undefined;
+  const o: ClusterOptions = { basePort: opts.basePort, brokers: opts.brokers, ...(opts.racks && { racks: opts.racks }) };
+  try {
+    validateClusterOptions(o);
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  return o;
+}
+
+async function startMulti(opts: ClusterOptions): Promise<void> {
+  let cluster: MultiCluster | undefined;
+  let stopping: Promise<never> | undefined;
+  const shutdown = (why: string, code: number): Promise<never> =>
+    (stopping ??= (async () => {
+      process.stderr.write(`\n[devtools] ${why}: stopping ...\n`);
+      await cluster?.stop();
+      process.stderr.write('[devtools] stopped\n');
+      process.exit(code);
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig, 0));
+  try {
+    cluster = await startCluster(opts);
+  } catch (e) {
+    process.stderr.write(`[devtools] start failed: ${(e as Error).message}\n`);
+    return shutdown('error', 1);
+  }
+  const brokers = () => cluster!.brokers().map((b) => `broker ${b.id} ${b.address}${b.rack ? ` rack ${b.rack}` : ''} ${b.running ? 'running' : 'stopped'}`).join('\n');
+  process.stdout.write(`bootstrap=${cluster.bootstrap}\n${brokers()}\n`);
+  process.stderr.write('[devtools] running; commands: stop <id>, start <id>, add [rack], brokers; Ctrl-C to stop\n');
+  setInterval(() => {}, 1 << 30);
+  // One command at a time: a start that is still waiting finishes before the next is read.
+  const rl = createInterface({ input: process.stdin });
+  let queue = Promise.resolve();
+  rl.on('line', (line) => {
+    const [cmd, arg] = line.trim().split(/\s+/);
+    queue = queue.then(async () => {
+      try {
+        if (cmd === 'stop' || cmd === 'start') {
+          const id = Number(arg);
+          if (!Number.isInteger(id)) throw new Error(`${cmd} needs a broker id`);
+          await (cmd === 'stop' ? cluster!.stopBroker(id) : cluster!.startBroker(id));
+          process.stdout.write(`broker ${id} ${cmd === 'stop' ? 'stopped' : 'started'}\n`);
+        } else if (cmd === 'add') {
+          const b = await cluster!.addBroker(arg ? { rack: arg } : {});
+          process.stdout.write(`broker ${b.id} added on ${b.address}${b.rack ? ` rack ${b.rack}` : ''} (empty: nothing is reassigned onto it)\n`);
+        } else if (cmd === 'brokers') {
+          process.stdout.write(`${brokers()}\n`);
+        } else if (cmd) {
+          throw new Error(`unknown command ${JSON.stringify(cmd)} (stop <id>, start <id>, add [rack], brokers)`);
+        }
+      } catch (e) {
+        process.stderr.write(`[devtools] ${(e as Error).message}\n`);
+      }
+    });
+  });
+}
 
 async function start(): Promise<void> {
   let kafka: RunningKafka | undefined;
@@ -73,14 +156,17 @@ async function stop(): Promise<void> {
   const run = join(cacheRoot(), 'run');
   const k = await killStale(join(run, `kafka-${DEFAULT_KAFKA_PORT}.pid`), join(run, `kafka-${DEFAULT_KAFKA_PORT}`));
   const r = await killStale(join(run, `registry-${DEFAULT_REGISTRY_PORT}.pid`), join(run, `registry-${DEFAULT_REGISTRY_PORT}`));
-  process.stdout.write(`kafka ${k ? 'stopped' : 'not running (from pid file)'}\nregistry ${r ? 'stopped' : 'not running (from pid file)'}\n`);
+  const m = await stopLeftovers(DEFAULT_MULTI_BASE_PORT);
+  process.stdout.write(`kafka ${k ? 'stopped' : 'not running (from pid file)'}\nregistry ${r ? 'stopped' : 'not running (from pid file)'}\nmulti-broker cluster on ${DEFAULT_MULTI_BASE_PORT}: ${m} nodes stopped\n`);
 }
 
 const cmd = process.argv[2];
 switch (cmd) {
-  case 'start':
-    await start();
+  case 'start': {
+    const multi = multiOptions(process.argv.slice(3));
+    await (multi ? startMulti(multi) : start());
     break;
+  }
   case 'download':
     await download();
     break;
