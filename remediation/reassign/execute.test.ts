@@ -199,7 +199,8 @@ describe("executePlan", () => {
     const waiting: ReassignDeps = { ...deps, sleep: async () => void (cancelled ??= await cancelReassignment(deps)) };
     const outcome = await executePlan(plan([move(0, [1, 2], [4, 2])]), waiting, { throttle: { kind: "rate", bytesPerSec: 1_000_000 } });
     expect(cancelled?.cancelled).toBe(1);
-    expect(outcome.status).toBe("failed");
+    expect(outcome.status).toBe("cancelled");
+    expect(outcome.lines).toContain("batch 1/1: cancelled elsewhere: 1 partitions are back on their replicas before the move (orders-0)");
     expect(replicas(cluster)).toEqual([[1, 2], [2, 3], [3, 1]]);
     expect(throttlesLeft(cluster)).toEqual([]);
     expect(ledger.records).toEqual([]);

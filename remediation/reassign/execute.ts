@@ -322,6 +322,15 @@ async function runBatch(
       say(`${where}: cancelled: ${cancel.length} moves in flight stopped (their partitions keep their replicas before the move)`);
       return { status: "cancelled", moves: moves.length - cancel.length };
     }
+    // Our ledger record gone and the partitions back on their replicas before the move: `kafka-ops
+    // reassign cancel` ran elsewhere (it removes the records). Without that signal, placement that
+    // still shows the old replicas is more likely metadata trailing the controller: read again below.
+    const recordGone = record !== undefined && !(await deps.ledger.list()).some((r) => r.id === record!.id);
+    const back = recordGone ? await cancelledElsewhere(moves, deps.topics) : [];
+    if (back.length) {
+      say(`${where}: cancelled elsewhere: ${back.length} partitions are back on their replicas before the move (${back.slice(0, 10).map((m) => `${m.topic}-${m.partition}`).join(", ")})`);
+      return { status: "cancelled", moves: moves.length - back.length };
+    }
     // The metadata a broker answers with may trail the controller by a moment after the move completes.
     let problems = await verifyPlacement(moves, deps.topics);
     for (let tries = 1; problems.length && tries < VERIFY_TRIES && !options.signal?.aborted; tries++) {
@@ -406,6 +415,16 @@ async function restoreOrder(moves: readonly Pick<ReplicaMove, "topic" | "partiti
   const results = await reassign.alterPartitionReassignments(reorder.map((m) => ({ topic: m.topic, partition: m.partition, replicas: [...m.from] })));
   const failed = results.filter((r) => r.error !== undefined);
   say(`replica order put back on ${reorder.length - failed.length} partitions after the cancel (the preferred leader they had)${failed.length ? `; ${failed.length} not: ${failed.map((f) => `${f.topic}-${f.partition} ${f.error}`).join(", ")}` : ""}`);
+}
+
+/** Moves whose partition holds exactly its replicas before the move (in any order) and not the target's. */
+async function cancelledElsewhere(moves: readonly ReplicaMove[], topics: TopicAdminPort): Promise<ReplicaMove[]> {
+  const placement = await placementOf(topics, moves.map((m) => m.topic));
+  return moves.filter((m) => {
+    const now = placement.get(m.topic)?.partitions.find((p) => p.partition === m.partition)?.replicas ?? [];
+    const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x) => b.includes(x));
+    return sameSet(now, m.from) && !sameSet(now, m.to);
+  });
 }
 
 /** Replicas exactly the target (the preferred leader first), every target replica in the ISR. */
