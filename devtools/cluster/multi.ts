@@ -119,7 +119,8 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     // Fewer threads than the defaults (3 network, 8 io): many JVMs share a small machine.
     'num.network.threads=2',
     'num.io.threads=2',
-    // A restarted broker cannot register again until its old session expires (9 s by default).
+    // A restarted broker cannot register again until its old session expires (9 s by default;
+    // the controller's is 6 s here: shorter fenced brokers on a loaded machine).
     'broker.heartbeat.interval.ms=500',
     ...(opts.extra ?? []),
   ];
@@ -131,7 +132,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     mkdirSync(join(dir, 'data'), { recursive: true });
     const port = isController ? cport : opts.basePort + id;
     const props = join(dir, 'server.properties');
-    const extra = isController ? [`default.replication.factor=${rf}`, 'broker.session.timeout.ms=2500'] : [...brokerExtra, ...(rack ? [`broker.rack=${rack}`] : [])];
+    const extra = isController ? [`default.replication.factor=${rf}`, 'broker.session.timeout.ms=6000'] : [...brokerExtra, ...(rack ? [`broker.rack=${rack}`] : [])];
     writeFileSync(props, serverProperties({ version, dataDir: join(dir, 'data'), port, cport, nodeId: id, controller: isController ? 'only' : false, by, extra }));
     const logCfg = join(dir, 'log4j2.properties');
     writeFileSync(logCfg, log4j2Config(join(dir, 'server.log')));
@@ -178,7 +179,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
       await n.release?.();
       delete n.release;
       const svc = launch(n);
-      const bindFailed = () => existsSync(logFile) && readFileSync(logFile, 'utf8').slice(logFrom).includes(`failed to bind to 127.0.0.1:${n.port}: Address already in use`);
+      const bindFailed = () => lostPort(logFile, logFrom, n.port);
       // A broker that failed to bind its port hangs in shutdown for a long while: end it at once.
       const bindWatch = setInterval(() => {
         if (bindFailed()) {
@@ -224,14 +225,23 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     const made = await Promise.all([makeNode(CONTROLLER_NODE_ID, undefined), ...ids.map((id) => makeNode(id, opts.racks?.[id - 1]))]);
     controller = made[0]!;
     for (const n of made.slice(1)) brokers.set(n.id, n);
-    const csvc = launch(controller);
     // Brokers connect to the controller port at once: launched before it listens, one of their
     // connects can land on the port itself (local-ports.ts) and the controller then cannot bind.
-    const deadline = Date.now() + timeoutMs;
-    while (portState(cport) === 'free' || portState(cport) === 'in-use') {
-      if (csvc.hasExited()) throw new Error(`the controller exited during startup (code ${await csvc.exited}), see ${logFiles(controller).join(', ')}`);
-      if (Date.now() > deadline) throw new Error(`the controller did not listen on 127.0.0.1:${cport} within ${timeoutMs / 1000} s, see ${logFiles(controller).join(', ')}`);
-      await sleep(100);
+    // Another process's outgoing connection can hold it too: then start it again.
+    for (let attempt = 1; ; attempt++) {
+      const logFile = join(controller.dir, 'server.log');
+      const logFrom = existsSync(logFile) ? statSync(logFile).size : 0;
+      const csvc = launch(controller);
+      const deadline = Date.now() + timeoutMs;
+      while (portState(cport) === 'free' || portState(cport) === 'in-use') {
+        if (csvc.hasExited()) break;
+        if (Date.now() > deadline) throw new Error(`the controller did not listen on 127.0.0.1:${cport} within ${timeoutMs / 1000} s, see ${logFiles(controller).join(', ')}`);
+        await sleep(100);
+      }
+      if (!csvc.hasExited()) break;
+      if (!lostPort(logFile, logFrom, cport) || attempt === BIND_ATTEMPTS) throw new Error(`the controller exited during startup (code ${await csvc.exited}), see ${logFiles(controller).join(', ')}`);
+      log(`cluster-${opts.basePort}: the controller could not bind 127.0.0.1:${cport} (held by an outgoing connection); starting it again`);
+      await portFree(cport, 'the controller');
     }
     // Then all brokers at once: each registers as soon as the controller answers.
     await Promise.all([...brokers.values()].map((b) => startBroker(b)));
@@ -314,7 +324,12 @@ async function execJava(args: string[], cwd: string): Promise<void> {
   }
 }
 
-/** Starts of one broker when its port was taken at bind time. */
+/** Whether the node whose log is `logFile` failed to bind `port` since `logFrom` (a length of that log). */
+function lostPort(logFile: string, logFrom: number, port: number): boolean {
+  return existsSync(logFile) && readFileSync(logFile, 'utf8').slice(logFrom).includes(`failed to bind to 127.0.0.1:${port}: Address already in use`);
+}
+
+/** Starts of one node when its port was taken at bind time. */
 const BIND_ATTEMPTS = 3;
 
 /**
