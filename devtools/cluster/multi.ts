@@ -120,7 +120,7 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
     'num.network.threads=2',
     'num.io.threads=2',
     // A restarted broker cannot register again until its old session expires (9 s by default;
-    // the controller's is 6 s here: shorter fenced brokers on a loaded machine).
+    // the controller's is 6 s here: with 2.5 s a broker once went missing on a loaded machine).
     'broker.heartbeat.interval.ms=500',
     ...(opts.extra ?? []),
   ];
