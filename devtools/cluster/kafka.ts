@@ -243,7 +243,7 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<RunningKafka>
   const jvm = [`-Xmx${opts.heap ?? '512m'}`, '-Xms128m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dkafka.logs.dir=${runDir}`, ...logProps];
 
   // Kafka uuids are 16 random bytes, base64url without padding.
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const fmt = ['format', '-t', clusterId, '-c', props];
   if (v4) fmt.push('--standalone'); // dynamic quorum (KIP-853); 3.9 uses static controller.quorum.voters
   if (!restart) run('java', ['-Xmx256m', ...logProps, '-cp', cp, 'kafka.tools.StorageTool', ...fmt], { cwd: runDir });
@@ -260,4 +260,15 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<RunningKafka>
   });
   log(`Kafka ready on ${bootstrap} in ${(readyMs / 1000).toFixed(1)}s (home ${home})`);
   return { bootstrap, version, logFile, stdoutFile, pid: svc.pid, readyMs, exited: svc.exited, stop: () => svc.stop() };
+}
+
+/**
+ * A Kafka uuid (16 random bytes, base64url). Like Kafka's own Uuid.randomUuid, never one that
+ * starts with "-": the storage tool would read it as an option (1 in 64 otherwise).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

@@ -12,10 +12,9 @@
 // internal topics and the default replication factor are min(3, N).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { ensureKafka, kafkaVersion, log4j2Config, quietKafka, serverProperties } from './kafka.ts';
+import { ensureKafka, kafkaVersion, log4j2Config, quietKafka, newClusterId, serverProperties } from './kafka.ts';
 import { holdPort, portState } from './local-ports.ts';
 import { cacheRoot, killStale, log, portOpen, requireJava, sleep, startService, waitUntilReady, type Service } from './util.ts';
 
@@ -300,17 +299,6 @@ export async function startCluster(opts: ClusterOptions): Promise<MultiCluster> 
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A Kafka uuid (16 random bytes, base64url). Like Kafka's own Uuid.randomUuid, never one that
- * starts with "-": the storage tool would read it as an option (1 in 64 otherwise).
- */
-function newClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
 }
 
 /** Runs a short java command (storage formatting); throws with its output on failure. */
