@@ -195,7 +195,7 @@ describe("replication on a real 4-broker cluster", () => {
     expect(report.diagnoses.map((d) => d.code)).toEqual(["cluster.imbalance"]);
     expect(report.diagnoses[0]!.entities).toEqual({ broker: 5, fix: "reassign" });
     // 8 x RF 2 + 3 x RF 1 = 19 replicas over brokers 1-4: 4.75 each, said as 5.
-    expect(report.diagnoses[0]!.summary).toBe("broker 5 host no replicas while the others carry 5 each: partitions were never reassigned onto it");
+    expect(report.diagnoses[0]!.summary).toBe("broker 5 hosts no replicas while the others carry 5 each: partitions were never reassigned onto it");
     expect(report.actions.map((a) => ({ kind: a.kind, params: a.params }))).toEqual([{ kind: "reassign_partitions", params: { brokers: "5", throttleBytesPerSec: 50_000_000 } }]);
   }, 120_000);
 });

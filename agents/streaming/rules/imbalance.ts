@@ -38,7 +38,7 @@ export function imbalance(overview: ToolValue<"cluster_overview">, t: ThresholdV
   const spread = online.map((b) => `broker ${b.id}: ${b.replicas} replicas, ${b.leaders} leaders`).join("; ");
   const summary = replicaSkew
     ? emptyBrokers.length
-      ? say`broker${emptyBrokers.length > 1 ? "s" : ""} ${emptyBrokers.map((b) => b.id).join(", ")} host no replicas while the others carry ${Math.round(mean * online.length / (online.length - emptyBrokers.length))} each: partitions were never reassigned onto ${emptyBrokers.length > 1 ? "them" : "it"}`
+      ? say`broker${emptyBrokers.length > 1 ? "s" : ""} ${emptyBrokers.map((b) => b.id).join(", ")} ${emptyBrokers.length > 1 ? "host" : "hosts"} no replicas while the others carry ${Math.round(mean * online.length / (online.length - emptyBrokers.length))} each: partitions were never reassigned onto ${emptyBrokers.length > 1 ? "them" : "it"}`
       : say`replicas are spread unevenly: ${Math.max(...replicas)} on the busiest broker against a mean of ${Math.round(mean)}`
     : say`${overview.preferredLeaderMismatches} of ${overview.partitions} partitions are not led by their preferred replica; leadership is concentrated (${Math.max(...leaders)} leaders on one broker against a mean of ${Math.round(leaderMean)})`;
   return finding(

@@ -23,7 +23,7 @@ export function offlinePartitions(topics: Topics, overview: Overview): Finding |
     "streaming",
     "replication.offline",
     CONFIDENCE.offline,
-    say`${offline.length} partitions have no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${gone.length ? say`; broker${gone.length > 1 ? "s" : ""} ${gone.join(", ")} did not answer` : ""}`,
+    say`${offline.length} ${offline.length === 1 ? "partition has" : "partitions have"} no leader (${summarize(offline.map((p) => tp(p.topic, p.partition)))}); their replicas live on broker${replicasOn.length > 1 ? "s" : ""} ${replicasOn.join(", ")}${gone.length ? say`; broker${gone.length > 1 ? "s" : ""} ${gone.join(", ")} did not answer` : ""}`,
     { topic: first.topic, partition: first.partition, ...(gone[0] !== undefined && { broker: gone[0] }) },
     [
       evidence("topic_partitions", offline.slice(0, QUOTED_IN_EVIDENCE).map((p) => `${tp(p.topic, p.partition)} leader -1 replicas [${p.replicas}] isr [${p.isr}]`).join("; ")),
