@@ -25,7 +25,6 @@ import {
 
 type IncrementalAlterConfigsRequestConfig = incrementalAlterConfigsV1.IncrementalAlterConfigsRequestConfig;
 import { withDeadline } from "../../live/call.ts";
-import { createKafkaClient, type KafkaClient } from "../../live/connection.ts";
 import {
   resourceName,
   type ConfigResource,
@@ -40,6 +39,7 @@ import {
 import type { LiveWriteContext } from "./context.ts";
 import { electLeadersV2, errorName, PREFERRED } from "./elect-leaders.ts";
 import { createPlatformaticAdmin } from "./platformatic-admin.ts";
+import { liveKafka } from "./kafka-client.ts";
 
 /** Kafka's ELECTION_NOT_NEEDED: the preferred replica already leads. */
 const ELECTION_NOT_NEEDED = 84;
@@ -49,25 +49,10 @@ const OWN_SOURCE = { topic: ConfigSources.DYNAMIC_TOPIC_CONFIG, broker: ConfigSo
 
 export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
   const { settings, redact, policy } = ctx;
-  let kafkajs: { client: KafkaClient; admin: KafkajsAdmin; connected: Promise<void> } | undefined;
+  // The kafkajs admin every live write port shares the shape of: connected lazily and once, within the deadline.
+  const k = liveKafka(ctx);
+  const kafkajsAdmin = (): Promise<KafkajsAdmin> => k.admin();
   let platformatic: PlatformaticAdmin | undefined;
-
-  const kafkajsAdmin = async (): Promise<KafkajsAdmin> => {
-    if (!kafkajs) {
-      const client = createKafkaClient(settings.kafka!, settings, redact, ctx.log);
-      const admin = client.kafka.admin();
-      const opened = { client, admin, connected: admin.connect() };
-      kafkajs = opened;
-      // A failed connect is not kept: the next call connects afresh (and this client holds no socket).
-      opened.connected.catch(() => {
-        client.release();
-        if (kafkajs === opened) kafkajs = undefined;
-      });
-    }
-    const { admin, connected } = kafkajs;
-    await connected;
-    return admin;
-  };
   const platformaticAdmin = (): PlatformaticAdmin => (platformatic ??= createPlatformaticAdmin(settings));
 
   /** One call within the deadline; its failure as an Error whose message names what failed, redacted. */
@@ -265,13 +250,8 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
     },
 
     async close() {
-      const closing: Promise<unknown>[] = [];
-      if (kafkajs) {
-        const k = kafkajs;
-        closing.push(withDeadline("disconnect", policy.deadlineMs, k.connected.catch(() => {}).then(() => k.admin.disconnect())).catch(() => {}).finally(() => k.client.release()));
-      }
+      const closing: Promise<unknown>[] = [k.close()];
       if (platformatic) closing.push(withDeadline("close", policy.deadlineMs, platformatic.close()).catch(() => {}));
-      kafkajs = undefined;
       platformatic = undefined;
       await Promise.allSettled(closing);
     },
