@@ -15,7 +15,7 @@ import type { WritePorts } from "../../ports/write/ports.ts";
 import type { DurableState } from "../../state/open.ts";
 import type { GateDecisionRecord, InvestigationRecord } from "../../state/investigations.ts";
 import { KafkaOpsError } from "../../errors.ts";
-import { openAuditLog, type AuditLog } from "../audit.ts";
+import { auditPath, fileAuditLog, type AuditLog } from "../audit.ts";
 import { memoryLedger, stateLedger } from "../reassign/throttles.ts";
 import type { Policy } from "../policy.ts";
 import type { TargetDescriptor } from "./target.ts";
@@ -38,7 +38,7 @@ export interface GateContext {
 export function remediationDeps(write: WritePorts, policy: Policy, ctx: GateContext, target: { simulation: boolean }): RemediationDeps {
   const redact = redactor(ctx.secrets);
   const now = ctx.now ?? (() => new Date());
-  const audit = ctx.audit ?? openAuditLog({ env: ctx.env, stateDir: ctx.settings.state.dir, redact, now });
+  const audit = ctx.audit ?? fileAuditLog(auditPath(ctx.env, ctx.settings.state.dir), { redact, now });
   return {
     runner: {
       ctx: {
