@@ -26,7 +26,12 @@ conf=/etc/postgresql/$version/$cluster
 # Loopback only, on the chosen port; password (scram) logins over TCP for the test role.
 sed -i -e "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" -e "s/^#\?port = .*/port = $port/" "$conf/postgresql.conf"
 if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c && $4 == "online" { found = 1 } END { exit !found }'; then
-  pg_ctlcluster "$version" "$cluster" start
+  # A machine image saved with the server running leaves its socket lock behind; the server
+  # refuses to start beside a lock whose process is gone.
+  lock=/var/run/postgresql/.s.PGSQL.$port.lock
+  if [ -f "$lock" ] && ! kill -0 "$(head -1 "$lock")" 2>/dev/null; then rm -f "$lock"; fi
+  # Its "Removed stale pid file." goes to stdout, which is this script's answer: keep it off.
+  pg_ctlcluster "$version" "$cluster" start >&2
 fi
 for _ in $(seq 1 50); do
   pg_isready -q -h 127.0.0.1 -p "$port" && break
@@ -34,6 +39,6 @@ for _ in $(seq 1 50); do
 done
 pg_isready -q -h 127.0.0.1 -p "$port" || { echo "postgres.sh: server did not come up on 127.0.0.1:$port" >&2; exit 1; }
 
-as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'kafka_ops'\" | grep -q 1 || psql -p $port -qc \"CREATE ROLE kafka_ops LOGIN PASSWORD 'kafka_ops'\""
-as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'kafka_ops'\" | grep -q 1 || createdb -p $port -O kafka_ops kafka_ops"
+as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'kafka_ops'\" | grep -q 1 || psql -p $port -qc \"CREATE ROLE kafka_ops LOGIN PASSWORD 'kafka_ops'\"" >&2
+as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'kafka_ops'\" | grep -q 1 || createdb -p $port -O kafka_ops kafka_ops" >&2
 echo "postgresql://kafka_ops:kafka_ops@127.0.0.1:$port/kafka_ops"

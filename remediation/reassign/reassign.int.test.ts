@@ -264,7 +264,7 @@ describe("reassignment on a real multi-broker cluster", () => {
 
     const again = await cli(["reassign", "execute", file, "--by", "h9-test", "--throttle", "50MB/s"]).done;
     console.log(`h9 killed path: resumed run exit ${again.code}; ${again.stdout.trim().split("\n").slice(-6).join(" | ")}`);
-    expect(again.code).toBe(0);
+    expect(again.code, `the resumed run printed:\n${again.stdout}${again.stderr}`).toBe(0);
     expect(again.stdout).toContain(`left behind by reassign-`);
     expect(again.stdout).toContain("verified: ok: all");
     expect(await verifyPlacement(moves, topics)).toEqual([]);
