@@ -11,9 +11,18 @@ export const OLD_READS_NEW = "readers of the old schema cannot read new data";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * The schemas a schema references, already resolved (through the registry port, or from a
+ * recording): reference name -> schema text. The name is what the referencing schema uses:
+ * the import path for Protobuf (`"other.proto"`), the full name of the named type for Avro
+ * (`"com.acme.Address"`), the `$ref` URI for JSON Schema (`"address.json"`). Nested references
+ * are flattened into the same map.
+ */
+export type References = ReadonlyMap<string, string>;
+
 export interface Checker<T> {
   label: string;
-  parse(text: string): Parsed<T>;
+  parse(text: string, references?: References): Parsed<T>;
   /** Problems of `candidate` against `old` for the given directions; empty when compatible. */
   compare(candidate: T, old: T, directions: Direction[]): string[];
 }
