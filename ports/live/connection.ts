@@ -17,6 +17,7 @@
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
+import { tolerateLeaderlessPartitions } from "./kafkajs-leaderless.ts";
 import { Kafka, logLevel, type ISocketFactory, type KafkaConfig, type SASLOptions } from "kafkajs";
 import type { Settings } from "../../config/settings.ts";
 import { NOT_KAFKA_CODE } from "./call.ts";
@@ -34,6 +35,8 @@ export function createKafka(kafka: NonNullable<Settings["kafka"]>, settings: Set
 
 
 export function createKafkaClient(kafka: NonNullable<Settings["kafka"]>, settings: Settings, redact: (text: string) => string, log: (line: string) => void = () => {}): KafkaClient {
+  // An offline partition must not blind every read of the client (kafkajs-leaderless.ts).
+  tolerateLeaderlessPartitions();
   const sockets = trackedSockets();
   const config: KafkaConfig = {
     socketFactory: sockets.factory,

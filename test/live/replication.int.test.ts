@@ -128,14 +128,12 @@ describe("replication on a real 4-broker cluster", () => {
     await allBack();
   }, 120_000);
 
-  // KNOWN BUG (it.fails: flip to it() once fixed). With one leaderless partition on the cluster,
-  // kafkajs' Metadata parsing throws LEADER_NOT_AVAILABLE for the whole answer, so the live
-  // sampler (ports/live/cluster-sampler.ts, describeCluster / fetchTopicMetadata) reads nothing:
-  // investigate escalates "unknown" sev3 "nothing could be checked" instead of replication.offline sev1.
-  it.fails("broker 3 stopped: its RF 1 partition is offline, escalated sev1 (fails today: the live sampler reads nothing)", async () => {
+  // kafkajs alone refused the whole Metadata answer here (LEADER_NOT_AVAILABLE on one partition)
+  // and the sampler read nothing: ports/live/kafkajs-leaderless.ts.
+  it("broker 3 stopped: its RF 1 partition is offline, escalated sev1", async () => {
     await cluster.stopBroker(3);
     try {
-      // Both Node clients refuse a metadata answer with a leaderless partition: Kafka's own tool says which.
+      // Kafka's own tool says which partition is offline.
       expect(await unavailablePartitions(cluster.anyRunning(), AUDIT.topic)).toEqual([`Topic: ${AUDIT.topic}\tPartition: 2\tLeader: none\tReplicas: 3\tIsr: \tElr: 3\tLastKnownElr: 3`]);
       const run = await investigateLive(settings(), { id: "broker-stopped-offline" });
       const { report } = run;
