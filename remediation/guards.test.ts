@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { finding } from "../agents/finding.ts";
 import { selector } from "../config/thresholds/selector.ts";
-import { internalTopic, liveGuards, preconditionChange, staticGuards } from "./guards.ts";
+import { costProblems, internalTopic, liveGuards, preconditionChange, staticGuards } from "./guards.ts";
 
 describe("guards", () => {
   it("knows the internal topics, and a policy's protected ones", () => {
@@ -22,6 +22,12 @@ describe("guards", () => {
     expect(staticGuards({ kind: "add_partitions", params: { topic: "t", from: 8, to: 300 } }, input)).toEqual(["adds or moves 292 partitions, more than the cap of 256 per action"]);
     expect(staticGuards({ kind: "alter_topic_config", params: { topic: "t", delete: ["retention.ms"] } }, input)).toEqual(["alter_topic_config: removing retention.ms would fall back to a default that may delete records"]);
     expect(staticGuards({ kind: "scale_consumers", params: { group: "h", to: 3 } }, input)).toEqual(['group "h" is not an entity any finding names']);
+  });
+
+  it("caps a batched action at what moves at once, an unbatched one at its total", () => {
+    expect(costProblems({ partitions: 5000, records: 0, partitionsAtOnce: 250 })).toEqual([]);
+    expect(costProblems({ partitions: 5000, records: 0, partitionsAtOnce: 300 })).toEqual(["moves 300 partitions at once in one batch, more than the cap of 256 at once"]);
+    expect(costProblems({ partitions: 257, records: 0 })).toEqual(["adds or moves 257 partitions, more than the cap of 256 per action"]);
   });
 
   it("never lets an action change what decides deletion for a whole cluster, or a topic's cleanup policy", () => {

@@ -80,6 +80,8 @@ export function unnamedEntity(d: Pick<ActionDraft, "params">, findings: readonly
 export interface Cost {
   partitions: number;
   records: number;
+  /** Partitions in flight at once when the action runs in batches; absent: all of them at once. */
+  partitionsAtOnce?: number;
 }
 
 /** What the params alone say an action costs (the dry run's own count replaces it when it gives one). */
@@ -142,7 +144,11 @@ export function staticGuards(action: Pick<Action, "kind" | "params">, input: Sta
 /** The blast-radius cap on a cost. */
 export function costProblems(cost: Cost): string[] {
   const out: string[] = [];
-  if (cost.partitions > BLAST_RADIUS.partitions) out.push(`adds or moves ${cost.partitions} partitions, more than the cap of ${BLAST_RADIUS.partitions} per action`);
+  // A reassignment runs batch by batch: what can go wrong at once is one batch, whatever the total.
+  const atOnce = cost.partitionsAtOnce ?? cost.partitions;
+  if (atOnce > BLAST_RADIUS.partitions) {
+    out.push(cost.partitionsAtOnce === undefined ? `adds or moves ${atOnce} partitions, more than the cap of ${BLAST_RADIUS.partitions} per action` : `moves ${atOnce} partitions at once in one batch, more than the cap of ${BLAST_RADIUS.partitions} at once`);
+  }
   if (cost.records > BLAST_RADIUS.records) out.push(`moves ${cost.records} records, more than the cap of ${BLAST_RADIUS.records} per action`);
   return out;
 }

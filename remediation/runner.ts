@@ -257,7 +257,11 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
         await fail(`not applied: refused as the cluster stands: ${output.refusal}`, "dry-run");
         continue;
       }
-      const cost: Cost = { partitions: prepared.cost?.partitions ?? estimated.partitions, records: prepared.cost?.records ?? estimated.records };
+      const cost: Cost = {
+        partitions: prepared.cost?.partitions ?? estimated.partitions,
+        records: prepared.cost?.records ?? estimated.records,
+        ...(prepared.cost?.partitionsAtOnce !== undefined && { partitionsAtOnce: prepared.cost.partitionsAtOnce }),
+      };
       const capped = costProblems(cost);
       const overNow = capped.length ? `guard: ${capped.join("; ")}` : overAt(cost);
       if (overNow) {

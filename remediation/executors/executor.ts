@@ -35,7 +35,12 @@ export interface Prepared {
   /** JSON-comparable reading of what the action depends on; compared again right before apply. */
   precondition: unknown;
   /** Partitions it adds or moves and records it replays or moves, for the limits and the blast-radius cap (counted from the params when absent). */
-  cost?: { partitions?: number; records?: number };
+  /**
+   * What the action adds, moves or replays. `partitionsAtOnce`: for an action that runs in
+   * batches one after the other (reassign_partitions), the most partitions in flight at once:
+   * the blast-radius cap applies to it, the policy's per-run and per-hour limits to the total.
+   */
+  cost?: { partitions?: number; records?: number; partitionsAtOnce?: number };
 }
 
 export interface Applied {

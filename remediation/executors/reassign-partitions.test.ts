@@ -35,8 +35,23 @@ describe("reassign_partitions", () => {
       "batch 1/1: 1 moves, 2.5 MB, brokers 1, 2, 3",
       "orders-0: [1,2] -> [3,2]",
       "throttle: 20 MB/s, on the brokers and replicas of each batch only, removed after each batch",
+      "one batch at a time: at most 1 partitions moving at once",
     ]);
-    expect(prepared.cost).toEqual({ partitions: 1 });
+    expect(prepared.cost).toEqual({ partitions: 1, partitionsAtOnce: 1 });
+  });
+
+  it("a plan bigger than the blast-radius cap in batches under it: the cost at once is the largest batch left", async () => {
+    const cluster = emptyCluster([1, 2, 3]);
+    addTopic(cluster, "wide", Array.from({ length: 600 }, () => [1, [1, 2]] as [number, number[]]));
+    const ctx = { ...context(cluster), reassign: { ledger: memoryLedger(), sleep: async () => {} } };
+    const moves = Array.from({ length: 600 }, (_, partition) => ({ topic: "wide", partition, from: [1, 2], to: [3, 2], bytes: 0 }));
+    const wide: ReassignPlan = { ...plan, batches: [0, 250, 500].map((at) => ({ moves: moves.slice(at, at + 250), bytes: 0, brokers: [1, 2, 3] })) };
+    // The first batch already ran: 350 moves left, the second batch (250) is the most at once.
+    for (let p = 0; p < 250; p++) cluster.topics.get("wide")!.partitions[p]!.replicas = [3, 2];
+    const prepared = await reassignPartitions.dryRun(action("reassign_partitions", { plan: JSON.stringify(wide) }), ctx);
+    expect(prepared.output.refusal).toBeUndefined();
+    expect(prepared.cost).toEqual({ partitions: 350, partitionsAtOnce: 250 });
+    expect(prepared.output.effect).toContain("one batch at a time: at most 250 partitions moving at once");
   });
 
   it("refuses a malformed plan, naming the field", async () => {

@@ -18,7 +18,7 @@
  */
 import type { Action } from "../../contract/report.ts";
 import { abortableSleep, describeThrottle, executePlan, moveStates, parseThrottle, verifyPlacement, type ExecuteOutcome, type ThrottleChoice } from "../reassign/execute.ts";
-import { ReassignPlan } from "../reassign/plan-format.ts";
+import { ReassignPlan, type ReplicaMove } from "../reassign/plan-format.ts";
 import { ParamError } from "./params.ts";
 import { refusal, type ExecutionContext, type Executor } from "./executor.ts";
 
@@ -69,6 +69,7 @@ export const reassignPartitions: Executor = {
     for (const s of left.slice(0, LISTED)) effect.push(`${s.move.topic}-${s.move.partition}: [${s.move.from.join(",")}] -> [${s.move.to.join(",")}]${s.state === "in-flight" ? " (in flight: waited for)" : ""}`);
     if (left.length > LISTED) effect.push(`... and ${left.length - LISTED} more moves (${left.length} in all)`);
     effect.push(`throttle: ${describeThrottle(throttle)}, on the brokers and replicas of each batch only, removed after each batch`);
+    effect.push(`one batch at a time: at most ${largestBatch(plan, new Set(left.map((s) => s.move)))} partitions moving at once`);
     const warnings: string[] = [];
     const done = states.length - left.length;
     if (done) warnings.push(`${done} moves of the plan are already done and are skipped`);
@@ -81,7 +82,7 @@ export const reassignPartitions: Executor = {
       output: { at, effect: effect.map(ctx.redact), warnings: warnings.map(ctx.redact) },
       // Without its timestamp: a plan the dry run made itself is made again before apply, and only its moves must agree.
       precondition: { plan: { ...plan, createdAt: "" }, states: states.map((s) => [s.move.topic, s.move.partition, s.state]) },
-      cost: { partitions: left.length },
+      cost: { partitions: left.length, partitionsAtOnce: largestBatch(plan, new Set(left.map((s) => s.move))) },
     };
   },
 
@@ -144,6 +145,11 @@ async function planOf(action: Action, ctx: ExecutionContext): Promise<ReassignPl
   const [{ readClusterState }, { planReassignment }] = await Promise.all([import("../reassign/cluster-state.ts"), import("../reassign/planner.ts")]);
   const state = await readClusterState(ctx.write.topics);
   return planReassignment({ partitions: state.partitions, brokers: state.brokers, goal: { kind: "balance" }, source: ctx.write.describe(), createdAt: ctx.now().toISOString() });
+}
+
+/** The most moves still to run in one batch: what is in flight at once. */
+function largestBatch(plan: ReassignPlan, left: ReadonlySet<ReplicaMove>): number {
+  return plan.batches.reduce((most, b) => Math.max(most, b.moves.filter((m) => left.has(m)).length), 0);
 }
 
 function formatBytes(n: number): string {

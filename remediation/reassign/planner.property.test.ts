@@ -131,10 +131,10 @@ describe("planner invariants", () => {
     );
   });
 
-  it("batches every changed partition exactly once, within the per-broker limit", () => {
+  it("batches every changed partition exactly once, within the per-broker and per-batch limits", () => {
     fc.assert(
-      fc.property(clusterCase, fc.integer({ min: 1, max: 4 }), ({ input }, limit) => {
-        const plan = planReassignment({ ...input, options: { maxMovesPerBrokerPerBatch: limit } });
+      fc.property(clusterCase, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), ({ input }, limit, perBatch) => {
+        const plan = planReassignment({ ...input, options: { maxMovesPerBrokerPerBatch: limit, maxMovesPerBatch: perBatch } });
         const seen = plan.batches.flatMap((b) => b.moves.map((mv) => mv.partition));
         expect(new Set(seen).size).toBe(seen.length);
         const changed = input.partitions.filter((p, k) => (after(input, plan)[k] ?? []).join() !== p.replicas.join()).map((p) => p.partition);
@@ -148,6 +148,7 @@ describe("planner invariants", () => {
             for (const r of [...mv.from, ...mv.to]) expect(b.brokers).toContain(r);
           }
           for (const v of load.values()) expect(v).toBeLessThanOrEqual(limit);
+          expect(b.moves.length).toBeLessThanOrEqual(perBatch);
           expect(b.bytes).toBe(b.moves.reduce((s, mv) => s + mv.bytes, 0));
         }
       }),
@@ -172,6 +173,6 @@ describe("planner invariants", () => {
   });
 
   it("documents its defaults", () => {
-    expect(PLANNER_DEFAULTS).toEqual({ maxMovesPerBrokerPerBatch: 5, maxBytesPerBatch: undefined, bytesTolerance: 0.1 });
+    expect(PLANNER_DEFAULTS).toEqual({ maxMovesPerBrokerPerBatch: 5, maxBytesPerBatch: undefined, maxMovesPerBatch: 250, bytesTolerance: 0.1 });
   });
 });

@@ -36,6 +36,12 @@ export interface PlannerOptions {
   maxMovesPerBrokerPerBatch: number;
   /** Bytes one batch may copy in total; undefined: no limit beyond the per-broker one. */
   maxBytesPerBatch: number | undefined;
+  /**
+   * Partitions one batch moves at most, whatever the number of brokers (Cruise Control caps the
+   * cluster's concurrent movements too). Below the executor's blast-radius cap of 256 partitions
+   * at once (remediation/guards.ts), so that a plan of any size runs.
+   */
+  maxMovesPerBatch: number;
   /** When sizes are known: bytes per broker within this fraction of the mean count as balanced. */
   bytesTolerance: number;
 }
@@ -43,6 +49,7 @@ export interface PlannerOptions {
 export const PLANNER_DEFAULTS: PlannerOptions = {
   maxMovesPerBrokerPerBatch: 5,
   maxBytesPerBatch: undefined,
+  maxMovesPerBatch: 250,
   bytesTolerance: 0.1,
 };
 
@@ -595,14 +602,16 @@ function toPlan(input: PlanInput, m: Model, options: PlannerOptions): ReassignPl
 /**
  * Batches: each broker receives at most `maxMovesPerBrokerPerBatch` new replicas, and each
  * preferred leader (the likely sender: followers fetch from the leader) sends at most as many;
- * optionally a byte cap per batch. First fit, largest moves first so they spread over batches.
- * Reorder-only changes copy nothing: they go in a last batch of their own (after the data moves,
- * so the new preferred leaders exist when a preferred-leader election follows).
+ * optionally a byte cap per batch, and at most `maxMovesPerBatch` moves. First fit, largest moves
+ * first so they spread over batches. Reorder-only changes copy nothing: they go in last batches of
+ * their own (after the data moves, so the new preferred leaders exist when a preferred-leader
+ * election follows), `maxMovesPerBatch` at a time.
  */
 const MAX_BATCH_MISSES = 64;
 
 function batchMoves(moves: ReplicaMove[], options: PlannerOptions): Batch[] {
   const limit = Math.max(1, options.maxMovesPerBrokerPerBatch);
+  const perBatch = Math.max(1, options.maxMovesPerBatch);
   const copies = moves.filter((mv) => mv.to.some((r) => !mv.from.includes(r))).sort((a, b) => b.bytes - a.bytes || a.topic.localeCompare(b.topic) || a.partition - b.partition);
   const reorders = moves.filter((mv) => mv.to.every((r) => mv.from.includes(r)));
   interface Open { moves: ReplicaMove[]; bytes: number; load: Map<string, number>; brokers: Set<number>; misses: number }
@@ -614,7 +623,7 @@ function batchMoves(moves: ReplicaMove[], options: PlannerOptions): Batch[] {
     for (let k = firstOpen; k < open.length && !placed; k++) {
       const b = open[k];
       if (b === undefined) continue;
-      if (keys.some((key) => (b.load.get(key) ?? 0) >= limit) || (options.maxBytesPerBatch !== undefined && b.moves.length > 0 && b.bytes + mv.bytes > options.maxBytesPerBatch)) {
+      if (b.moves.length >= perBatch || keys.some((key) => (b.load.get(key) ?? 0) >= limit) || (options.maxBytesPerBatch !== undefined && b.moves.length > 0 && b.bytes + mv.bytes > options.maxBytesPerBatch)) {
         b.misses++;
         continue;
       }
@@ -638,6 +647,6 @@ function batchMoves(moves: ReplicaMove[], options: PlannerOptions): Batch[] {
     for (const r of [...mv.from, ...mv.to]) b.brokers.add(r);
   }
   const batches: Batch[] = open.map((b) => ({ moves: b.moves, bytes: b.bytes, brokers: [...b.brokers].sort((x, y) => x - y) }));
-  if (reorders.length > 0) batches.push({ moves: reorders, bytes: 0, brokers: [] });
+  for (let i = 0; i < reorders.length; i += perBatch) batches.push({ moves: reorders.slice(i, i + perBatch), bytes: 0, brokers: [] });
   return batches;
 }
