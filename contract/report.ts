@@ -161,12 +161,18 @@ export const PartitionLagView = z.strictObject({
   timeToCatchUpSec: z.number().nullable(),
   /** Member that owns it in the latest sample. */
   owner: z.string().nullable(),
+  /** Extension: records behind per sample of the window (the group's `samples`); null where unknown. */
+  lagBySample: z.array(z.number().nullable()).optional(),
+  /** Extension: seconds behind per sample of the window; null where it cannot be estimated. */
+  lagSecondsBySample: z.array(z.number().nullable()).optional(),
 });
 export type PartitionLagView = z.infer<typeof PartitionLagView>;
 
 /** Extension: a consumer group's lag per partition over the window. */
 export const GroupLagView = z.strictObject({
   group: z.string(),
+  /** Extension: the window's sample times, oldest first (what `lagBySample` is indexed by). */
+  samples: z.array(z.string()).optional(),
   partitions: z.array(PartitionLagView),
 });
 export type GroupLagView = z.infer<typeof GroupLagView>;

@@ -89,6 +89,7 @@ export const streamingAgent: Agent = {
 export function lagView(o: GroupObservation): GroupLagView {
   return {
     group: o.group.groupId,
+    samples: o.lag.samples,
     partitions: o.lag.partitions.map((p) => ({
       topic: p.topic,
       partition: p.partition,
@@ -98,6 +99,8 @@ export function lagView(o: GroupObservation): GroupLagView {
       lagSecondsExtrapolated: p.lagSecondsExtrapolated,
       timeToCatchUpSec: p.timeToCatchUpSec,
       owner: p.owner,
+      lagBySample: p.lag,
+      lagSecondsBySample: p.lagSeconds,
     })),
   };
 }
