@@ -18,6 +18,8 @@ import { liveTopics } from "../../ports/write/live/topics.ts";
 import type { TopicAdminPort } from "../../ports/write/topic-admin.ts";
 import type { WritePorts } from "../../ports/write/ports.ts";
 import { electPreferredLeaders } from "../../remediation/executors/elect-preferred-leaders.ts";
+import { reassignPartitions } from "../../remediation/executors/reassign-partitions.ts";
+import { memoryLedger } from "../../remediation/reassign/throttles.ts";
 import type { ExecutionContext } from "../../remediation/executors/executor.ts";
 import { idempotentProducer, uid, waitFor } from "./helpers.ts";
 import { explain, investigateLive } from "./live-investigate.ts";
@@ -53,8 +55,7 @@ describe("replication on a real 4-broker cluster", () => {
   const settings = () =>
     Settings.parse({ kafka: { bootstrap: cluster.bootstrap.split(",") }, sampling: { samples: 3, interval: "1s" }, calls: { deadline: "5s" } });
   /**
-   * Every partition of both topics, read with @platformatic/kafka (not through the ports under
-   * test; kafkajs' metadata call throws as soon as one partition has no leader).
+   * Every partition of both topics, read with @platformatic/kafka: not through the ports under test.
    */
   let reader: PlatformaticAdmin;
   const partitions = async (names = [ORDERS.topic, AUDIT.topic]): Promise<PartitionView[]> => {
@@ -180,7 +181,7 @@ describe("replication on a real 4-broker cluster", () => {
     expect(again.report.actions).toEqual([]);
   }, 150_000);
 
-  it("an empty broker 5 joins: cluster.imbalance names it and proposes reassign_partitions", async () => {
+  it("an empty broker 5 joins: cluster.imbalance names it and proposes reassign_partitions, whose executor balances the cluster", async () => {
     const added = await cluster.addBroker({ rack: "c" });
     expect(added).toMatchObject({ id: 5, port: 39215, rack: "c", running: true });
     const described = await waitFor("broker 5 in the cluster", () => admin.describeCluster(), (c) => c.brokers.length === 5);
@@ -195,5 +196,28 @@ describe("replication on a real 4-broker cluster", () => {
     // 8 x RF 2 + 3 x RF 1 = 19 replicas over brokers 1-4: 4.75 each, said as 5.
     expect(report.diagnoses[0]!.summary).toBe("broker 5 hosts no replicas while the others carry 5 each: partitions were never reassigned onto it");
     expect(report.actions.map((a) => ({ kind: a.kind, params: a.params }))).toEqual([{ kind: "reassign_partitions", params: { brokers: "5", throttleBytesPerSec: 50_000_000 } }]);
-  }, 120_000);
+
+    // The drafted action (no plan in it) through its executor on the same cluster: the dry run
+    // plans the balance from the placement now, apply runs it throttled, verify reads it back.
+    const ledger = memoryLedger();
+    const write = { topics, describe: () => `live cluster ${cluster.bootstrap}` } as unknown as WritePorts;
+    const ctx: ExecutionContext = { write, now: () => new Date(), settle: async () => {}, redact: redactor([]), reassign: { ledger, pollMs: 250 } };
+    const action = report.actions[0]!;
+    const prepared = await reassignPartitions.dryRun(action, ctx);
+    expect(prepared.output.refusal).toBeUndefined();
+    expect(prepared.output.effect.some((e) => e.includes("-> [") && e.includes("5"))).toBe(true);
+    const applied = await reassignPartitions.apply(action, prepared, ctx);
+    const verified = await reassignPartitions.verify(action, applied, ctx);
+    expect(verified, applied.output.join("\n")).toMatchObject({ ok: true });
+    expect(await ledger.list()).toEqual([]);
+    // 19 replicas over 5 brokers: 3 or 4 each; no partition with both replicas on one rack.
+    const placed = await allBack();
+    const perBroker = [1, 2, 3, 4, 5].map((b) => placed.flatMap((p) => p.replicas).filter((r) => r === b).length);
+    expect(Math.max(...perBroker) - Math.min(...perBroker), JSON.stringify(perBroker)).toBeLessThanOrEqual(1);
+    const rack = (b: number) => ({ 1: "a", 2: "a", 3: "b", 4: "b", 5: "c" })[b];
+    expect(placed.filter((p) => p.replicas.length === 2 && rack(p.replicas[0]!) === rack(p.replicas[1]!))).toEqual([]);
+
+    const again = await investigateLive(settings(), { id: "after-reassign" });
+    expect(again.report.diagnoses.filter((d) => d.code === "cluster.imbalance" && d.entities.fix === "reassign"), explain(again)).toEqual([]);
+  }, 180_000);
 });
