@@ -114,29 +114,61 @@ export const Alert = z.strictObject({
   firedAt: Timestamp.optional(),
 });
 
+/**
+ * Extension: a schema's reference to a version of another subject (Confluent's `references`).
+ * `name` is what the schema itself uses: the import path (Protobuf), the named type's full name
+ * (Avro), the `$ref` URI (JSON Schema).
+ */
+export const SchemaReference = z.strictObject({
+  name: z.string().min(1),
+  subject: z.string().min(1),
+  version: z.number().int().min(1),
+});
+
 export const SchemaVersion = z.strictObject({
   version: z.number().int().min(1),
   id: z.number().int().min(0),
   schemaType: SchemaType.default("AVRO"),
   schema: z.string(),
   registeredAt: Timestamp.optional(),
+  /** Extension: the subject versions this schema references; absent when none. */
+  references: z.array(SchemaReference).optional(),
 });
 
 export const Subject = z.strictObject({
   subject: z.string().min(1),
   compatibility: CompatibilityLevel.default("BACKWARD"),
   versions: z.array(SchemaVersion),
+  /**
+   * Extension: the topics this subject's records are written to, when the subject name does not
+   * say it (RecordNameStrategy subjects such as `com.acme.Order`); absent: read from the name.
+   */
+  topics: z.array(z.string().min(1)).optional(),
 });
 
 export const ProposedSchema = z.strictObject({
   subject: z.string().min(1),
   schemaType: SchemaType.default("AVRO"),
   schema: z.string(),
+  /** Extension: the subject versions the proposed schema references. */
+  references: z.array(SchemaReference).optional(),
+});
+
+/** Extension: a version of a subject that recorded schemas reference, kept when `subjects` lacks it. */
+export const ReferencedSchema = z.strictObject({
+  subject: z.string().min(1),
+  version: z.number().int().min(1),
+  id: z.number().int().min(0).optional(),
+  schemaType: SchemaType.default("AVRO"),
+  schema: z.string(),
+  references: z.array(SchemaReference).optional(),
 });
 
 export const SchemaRegistry = z.strictObject({
   subjects: z.array(Subject).default([]),
   proposed: z.array(ProposedSchema).default([]),
+  /** Extension: referenced subject versions that `subjects` does not hold (e.g. a soft-deleted version still referenced). */
+  referenced: z.array(ReferencedSchema).optional(),
 });
 
 /** A record as read from a topic. Keys, values and headers are untrusted text. */
@@ -218,6 +250,8 @@ export type Alert = z.infer<typeof Alert>;
 export type Subject = z.infer<typeof Subject>;
 export type SchemaVersion = z.infer<typeof SchemaVersion>;
 export type ProposedSchema = z.infer<typeof ProposedSchema>;
+export type SchemaReference = z.infer<typeof SchemaReference>;
+export type ReferencedSchema = z.infer<typeof ReferencedSchema>;
 export type RecordSample = z.infer<typeof RecordSample>;
 export type LogLine = z.infer<typeof LogLine>;
 export type Expected = z.infer<typeof Expected>;

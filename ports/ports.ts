@@ -14,6 +14,7 @@ import type {
   LogLine,
   ProposedSchema,
   RecordSample,
+  SchemaReference,
   Subject,
   Topic,
 } from "../contract/incident.ts";
@@ -110,15 +111,32 @@ export interface CompatibilityAnswer {
   checkedAgainst: number[];
 }
 
+/** One version of a subject, as read to resolve a reference to it. */
+export interface SubjectVersion {
+  subject: string;
+  version: number;
+  id?: number;
+  schemaType: SchemaType;
+  schema: string;
+  references?: SchemaReference[];
+}
+
 export interface RegistryPort {
   subjects(): Promise<Readout<Subject[]>>;
   /** Schemas about to be registered (a pre-deploy check). */
   proposed(): Promise<Readout<ProposedSchema[]>>;
-  /** Tests a schema against a subject under the given (or the subject's own) compatibility level. */
+  /** One version of a subject (what a reference names); notRecorded when there is no such version. */
+  schemaVersion(subject: string, version: number): Promise<Readout<SubjectVersion>>;
+  /**
+   * Tests a schema against a subject under the given (or the subject's own) compatibility level.
+   * References (the candidate's and every version's) are resolved through `schemaVersion`.
+   */
   testCompatibility(args: {
     subject: string;
     schemaType: SchemaType;
     schema: string;
+    /** The candidate's references to other subjects' versions. */
+    references?: SchemaReference[];
     level?: CompatibilityLevel;
     /** Check against the versions registered before this one only (to judge a registered version). */
     beforeVersion?: number;

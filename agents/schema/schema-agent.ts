@@ -22,6 +22,7 @@ export const schemaAgent: Agent = {
           subject: s.subject,
           schemaType: latest.schemaType,
           schema: latest.schema,
+          ...(latest.references && { references: latest.references }),
           beforeVersion: latest.version,
         }).then((r) => {
           const v = valueOf(r);
@@ -32,7 +33,7 @@ export const schemaAgent: Agent = {
     for (const p of subjects.proposed) {
       const level = subjects.subjects.find((s) => s.subject === p.subject)?.compatibility ?? "BACKWARD";
       checks.push(
-        call("schema_compatibility", { subject: p.subject, schemaType: p.schemaType, schema: p.schema }).then((r) => {
+        call("schema_compatibility", { subject: p.subject, schemaType: p.schemaType, schema: p.schema, ...(p.references && { references: p.references }) }).then((r) => {
           const v = valueOf(r);
           return v ? { ...v, level, version: undefined, registeredAt: undefined } : null;
         }),

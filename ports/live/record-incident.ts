@@ -8,6 +8,7 @@ import type { Incident } from "../../contract/incident.ts";
 import type { Settings } from "../../config/settings.ts";
 import { mapBounded } from "./bounded.ts";
 import type { LiveSession } from "./live-ports.ts";
+import { referencedVersions } from "./referenced-versions.ts";
 
 const DLQ_RECORDS = 200;
 
@@ -42,6 +43,9 @@ export async function recordIncident(session: LiveSession, settings: Settings, o
       else faults.push(read.kind === "unavailable" ? `${read.what}: ${read.reason}` : `not read: ${read.what}`);
     }
   } else if (dlqTopics.kind === "unavailable") faults.push(`${dlqTopics.what}: ${dlqTopics.reason}`);
+  // Referenced versions the subjects lack, so that a replay resolves every reference.
+  const references = subjects.kind === "ok" ? await referencedVersions(ports.registry, subjects.value) : { referenced: [], faults: [] };
+  faults.push(...references.faults);
   const stamp = last.at.replace(/[:.]/g, "-").toLowerCase();
   const incident: IncidentInput = {
     format: "kafka-incident/v1",
@@ -53,7 +57,9 @@ export async function recordIncident(session: LiveSession, settings: Settings, o
     snapshots: window.snapshots,
     ...(Object.keys(settings.clientConfigs).length && { clientConfigs: settings.clientConfigs }),
     topicConfigs: Object.fromEntries(topicConfigs.flatMap(([t, r]) => (r.kind === "ok" ? [[t, r.value]] : []))),
-    ...(subjects.kind === "ok" && { schemaRegistry: { subjects: subjects.value, proposed: [] } }),
+    ...(subjects.kind === "ok" && {
+      schemaRegistry: { subjects: subjects.value, proposed: [], ...(references.referenced.length && { referenced: references.referenced }) },
+    }),
     ...(dlq && { dlq }),
     ...(faults.length && { "x-recording-faults": faults }),
   };

@@ -18,6 +18,10 @@
  *   (`tools/schema/lib/compatibility.ts`). When the level asked differs from the subject's, the
  *   local checker decides alone. Every message says which source decided.
  * - `proposed()`: `notRecorded`: schemas about to be registered are not in a registry.
+ * - References: GET /subjects/{s}/versions/{v} answers a version's `references` (name, subject,
+ *   version); they are kept on the version, sent with a candidate to the registry, and resolved
+ *   through `schemaVersion()` (soft-deleted versions included: a registry keeps a referenced
+ *   version readable) when the local checker decides.
  *
  * Every HTTP read goes through `liveCall` (deadline, bounded retry on 5xx/429/network, secret
  * redaction); the client's own retries are off so that retries are counted in one place. A
@@ -28,8 +32,8 @@ import { RestService } from "@confluentinc/schemaregistry/dist/rest-service.js";
 import type { SchemaVersion, Subject } from "../../contract/incident.ts";
 import { CompatibilityLevel, SchemaType } from "../../contract/vocabulary.ts";
 import type { Settings } from "../../config/settings.ts";
-import { checkCompatibility } from "../../tools/schema/lib/compatibility.ts";
-import { notRecorded, ok, type CompatibilityAnswer, type Readout, type RegistryPort } from "../ports.ts";
+import { checkWithReferences } from "../../tools/schema/lib/references.ts";
+import { notRecorded, ok, type CompatibilityAnswer, type Readout, type RegistryPort, type SubjectVersion } from "../ports.ts";
 import { mapBounded } from "./bounded.ts";
 import { liveCall, type CallPolicy } from "./call.ts";
 
@@ -60,6 +64,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
     return {
       subjects: async () => notRecorded("schema registry (none configured)"),
       proposed: async () => notRecorded("proposed schemas"),
+      schemaVersion: async () => notRecorded("schema registry (none configured)"),
       testCompatibility: async () => notRecorded("schema registry (none configured)"),
     };
   }
@@ -109,14 +114,30 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
     return r.kind === "ok" && r.value !== NOT_FOUND ? ok([...r.value].sort((a, b) => a - b)) : r;
   };
 
-  const readVersion = async (subject: string, version: number): Promise<Readout<SchemaVersion | NotFound | null>> => {
-    const r = await read(`version ${version} of subject ${subject}`, () => client.getSchemaMetadata(subject, version), [40401, 40402]);
+  const readVersion = async (subject: string, version: number, deleted = false): Promise<Readout<SchemaVersion | NotFound | null>> => {
+    const r = await read(`version ${version} of subject ${subject}`, () => client.getSchemaMetadata(subject, version, deleted), [40401, 40402]);
     if (r.kind !== "ok") return r;
     if (r.value === NOT_FOUND) return ok(NOT_FOUND);
     const schemaType = SchemaType.safeParse(r.value.schemaType ?? "AVRO");
     // A type the contract has no name for (e.g. Apicurio's XML) is left out.
     if (!schemaType.success) return ok(null);
-    return ok({ version: r.value.version ?? version, id: r.value.id ?? 0, schemaType: schemaType.data, schema: r.value.schema });
+    const references = referencesOf(r.value.references);
+    return ok({
+      version: r.value.version ?? version,
+      id: r.value.id ?? 0,
+      schemaType: schemaType.data,
+      schema: r.value.schema,
+      ...(references.length && { references }),
+    });
+  };
+
+  const schemaVersion = async (subject: string, version: number): Promise<Readout<SubjectVersion>> => {
+    const r = await readVersion(subject, version, true);
+    if (r.kind !== "ok") return r;
+    if (r.value === NOT_FOUND) return notRecorded(`version ${version} of schema registry subject ${subject}`, { entity: { subject } });
+    if (r.value === null) return notRecorded(`version ${version} of schema registry subject ${subject} (a schema type this tool does not read)`, { entity: { subject } });
+    const { id, schemaType, schema, references } = r.value;
+    return ok({ subject, version, id, schemaType, schema, ...(references && { references }) });
   };
 
   /** Versions with their text; NOT_FOUND when the subject is gone. */
@@ -145,6 +166,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
     subject: string,
     schemaType: SchemaType,
     schema: string,
+    references: readonly { name: string; subject: string; version: number }[] | undefined,
     against: number[],
   ): Promise<Readout<RegistryVerdict>> => {
     const messages: string[] = [];
@@ -152,7 +174,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
     for (const version of against) {
       const r = await liveCall(`compatibility check of subject ${subject} against version ${version}`, policy, async () => {
         try {
-          const body = { schema, ...(schemaType !== "AVRO" && { schemaType }) };
+          const body = { schema, ...(schemaType !== "AVRO" && { schemaType }), ...(references?.length && { references }) };
           const path = `/compatibility/subjects/${encodeURIComponent(subject)}/versions/${version}?verbose=true`;
           return (await rest.handleRequest<CompatibilityResponse>(path, "POST", body)).data;
         } catch (error) {
@@ -187,7 +209,9 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
 
     proposed: async () => notRecorded("proposed schemas (live registries hold no schemas about to be registered)"),
 
-    testCompatibility: async ({ subject, schemaType, schema, level, beforeVersion }) => {
+    schemaVersion,
+
+    testCompatibility: async ({ subject, schemaType, schema, references, level, beforeVersion }) => {
       const numbers = await readVersionNumbers(subject);
       if (numbers.kind !== "ok") return numbers;
       if (numbers.value === NOT_FOUND) return notRecorded(`schema registry subject ${subject}`);
@@ -201,7 +225,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
       const local = async (): Promise<Readout<CompatibilityAnswer>> => {
         const versions = await readVersions(subject, against);
         if (versions.kind !== "ok") return versions;
-        return ok(checkCompatibility({ schemaType, candidate: schema, existing: versions.value, level: effective }));
+        return checkWithReferences({ schemaType, candidate: schema, candidateReferences: references, existing: versions.value, level: effective }, schemaVersion);
       };
 
       // The registry applies the subject's own level: it cannot answer for another one. NONE and
@@ -213,7 +237,7 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
         return ok({ ...answer.value, messages: answer.value.messages.map((m) => `local check (${why}): ${m}`) });
       }
 
-      const verdict = await askRegistry(subject, schemaType, schema, against);
+      const verdict = await askRegistry(subject, schemaType, schema, references, against);
       if (verdict.kind !== "ok") return verdict;
       if (verdict.value.compatible) return ok({ compatible: true, messages: [], checkedAgainst: against });
       if (verdict.value.messages.length > 0) {
@@ -221,17 +245,29 @@ export function registryPort(settings: Settings, policy: CallPolicy): RegistryPo
       }
       // Incompatible without reasons (Apicurio): the registry's verdict stands, the reasons are local.
       const answer = await local();
-      if (answer.kind !== "ok") return answer;
-      const reasons = answer.value.compatible ? [] : answer.value.messages;
+      const reasons = answer.kind === "ok" && !answer.value.compatible ? answer.value.messages : [];
+      // The verdict is the registry's even when the local check could not run (a reference the
+      // registry resolved and this read could not): only the reason is missing then.
+      const unknown = answer.kind === "ok" ? "the local check found none" : `the local check could not run (${answer.what}${answer.kind === "unavailable" ? `: ${answer.reason}` : ""})`;
       return ok({
         compatible: false,
         messages: reasons.length
           ? reasons.map((m) => `registry verdict, reason from the local check: ${m}`)
-          : [`registry: incompatible under ${effective} against version${against.length > 1 ? "s" : ""} ${against.join(", ")}; it gave no reason and the local check found none`],
+          : [`registry: incompatible under ${effective} against version${against.length > 1 ? "s" : ""} ${against.join(", ")}; it gave no reason and ${unknown}`],
         checkedAgainst: against,
       });
     },
   };
+}
+
+/** A version's references as the registry answered them; malformed entries are dropped. */
+function referencesOf(given: unknown): { name: string; subject: string; version: number }[] {
+  if (!Array.isArray(given)) return [];
+  return given.flatMap((r: { name?: unknown; subject?: unknown; version?: unknown }) =>
+    typeof r?.name === "string" && r.name && typeof r.subject === "string" && r.subject && Number.isInteger(r.version) && (r.version as number) >= 1
+      ? [{ name: r.name, subject: r.subject, version: r.version as number }]
+      : [],
+  );
 }
 
 /** The level of a /config answer, under either spelling; undefined when absent or unknown. */

@@ -3,8 +3,8 @@
  * answers `notRecorded`, which agents treat as missing evidence.
  */
 import type { Incident } from "../../contract/incident.ts";
-import { checkCompatibility } from "../../tools/schema/lib/compatibility.ts";
-import { notRecorded, ok, type Ports, type Readout, type Sampled } from "../ports.ts";
+import { checkWithReferences } from "../../tools/schema/lib/references.ts";
+import { notRecorded, ok, type Ports, type Readout, type Sampled, type SubjectVersion } from "../ports.ts";
 
 export function replayPorts(incident: Incident): Ports {
   const { snapshots } = incident;
@@ -16,6 +16,15 @@ export function replayPorts(incident: Incident): Ports {
   const groupSeries = series((s) => s.groups);
   const present = <T>(value: T | undefined, what: string): Readout<T> => (value === undefined ? notRecorded(what) : ok(value));
   const subjects = incident.schemaRegistry?.subjects;
+  // A referenced version: from the recorded subjects, else from the versions recorded only
+  // because something references them.
+  const schemaVersion = async (subject: string, version: number): Promise<Readout<SubjectVersion>> => {
+    const v = subjects?.find((s) => s.subject === subject)?.versions.find((x) => x.version === version);
+    if (v) return ok({ subject, version, id: v.id, schemaType: v.schemaType, schema: v.schema, ...(v.references && { references: v.references }) });
+    const r = incident.schemaRegistry?.referenced?.find((x) => x.subject === subject && x.version === version);
+    if (r) return ok(r);
+    return notRecorded(`version ${version} of schema registry subject ${subject}`, { entity: { subject } });
+  };
 
   return {
     metadata: {
@@ -46,19 +55,15 @@ export function replayPorts(incident: Incident): Ports {
     registry: {
       subjects: async () => present(subjects, "schema registry subjects"),
       proposed: async () => present(incident.schemaRegistry?.proposed, "proposed schemas"),
-      testCompatibility: async ({ subject, schemaType, schema, level, beforeVersion }) => {
+      schemaVersion,
+      testCompatibility: async ({ subject, schemaType, schema, references, level, beforeVersion }) => {
         const recorded = subjects?.find((s) => s.subject === subject);
         if (!recorded) return notRecorded(`schema registry subject ${subject}`);
-        return ok(
-          checkCompatibility({
-            schemaType,
-            candidate: schema,
-            existing: recorded.versions
-              .filter((v) => beforeVersion === undefined || v.version < beforeVersion)
-              .map((v) => ({ version: v.version, schema: v.schema })),
-            level: level ?? recorded.compatibility,
-          }),
-        );
+        const effective = level ?? recorded.compatibility;
+        const before = recorded.versions.filter((v) => beforeVersion === undefined || v.version < beforeVersion).sort((a, b) => a.version - b.version);
+        // Only the versions the level checks against need their references resolved.
+        const existing = effective.endsWith("_TRANSITIVE") ? before : before.slice(-1);
+        return checkWithReferences({ schemaType, candidate: schema, candidateReferences: references, existing, level: effective }, schemaVersion);
       },
     },
     records: {

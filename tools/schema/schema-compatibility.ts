@@ -10,6 +10,10 @@ export const schemaCompatibility = defineTool({
     subject: z.string().describe("registry subject, e.g. orders-value"),
     schemaType: SchemaType.default("AVRO"),
     schema: z.string().describe("the candidate schema text"),
+    references: z
+      .array(z.object({ name: z.string(), subject: z.string(), version: z.number().int().min(1) }))
+      .optional()
+      .describe("the candidate's references to other subjects' versions (Protobuf imports, Avro named types, JSON $ref)"),
     level: CompatibilityLevel.optional().describe("override the subject's level"),
     beforeVersion: z.number().int().optional().describe("check only against versions older than this one (to judge a registered version)"),
   }),

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { CompatibilityLevel, SchemaType } from "../../contract/vocabulary.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 
+const Reference = z.object({ name: z.string(), subject: z.string(), version: z.number() });
+
 export const schemaSubjects = defineTool({
   name: "schema_subjects",
   description: "Schema Registry subjects with their compatibility level and versions (newest last), and schemas proposed for registration.",
@@ -12,11 +14,19 @@ export const schemaSubjects = defineTool({
         subject: z.string(),
         compatibility: CompatibilityLevel,
         versions: z.array(
-          z.object({ version: z.number(), id: z.number(), schemaType: SchemaType, schema: z.string(), registeredAt: z.string().optional() }),
+          z.object({
+            version: z.number(),
+            id: z.number(),
+            schemaType: SchemaType,
+            schema: z.string(),
+            registeredAt: z.string().optional(),
+            references: z.array(Reference).optional(),
+          }),
         ),
+        topics: z.array(z.string()).optional().describe("topics the recording maps the subject to (record-name strategies)"),
       }),
     ),
-    proposed: z.array(z.object({ subject: z.string(), schemaType: SchemaType, schema: z.string() })),
+    proposed: z.array(z.object({ subject: z.string(), schemaType: SchemaType, schema: z.string(), references: z.array(Reference).optional() })),
   }),
   async run(ports, input) {
     const [subjects, proposed] = await Promise.all([ports.registry.subjects(), ports.registry.proposed()]);

@@ -25,11 +25,15 @@
  * proto2 `required` field added. Imports, extensions, options, enums' contents, `group`s and
  * services are ignored; the same rules are applied whatever the direction of the level.
  *
+ * REFERENCES: the candidate and each existing version come with their references already
+ * resolved (`resolveReferences` in references.ts, through the registry port): name -> schema
+ * text, flattened; each is parsed with its own.
+ *
  * Never throws: unparsable schemas become `compatible: false` with a message.
  */
 import type { CompatibilityLevel, SchemaType } from "../../../contract/vocabulary.ts";
 import { avroChecker } from "./avro.ts";
-import { errorText, type Checker, type Direction } from "./checker.ts";
+import { errorText, type Checker, type Direction, type References } from "./checker.ts";
 import { jsonChecker } from "./json-schema.ts";
 import { protoChecker } from "./protobuf.ts";
 
@@ -41,28 +45,39 @@ export type CompatibilityVerdict = {
   checkedAgainst: number[];
 };
 
-export type ExistingSchema = { version: number; schema: string };
+export type ExistingSchema = {
+  version: number;
+  schema: string;
+  /** The version's resolved references; none when absent. */
+  references?: References;
+};
 
 export type CheckCompatibilityArgs = {
   schemaType: SchemaType;
   candidate: string;
+  /** The candidate's resolved references; none when absent. */
+  candidateReferences?: References;
   /** Oldest first (sorted again by version here, to be safe). */
   existing: ExistingSchema[];
   level: CompatibilityLevel;
 };
 
 export function checkCompatibility(args: CheckCompatibilityArgs): CompatibilityVerdict {
+  return checkWith(CHECKERS[args.schemaType], args);
+}
+
+/** `checkCompatibility` with a given checker: the levels, directions and versions, apart from any one schema type. */
+export function checkWith(checker: Checker<unknown>, args: CheckCompatibilityArgs): CompatibilityVerdict {
   try {
-    return check(args);
+    return check(checker, args);
   } catch (error) {
     // Defensive: nothing below should throw, but a verdict must always come back.
     return { compatible: false, messages: [`compatibility check failed: ${errorText(error)}`], checkedAgainst: [] };
   }
 }
 
-function check({ schemaType, candidate, existing, level }: CheckCompatibilityArgs): CompatibilityVerdict {
-  const checker = CHECKERS[schemaType];
-  const parsedCandidate = checker.parse(candidate);
+function check(checker: Checker<unknown>, { candidate, candidateReferences, existing, level }: CheckCompatibilityArgs): CompatibilityVerdict {
+  const parsedCandidate = checker.parse(candidate, candidateReferences ?? NO_REFERENCES);
   if (!parsedCandidate.ok) {
     return { compatible: false, messages: [`candidate schema is not valid ${checker.label}: ${parsedCandidate.error}`], checkedAgainst: [] };
   }
@@ -85,7 +100,7 @@ function check({ schemaType, candidate, existing, level }: CheckCompatibilityArg
   };
   const checkedAgainst: number[] = [];
   for (const target of targets) {
-    const parsedOld = checker.parse(target.schema);
+    const parsedOld = checker.parse(target.schema, target.references ?? NO_REFERENCES);
     if (!parsedOld.ok) {
       add(`cannot check against version ${target.version}: its schema is not valid ${checker.label}: ${parsedOld.error}`, target.version);
       continue;
@@ -98,6 +113,8 @@ function check({ schemaType, candidate, existing, level }: CheckCompatibilityArg
   );
   return { compatible: messages.length === 0, messages, checkedAgainst };
 }
+
+const NO_REFERENCES: References = new Map();
 
 const CHECKERS: Record<SchemaType, Checker<unknown>> = {
   AVRO: avroChecker,
