@@ -107,6 +107,7 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
       : {
           subjects: async () => notRecorded("schema registry (none configured)"),
           proposed: async () => notRecorded("proposed schemas"),
+          schemaVersion: async () => notRecorded("schema registry (none configured)"),
           testCompatibility: async () => notRecorded("schema registry (none configured)"),
         },
     records,
