@@ -23,6 +23,11 @@ export type References = ReadonlyMap<string, string>;
 export interface Checker<T> {
   label: string;
   parse(text: string, references?: References): Parsed<T>;
+  /**
+   * Parses a version the registry already holds, leniently as registries do (Avro: defaults are
+   * not validated again; Protobuf: an import not at hand is tolerated). `parse` when absent.
+   */
+  parseRegistered?(text: string, references?: References): Parsed<T>;
   /** Problems of `candidate` against `old` for the given directions; empty when compatible. */
   compare(candidate: T, old: T, directions: Direction[]): string[];
 }
