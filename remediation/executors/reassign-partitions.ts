@@ -17,7 +17,7 @@
  * Rollback: none as such; a reassignment back is another plan (kafka-ops plan reassign).
  */
 import type { Action } from "../../contract/report.ts";
-import { abortableSleep, describeThrottle, executePlan, moveStates, parseThrottle, verifyPlacement, type ExecuteOutcome, type ThrottleChoice } from "../reassign/execute.ts";
+import { abortableSleep, describeThrottle, executePlan, parseThrottle, readMoveStates, verifyPlacement, type ExecuteOutcome, type ThrottleChoice } from "../reassign/execute.ts";
 import { ReassignPlan, type ReplicaMove } from "../reassign/plan-format.ts";
 import { ParamError } from "./params.ts";
 import { refusal, type ExecutionContext, type Executor } from "./executor.ts";
@@ -53,10 +53,8 @@ export const reassignPartitions: Executor = {
     if (!ctx.reassign) return refusal(ctx, "reassign_partitions needs the throttle ledger (the state dir) so its throttles can be removed after a crash; this run has none");
     const moves = plan.batches.flatMap((b) => b.moves);
     if (moves.length === 0) return refusal(ctx, "the plan moves nothing: the cluster is balanced as planned");
-    const placement = new Map<string, Awaited<ReturnType<typeof topics.describeTopic>>>();
-    for (const t of new Set(moves.map((m) => m.topic))) placement.set(t, await topics.describeTopic(t));
     const ongoing = await topics.listPartitionReassignments();
-    const states = moveStates(moves, placement, ongoing);
+    const states = await readMoveStates(moves, topics, async () => ongoing);
     const changed = states.filter((s) => s.state === "changed");
     if (changed.length) {
       const list = changed.slice(0, 10).map((c) => `${c.move.topic}-${c.move.partition} is on [${c.now.join(",")}] (plan: [${c.move.from.join(",")}] -> [${c.move.to.join(",")}])`);
@@ -80,8 +78,11 @@ export const reassignPartitions: Executor = {
     warnings.push("clients of moved partitions follow the leader on their next metadata refresh; replication copies each moved replica's log");
     return {
       output: { at, effect: effect.map(ctx.redact), warnings: warnings.map(ctx.redact) },
-      // Without its timestamp: a plan the dry run made itself is made again before apply, and only its moves must agree.
-      precondition: { plan: { ...plan, createdAt: "" }, states: states.map((s) => [s.move.topic, s.move.partition, s.state]) },
+      // Without its timestamp: a plan the dry run made itself is made again before apply, and only its
+      // moves must agree. Not the moves' states: a move in flight that completes between the dry run
+      // and the apply is progress, not a change; a partition that went elsewhere makes the dry run
+      // that the runner runs again right before apply refuse ("the cluster changed since the plan").
+      precondition: { plan: { ...plan, createdAt: "" } },
       cost: { partitions: left.length, partitionsAtOnce: largestBatch(plan, new Set(left.map((s) => s.move))) },
     };
   },

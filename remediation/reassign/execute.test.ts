@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { emptyCluster, type MemoryCluster } from "../../ports/write/memory/cluster.ts";
 import { memoryTopics } from "../../ports/write/memory/topics.ts";
 import { addTopic } from "../executors/topic-testing.ts";
-import { cancelReassignment, executePlan, reassignmentStatus, type Progress, type ReassignDeps } from "./execute.ts";
+import { cancelReassignment, executePlan, readMoveStates, reassignmentStatus, type Progress, type ReassignDeps } from "./execute.ts";
 import type { ReassignPlan, ReplicaMove } from "./plan-format.ts";
 import { memoryLedger, type ThrottleRecord } from "./throttles.ts";
 
@@ -50,6 +50,21 @@ function throttlesLeft(cluster: MemoryCluster): string[] {
 const replicas = (cluster: MemoryCluster) => cluster.topics.get("orders")!.partitions.map((p) => p.replicas);
 
 describe("executePlan", () => {
+  it("a move that completes between the two reads is done, never changed (the list is read before the placement)", async () => {
+    const { cluster, deps } = setup();
+    // Mid-move, a broker shows the target plus the removing replicas.
+    cluster.topics.get("orders")!.partitions[0]!.replicas = [4, 2, 1];
+    // The move completes as the list is read: read after it, the placement is final.
+    const completesNow = async () => {
+      cluster.topics.get("orders")!.partitions[0]!.replicas = [4, 2];
+      return [];
+    };
+    const states = await readMoveStates([move(0, [1, 2], [4, 2])], deps.topics, completesNow);
+    expect(states.map((s) => [s.state, s.now])).toEqual([["done", [4, 2]]]);
+    const inFlight = await readMoveStates([move(1, [2, 3], [4, 3])], deps.topics, async () => [{ topic: "orders", partition: 1, replicas: [4, 3, 2], adding: [4], removing: [2] }]);
+    expect(inFlight.map((s) => s.state)).toEqual(["in-flight"]);
+  });
+
   it("moves each batch, throttles only the brokers and replicas involved while it runs, and removes them after", async () => {
     const { cluster, ledger, deps } = setup(2);
     const seen: string[][] = [];

@@ -139,6 +139,17 @@ export function moveStates(moves: readonly ReplicaMove[], placement: ReadonlyMap
   });
 }
 
+/**
+ * Where each move stands now. The reassignments in flight are read BEFORE the placement: a move
+ * that completes between the two reads is then seen in flight (and waited for) or done, never
+ * "changed" (read the other way round, the placement would show its replicas mid-move, target
+ * plus removing, and the list no move at all).
+ */
+export async function readMoveStates(moves: readonly ReplicaMove[], topics: TopicAdminPort, listOngoing: () => Promise<OngoingReassignment[]>): Promise<ReturnType<typeof moveStates>> {
+  const ongoing = await listOngoing();
+  return moveStates(moves, await placementOf(topics, moves.map((m) => m.topic)), ongoing);
+}
+
 async function placementOf(topics: TopicAdminPort, names: Iterable<string>): Promise<Map<string, TopicDescription | null>> {
   const out = new Map<string, TopicDescription | null>();
   for (const t of new Set(names)) out.set(t, await topics.describeTopic(t));
@@ -244,7 +255,7 @@ async function runBatch(
   progress: (extraBytes: number) => void,
 ): Promise<{ status: ExecuteOutcome["status"]; moves: number; throttlesRemoved: boolean }> {
   const where = `batch ${n}/${of}`;
-  const states = moveStates(batch.moves, await placementOf(deps.topics, batch.moves.map((m) => m.topic)), await reassign.listPartitionReassignments());
+  const states = await readMoveStates(batch.moves, deps.topics, reassign.listPartitionReassignments);
   const changed = states.filter((s) => s.state === "changed");
   if (changed.length) {
     for (const c of changed.slice(0, 20)) say(`${where}: ${c.move.topic}-${c.move.partition} is on [${c.now.join(",")}], neither the plan's [${c.move.from.join(",")}] nor its target [${c.move.to.join(",")}]: the cluster changed since the plan`);
