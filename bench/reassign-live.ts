@@ -1,6 +1,6 @@
 /**
  * The live part of `npm run bench:reassign -- --live`: a throwaway KRaft cluster (devtools
- * multi.ts, ports 39400+, racks a,b,c), topics placed by the brokers themselves, one empty broker
+ * multi.ts, ports 28400+, racks a,b,c), topics placed by the brokers themselves, one empty broker
  * added; then the assignment read back from the cluster is planned by the planner and by the real
  * `kafka-reassign-partitions --generate` process against that cluster (not the reflection call
  * the generated models use: this row also shows the two give the same kind of proposal). Nothing
@@ -15,7 +15,7 @@ import { startCluster } from "../devtools/cluster/multi.ts";
 import { Kafka, logLevel } from "kafkajs";
 import type { BrokerInfo, PartitionState } from "../remediation/reassign/plan-format.ts";
 
-const BASE_PORT = 39400;
+const BASE_PORT = 28400;
 
 export interface LiveModel {
   brokers: BrokerInfo[];

@@ -12,7 +12,7 @@
  * the cluster (ReassignPartitionsCommand.calculateAssignment) from the Maven jars in .cache, so
  * no cluster is needed (--generate only reads describeTopics/describeCluster before it).
  * With --live, also a real cluster (bench/reassign-live.ts: 3 brokers on racks a,b,c, ports
- * 39400+, an empty fourth broker added), planned by the planner and by the real --generate process.
+ * 28400+, an empty fourth broker added), planned by the planner and by the real --generate process.
  * Then the planner's time on 10k and 100k partitions, in-process, --runs times: the best wall time
  * (the target: the run least slowed by other load on a shared machine), the median, and the
  * process CPU time of the best run.

@@ -6,11 +6,11 @@ import { validateClusterOptions } from './multi.ts';
 
 describe('validateClusterOptions', () => {
   it('accepts one rack per broker and refuses the rest with the reason', () => {
-    expect(() => validateClusterOptions({ basePort: 39210, brokers: 4, racks: ['a', 'a', 'b', 'b'] })).not.toThrow();
-    expect(() => validateClusterOptions({ basePort: 39210, brokers: 4, racks: ['a', 'b'] })).toThrow('racks lists 2 racks for 4 brokers: give one per broker, in broker id order');
-    expect(() => validateClusterOptions({ basePort: 39210, brokers: 0 })).toThrow('brokers must be an integer from 1 to 99, got 0');
+    expect(() => validateClusterOptions({ basePort: 28210, brokers: 4, racks: ['a', 'a', 'b', 'b'] })).not.toThrow();
+    expect(() => validateClusterOptions({ basePort: 28210, brokers: 4, racks: ['a', 'b'] })).toThrow('racks lists 2 racks for 4 brokers: give one per broker, in broker id order');
+    expect(() => validateClusterOptions({ basePort: 28210, brokers: 0 })).toThrow('brokers must be an integer from 1 to 99, got 0');
     expect(() => validateClusterOptions({ basePort: 80, brokers: 2 })).toThrow('basePort must be an integer from 1024 to 65436, got 80');
-    expect(() => validateClusterOptions({ basePort: 39210, brokers: 1, racks: ['a b'] })).toThrow('rack "a b" is not a rack name (letters, digits, . _ -, at most 64)');
+    expect(() => validateClusterOptions({ basePort: 28210, brokers: 1, racks: ['a b'] })).toThrow('rack "a b" is not a rack name (letters, digits, . _ -, at most 64)');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * elect_preferred_leaders against a REAL two-broker cluster of its own (devtools/cluster/multi.ts:
- * controller on 39230, brokers on 39231-39232; the shared dev broker is never touched): broker 2 restarts, leadership of the partitions it prefers
+ * controller on 28230, brokers on 28231-28232; the shared dev broker is never touched): broker 2 restarts, leadership of the partitions it prefers
  * stays on broker 1 (automatic rebalancing is off), the executor's dry run lists exactly those,
  * ElectLeaders moves them back, and verify reads the leaders back. Leaders are also read with a
  * separate kafkajs admin, not only through the port under test.
@@ -33,7 +33,7 @@ describe("elect_preferred_leaders on a real two-broker cluster", () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster({ basePort: 39230, brokers: 2 });
+    cluster = await startCluster({ basePort: 28230, brokers: 2 });
     admin = workloadKafka(cluster.bootstrap.split(",")[0]!, "h1-elect").admin();
     await admin.connect();
     const settings = liveSettings({ bootstrap: cluster.bootstrap.split(",")[0]!, calls: { deadline: "10s" } });

@@ -1,6 +1,6 @@
 /**
  * Reassignment on a REAL multi-broker cluster of its own (devtools/cluster/multi.ts on ports
- * 39300-39399; the shared dev broker is never touched): three brokers with data, a fourth added
+ * 28300-28399; the shared dev broker is never touched): three brokers with data, a fourth added
  * empty, then every path a reassignment can end by, each shown to leave no throttle behind:
  *
  *   success    rebalance onto the added broker while a producer keeps writing (--throttle auto)
@@ -31,7 +31,7 @@ import type { ReassignPlan } from "./plan-format.ts";
 import { planReassignment } from "./planner.ts";
 import { fileLedger, throttlesInPlace, type ThrottleRecord } from "./throttles.ts";
 
-const BASE_PORT = 39300;
+const BASE_PORT = 28300;
 const run = uid();
 const CLI = new URL("../../cli/main.ts", import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 // Replication and placement on a REAL 4-broker cluster of its own (racks a,a,b,b; controller on
-// 39210, brokers on 39211-39215; the shared dev broker is never touched), started once for the
+// 28210, brokers on 28211-28215; the shared dev broker is never touched), started once for the
 // file. Each scenario puts the cluster into a real state (a broker stopped, a rack that went
 // away and came back, an empty broker joining), reads that state with a separate kafkajs admin,
 // then runs `investigate` on the live cluster and asserts its verdict. Every scenario leaves all
@@ -73,7 +73,7 @@ describe("replication on a real 4-broker cluster", () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster({ basePort: 39210, brokers: 4, racks: ["a", "a", "b", "b"] });
+    cluster = await startCluster({ basePort: 28210, brokers: 4, racks: ["a", "a", "b", "b"] });
     admin = client("it-replication").admin();
     await admin.connect();
     reader = new PlatformaticAdmin({ clientId: "it-replication-reader", bootstrapBrokers: cluster.bootstrap.split(","), retries: 0, connectTimeout: 2000, timeout: 5000 });
@@ -183,7 +183,7 @@ describe("replication on a real 4-broker cluster", () => {
 
   it("an empty broker 5 joins: cluster.imbalance names it and proposes reassign_partitions, whose executor balances the cluster", async () => {
     const added = await cluster.addBroker({ rack: "c" });
-    expect(added).toMatchObject({ id: 5, port: 39215, rack: "c", running: true });
+    expect(added).toMatchObject({ id: 5, port: 28215, rack: "c", running: true });
     const described = await waitFor("broker 5 in the cluster", () => admin.describeCluster(), (c) => c.brokers.length === 5);
     expect(described.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3, 4, 5]);
 

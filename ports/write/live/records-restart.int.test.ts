@@ -1,4 +1,4 @@
-// replay_dlq through the live record mover against its OWN Kafka broker (ports 39192/39193, not the
+// replay_dlq through the live record mover against its OWN Kafka broker (ports 28192/28193, not the
 // shared dev broker), restarted in the middle of the replay: a read_committed consumer then counts
 // every DLQ record exactly once across the source and quarantine topics (0 lost, 0 duplicated).
 // Run: npm run test:integration -- ports/write/live/records-restart.int.test.ts
@@ -16,8 +16,8 @@ import type { MoveProgress } from "../record-mover.ts";
 import { liveGroups } from "./groups.ts";
 import { liveRecords } from "./records.ts";
 
-const PORT = 39192;
-const CONTROLLER_PORT = 39193;
+const PORT = 28192;
+const CONTROLLER_PORT = 28193;
 const bootstrap = `127.0.0.1:${PORT}`;
 const RECORDS = 3000;
 /** Every 100th record was replayed 3 times already: the loop guard sends it to quarantine. */
