@@ -100,7 +100,9 @@ function check(checker: Checker<unknown>, { candidate, candidateReferences, exis
   };
   const checkedAgainst: number[] = [];
   for (const target of targets) {
-    const parsedOld = checker.parse(target.schema, target.references ?? NO_REFERENCES);
+    // A registered version is parsed as the registry holds it (leniently), the candidate strictly.
+    const oldReferences = target.references ?? NO_REFERENCES;
+    const parsedOld = checker.parseRegistered ? checker.parseRegistered(target.schema, oldReferences) : checker.parse(target.schema, oldReferences);
     if (!parsedOld.ok) {
       add(`cannot check against version ${target.version}: its schema is not valid ${checker.label}: ${parsedOld.error}`, target.version);
       continue;
