@@ -1,200 +1,105 @@
-/** Protobuf compatibility: a light check over a small parser of message blocks (see compatibility.ts). */
-import { shortName, type Checker, type Parsed } from "./checker.ts";
+/**
+ * Protobuf compatibility with the semantics of Confluent Schema Registry's protobuf-provider:
+ * protobufjs parses each file (the schema and, through `references`, what it imports), the diff
+ * in protobuf/diff.ts is a port of Confluent's `SchemaDiff`, and a check fails on any difference
+ * outside `COMPATIBLE_CHANGES` (protobuf/differences.ts). BACKWARD diffs old -> candidate,
+ * FORWARD candidate -> old, as the registry does.
+ */
+import { errorText, type Checker, type Parsed, type References } from "./checker.ts";
+import { DiffContext, type ProtoSchema } from "./protobuf/context.ts";
+import { isIncompatible, schemaDiff } from "./protobuf/diff.ts";
+import { describeDifference } from "./protobuf/messages.ts";
+import { parseProtoFile, wellKnownFile, type ProtoFile, type ProtoMessage, type ProtoTypeElement } from "./protobuf/model.ts";
 
-type ProtoField = { name: string; number: number; type: string; label: "" | "optional" | "required" | "repeated" };
-type ProtoMessage = { name: string; fields: Map<number, ProtoField>; reservedNumbers: Array<[number, number]>; reservedNames: Set<string> };
-type ProtoParsed = { messages: Map<string, ProtoMessage> };
-
-export const protoChecker: Checker<ProtoParsed> = {
+export const protoChecker: Checker<ProtoSchema> = {
   label: "Protobuf",
-  parse: parseProto,
-  compare(candidate, old) {
-    // The light rules below are direction-free: they are applied once per pair of versions.
-    return protoDiff(old, candidate);
+  parse: (text, references) => parseSchema(text, references ?? new Map(), true),
+  parseRegistered: (text, references) => parseSchema(text, references ?? new Map(), false),
+  compare(candidate, old, directions) {
+    const out: string[] = [];
+    for (const direction of directions) {
+      const [original, update] = direction === "backward" ? [old, candidate] : [candidate, old];
+      for (const difference of schemaDiff(original, update)) {
+        if (isIncompatible(difference)) out.push(describeDifference(difference, direction));
+      }
+    }
+    return [...new Set(out)];
   },
 };
 
-/** Groups of scalar types that share a wire encoding and so can replace each other. */
-const PROTO_WIRE_GROUPS = [
-  ["int32", "uint32", "int64", "uint64", "bool"],
-  ["sint32", "sint64"],
-  ["fixed32", "sfixed32"],
-  ["fixed64", "sfixed64"],
-  ["string", "bytes"],
-];
-
-function protoTypesCompatible(a: string, b: string): boolean {
-  const shortA = shortName(a);
-  const shortB = shortName(b);
-  if (shortA === shortB) return true;
-  return PROTO_WIRE_GROUPS.some((g) => g.includes(a) && g.includes(b));
-}
-
-function protoDiff(old: ProtoParsed, next: ProtoParsed): string[] {
-  const out: string[] = [];
-  for (const [name, oldMessage] of old.messages) {
-    const newMessage = next.messages.get(name);
-    if (!newMessage) {
-      out.push(`message ${name} was removed: readers of either schema may not find the type they expect`);
-      continue;
-    }
-    for (const [number, oldField] of oldMessage.fields) {
-      const newField = newMessage.fields.get(number);
-      if (!newField) {
-        const reserved = newMessage.reservedNumbers.some(([from, to]) => number >= from && number <= to);
-        if (!reserved) {
-          out.push(
-            `message ${name}: field "${oldField.name}" (number ${number}) was removed without reserving number ${number}: a later field may reuse it with another type`,
-          );
-        }
-        if (oldField.label === "required") out.push(`message ${name}: required field "${oldField.name}" (number ${number}) was removed: readers of the old schema cannot read new data`);
+/**
+ * `strict` is for a new schema: every import must be at hand and every type must resolve, as
+ * the registry validates what it registers. A version already registered is taken as it is
+ * (an unresolved type is then compared by its name, as Confluent's diff does).
+ */
+function parseSchema(text: string, references: References, strict: boolean): Parsed<ProtoSchema> {
+  let main: ProtoFile;
+  try {
+    main = parseProtoFile("", text);
+  } catch (error) {
+    return { ok: false, error: errorText(error) };
+  }
+  const dependencies: ProtoFile[] = [];
+  const seen = new Set<string>();
+  let unloadable = false;
+  const load = (file: ProtoFile): string | undefined => {
+    for (const path of file.imports) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const referenced = references.get(path);
+      let dependency: ProtoFile | "known" | undefined;
+      try {
+        dependency = referenced !== undefined ? parseProtoFile(path, referenced) : wellKnownFile(path);
+      } catch (error) {
+        return `import "${path}" is not valid Protobuf: ${errorText(error)}`;
+      }
+      if (dependency === "known") {
+        unloadable = true;
         continue;
       }
-      if (!protoTypesCompatible(oldField.type, newField.type)) {
-        out.push(
-          `message ${name}: field number ${number} type changed from ${oldField.type} to ${newField.type}` +
-            `${oldField.name === newField.name ? ` (field "${newField.name}")` : ` (field "${oldField.name}" is now "${newField.name}")`}: the wire encodings differ`,
-        );
+      if (dependency === undefined) {
+        if (strict) return `import "${path}" is neither a reference of the schema nor a well-known file`;
+        continue;
       }
+      const error = load(dependency);
+      if (error) return error;
+      dependencies.push(dependency);
     }
-    for (const [number, newField] of newMessage.fields) {
-      if (!oldMessage.fields.has(number) && newField.label === "required") {
-        out.push(`message ${name}: required field "${newField.name}" (number ${number}) was added: readers of the new schema cannot read old data`);
-      }
-    }
+    return undefined;
+  };
+  const error = load(main);
+  if (error) return { ok: false, error };
+  const schema = { main, dependencies };
+  if (strict && !unloadable) {
+    const unresolved = unresolvedType(schema);
+    if (unresolved) return { ok: false, error: unresolved };
   }
-  return out;
+  return { ok: true, value: schema };
 }
 
-function parseProto(text: string): Parsed<ProtoParsed> {
-  const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
-  const tokens = withoutComments.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_.]*|\.[A-Za-z_][A-Za-z0-9_.]*|-?[0-9]+(?:\.[0-9]+)?|[{}();=<>,\[\]]/g) ?? [];
-  const messages = new Map<string, ProtoMessage>();
-  let i = 0;
-  let pkg = "";
-  const peek = (): string | undefined => tokens[i];
-  const skipStatement = (): void => {
-    // Skip to the end of the statement: a `;` at depth 0 or a balanced `{ ... }` block.
-    let depth = 0;
-    while (i < tokens.length) {
-      const t = tokens[i++];
-      if (t === "{") depth++;
-      else if (t === "}") {
-        depth--;
-        if (depth <= 0) return;
-      } else if (t === ";" && depth === 0) return;
-    }
-  };
-  const parseMessage = (fullName: string): string | undefined => {
-    // tokens[i] is "{"
-    if (tokens[i] !== "{") return `expected "{" after message ${fullName}`;
-    i++;
-    const message: ProtoMessage = { name: fullName, fields: new Map(), reservedNumbers: [], reservedNames: new Set() };
-    messages.set(fullName, message);
-    const parseBody = (inOneof: boolean): string | undefined => {
-      while (i < tokens.length) {
-        const t = peek();
-        if (t === "}") {
-          i++;
-          return undefined;
-        }
-        if (t === ";") {
-          i++;
-          continue;
-        }
-        if (t === "message" && !inOneof) {
-          const name = tokens[i + 1];
-          if (!name) return "message without a name";
-          i += 2;
-          const error = parseMessage(`${fullName}.${name}`);
-          if (error) return error;
-          continue;
-        }
-        if (t === "oneof") {
-          i += 2;
-          if (tokens[i] !== "{") return `expected "{" after oneof in ${fullName}`;
-          i++;
-          const error = parseBody(true);
-          if (error) return error;
-          continue;
-        }
-        if (t === "enum" || t === "option" || t === "extensions" || t === "extend" || t === "group") {
-          skipStatement();
-          continue;
-        }
-        if (t === "reserved") {
-          i++;
-          while (i < tokens.length && tokens[i] !== ";") {
-            const tok = tokens[i]!;
-            if (/^[0-9]+$/.test(tok)) {
-              const from = Number(tok);
-              let to = from;
-              if (tokens[i + 1] === "to") {
-                const end = tokens[i + 2];
-                to = end === "max" ? Number.MAX_SAFE_INTEGER : Number(end);
-                i += 2;
-              }
-              message.reservedNumbers.push([from, Number.isFinite(to) ? to : from]);
-            } else if (/^["']/.test(tok)) {
-              message.reservedNames.add(tok.slice(1, -1));
-            }
-            i++;
-          }
-          i++;
-          continue;
-        }
-        // A field: [label] type name = number [options] ;
-        let label: ProtoField["label"] = "";
-        if (t === "optional" || t === "required" || t === "repeated") {
-          label = t;
-          i++;
-        }
-        let type = tokens[i];
-        if (type === undefined) return `unexpected end inside message ${fullName}`;
-        i++;
-        if (type === "map" && tokens[i] === "<") {
-          const k = tokens[i + 1];
-          const v = tokens[i + 3];
-          if (tokens[i + 2] !== "," || tokens[i + 4] !== ">") return `malformed map field in ${fullName}`;
-          type = `map<${k},${v}>`;
-          i += 5;
-        }
-        const name = tokens[i];
-        const eq = tokens[i + 1];
-        const num = tokens[i + 2];
-        if (name === undefined || eq !== "=" || num === undefined || !/^[0-9]+$/.test(num)) {
-          return `cannot parse field "${[label, type, name, eq, num].filter(Boolean).join(" ")}" in message ${fullName}`;
-        }
-        i += 3;
-        message.fields.set(Number(num), { name, number: Number(num), type: type.replace(/^\./, ""), label });
-        // options and the terminating ';'
-        while (i < tokens.length && tokens[i] !== ";" && tokens[i] !== "}") i++;
-        if (tokens[i] === ";") i++;
-      }
-      return `unbalanced braces: message ${fullName} is not closed`;
-    };
-    return parseBody(false);
-  };
+const SCALARS = new Set(["double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes"]);
 
-  while (i < tokens.length) {
-    const t = peek();
-    if (t === "message") {
-      const name = tokens[i + 1];
-      if (!name || !/^[A-Za-z_]/.test(name)) return { ok: false, error: "message without a name" };
-      i += 2;
-      const error = parseMessage(pkg ? `${pkg}.${name}` : name);
-      if (error) return { ok: false, error };
-    } else if (t === "package") {
-      pkg = tokens[i + 1] ?? "";
-      skipStatement();
-    } else if (t === "syntax" || t === "import" || t === "option" || t === "enum" || t === "service" || t === "extend" || t === "edition") {
-      skipStatement();
-    } else if (t === ";") {
-      i++;
-    } else {
-      return { ok: false, error: `unexpected "${t}" at top level` };
+/** The first field whose type the schema and its imports do not define, named; undefined when all resolve. */
+function unresolvedType(schema: ProtoSchema): string | undefined {
+  const ctx = DiffContext.of(schema, schema);
+  const check = (types: ProtoTypeElement[]): string | undefined => {
+    for (const type of types) {
+      if (type.kind !== "message") continue;
+      const found = ctx.inName(type.name, () => checkMessage(type) ?? check(type.nested));
+      if (found) return found;
     }
-  }
-  if (messages.size === 0) return { ok: false, error: "no message definition found" };
-  return { ok: true, value: { messages } };
+    return undefined;
+  };
+  const checkMessage = (message: ProtoMessage): string | undefined => {
+    for (const field of [...message.fields, ...message.oneofs.flatMap((o) => o.fields)]) {
+      const names = field.type.map ? [field.type.value] : [field.type.name];
+      for (const name of names) {
+        if (!SCALARS.has(name) && ctx.resolve(name, true) === undefined) {
+          return `message ${message.name}: field "${field.name}" has type ${name}, which neither the schema nor its imports define`;
+        }
+      }
+    }
+    return undefined;
+  };
+  return check(schema.main.types);
 }
