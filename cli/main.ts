@@ -29,6 +29,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   plan: { summary: "plan a partition reassignment (add or remove brokers, balance) from a live cluster", load: () => import("./commands/plan.ts") },
   reassign: { summary: "execute a reassignment plan (throttled, verified, behind approval), its status, or cancel it", load: () => import("./commands/reassign.ts") },
   audit: { summary: "print the audit log (approvals, applied actions, verifications); --verify checks its hash chain", load: () => import("./commands/audit.ts") },
+  mcp: { summary: "serve the tools, investigations, incidents and reports to MCP clients (stdio, or --http PORT)", load: () => import("./commands/mcp.ts") },
 };
 
 const HELP = `Usage: kafka-ops <command> [options]

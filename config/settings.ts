@@ -144,6 +144,8 @@ export const Settings = z.strictObject({
   state: StateSettings.default({}),
   /** Deployment targets that run consumer groups (webhook, Kubernetes): config/deployments.ts, docs/deployment-targets.md. */
   deployments: deploymentSettings({ Duration, secret }).optional(),
+  /** The MCP server (`kafka-ops mcp`, docs/mcp.md): read-only unless `mutatingTools` (then every action tool stops at the approval gate); `incidents`: the folder of recorded incidents it serves (default fixtures/incidents). */
+  mcp: z.strictObject({ mutatingTools: z.boolean().default(false), incidents: z.string().min(1).optional() }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
