@@ -52,7 +52,7 @@ const CONNECTION_SECTIONS = ["kafka", "schemaRegistry", "prometheus"] as const;
 export function loadSettings(flags: SettingsFlags, env: Record<string, string | undefined>, options: LoadOptions = {}): Settings {
   const file = flags.config ?? env.KAFKA_OPS_CONFIG;
   const fromFile = file ? readSettingsFile(file) : {};
-  const merged = withoutOrphanCredentials(merge(merge(fromFile, fromEnv(env)), fromFlags(flags)));
+  const merged = withoutOrphanCredentials(merge(merge(fromFile, keepFileTls(fromEnv(env), fromFile)), fromFlags(flags)));
   if (options.connects === false) {
     // Left out, but their secrets are still known to the redactor: configured is configured.
     rememberSecrets(unvalidatedSecrets(merged));
@@ -146,6 +146,19 @@ function fromFlags(flags: SettingsFlags): Record<string, unknown> {
 }
 
 /** Deep merge of plain objects; later wins; arrays are replaced, not concatenated. */
+/**
+ * KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL says "TLS on" (ssl: true); a settings file that already
+ * says how (ssl: { ca, cert, key }) must keep its CA and client certificate rather than be
+ * replaced by the bare `true`.
+ */
+function keepFileTls(fromEnvironment: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+  const envKafka = fromEnvironment.kafka;
+  const fileKafka = fromFile.kafka;
+  if (!isPlain(envKafka) || envKafka.ssl !== true || !isPlain(fileKafka) || !isPlain(fileKafka.ssl)) return fromEnvironment;
+  const { ssl: _on, ...rest } = envKafka;
+  return { ...fromEnvironment, kafka: rest };
+}
+
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {

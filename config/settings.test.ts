@@ -30,6 +30,15 @@ describe("settings", () => {
     expect(s.sampling).toEqual({ samples: 4, interval: 15_000 });
   });
 
+  it("keeps the file's CA and client certificate when the environment only says SASL_SSL", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafka-ops-settings-tls-"));
+    const file = join(dir, "ops.json");
+    writeFileSync(file, JSON.stringify({ kafka: { bootstrap: ["b1:9093"], ssl: { ca: "/etc/kafka/ca.pem" } } }));
+    expect(loadSettings({ config: file }, env).kafka?.ssl).toEqual({ ca: "/etc/kafka/ca.pem", rejectUnauthorized: true });
+    writeFileSync(file, JSON.stringify({ kafka: { bootstrap: ["b1:9093"], ssl: false } }));
+    expect(loadSettings({ config: file }, env).kafka?.ssl).toBe(true);
+  });
+
   it("lets flags override the environment, with durations", () => {
     const s = loadSettings({ bootstrap: "127.0.0.1:19092", interval: "2s", samples: "3", deadline: "1500ms" }, env);
     expect([s.kafka?.bootstrap, s.sampling, s.calls.deadline]).toEqual([["127.0.0.1:19092"], { samples: 3, interval: 2000 }, 1500]);
