@@ -88,6 +88,13 @@ export interface KafkaOptions {
   heap?: string;
   /** Restart on the data a previous run on the same port left (same cluster id, topics, offsets) instead of a fresh one. */
   keepData?: boolean;
+  /**
+   * Called with the (fresh) run directory before the broker starts; answers lines appended to
+   * server.properties (a later key overrides an earlier one). secure.ts writes its certificates
+   * there and adds its SASL listeners, on `extraPorts` besides `port` and `controllerPort`.
+   */
+  prepare?: (runDir: string) => string[];
+  extraPorts?: number[];
 }
 
 export interface RunningKafka {
@@ -224,15 +231,16 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<RunningKafka>
   const runDir = join(cacheRoot(), 'run', `kafka-${port}`);
   const pidFile = join(cacheRoot(), 'run', `kafka-${port}.pid`);
   await killStale(pidFile, runDir);
-  for (const p of [port, cport]) {
+  for (const p of [port, cport, ...(opts.extraPorts ?? [])]) {
     if (await portOpen(p)) throw new Error(`cannot start Kafka: port ${p} on 127.0.0.1 is already in use (another Kafka? try \`node devtools/cluster/cli.ts stop\`)`);
   }
   const dataDir = join(runDir, 'data');
   const restart = opts.keepData === true && existsSync(join(dataDir, 'meta.properties'));
   if (!restart) rmSync(runDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  const extra = opts.prepare?.(runDir);
   const props = join(runDir, 'server.properties');
-  writeFileSync(props, serverProperties({ version, dataDir, port, cport }));
+  writeFileSync(props, serverProperties({ version, dataDir, port, cport, ...(extra && { extra: ['auto.create.topics.enable=true', ...extra] }) }));
   const logFile = join(runDir, 'server.log');
   const stdoutFile = join(runDir, 'stdout.log');
   const v4 = major(version) >= 4;
