@@ -30,6 +30,8 @@ threshold overrides too (kafka-ops thresholds lists them).
 Options:
 ${FOCUS_HELP}
   --json          print exactly one kafka-investigation/v1 JSON document on stdout
+  --html FILE     also write the report as one self-contained HTML page (lag charts, no
+                  scripts, nothing fetched; docs/report-page.md)
   --agents LIST   run only these specialists (comma-separated: streaming,schema,quality)
                   instead of letting triage choose; incident-debugging always runs
   --llm           let a model take part (triage, tool loops, synthesis) within a budget
@@ -55,6 +57,7 @@ const OPTIONS = {
   group: { type: "string" },
   topic: { type: "string" },
   json: { type: "boolean" },
+  html: { type: "string" },
   agents: { type: "string" },
   llm: { type: "boolean" },
   mode: { type: "string" },
@@ -71,6 +74,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const live = positionals.length === 0 && wantsLive(values, process.env);
   if (positionals.length === 0 && !live) throw new UsageError("investigate: missing incident file (a path, or - for stdin), or --bootstrap for a live cluster");
   if (positionals.length > 1) throw new UsageError(`investigate: expected one incident file, got ${positionals.length}`);
+  if (values.html !== undefined && !values.html.trim()) throw new UsageError("--html: expected the path of the page to write");
   if (!live) {
     // A recorded incident carries its own alert; a flag that would be ignored is a mistake to say.
     const liveOnly = (["alert", "group", "topic"] as const).find((f) => values[f] !== undefined);
@@ -85,6 +89,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const gate = { mode, policy: values.policy };
   const { report, title } = live ? await investigateLive(values, agents, llm, gate) : await investigateFile(positionals[0]!, agents, llm, await replayThresholds(values, process.env), gate, values);
   await checkReport(report);
+  if (values.html !== undefined) await (await import("../../report/write.ts")).writeReportHtml(values.html, report, { title });
   if (report.llm) {
     const u = report.llm;
     process.stderr.write(`kafka-ops: LLM ${u.model}: ${u.calls} calls, ${u.totalTokens} tokens${u.notes.length ? `\n${u.notes.map((n) => `kafka-ops: llm note: ${n}`).join("\n")}` : ""}\n`);
