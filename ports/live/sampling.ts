@@ -9,7 +9,7 @@ import type { Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
 import { openAdmin } from "./admin-client.ts";
 import type { CallPolicy } from "./call.ts";
-import { takeSnapshot, type OffsetMemory } from "./cluster-sampler.ts";
+import { takeSnapshot, type OffsetMemory, type SnapshotResult } from "./cluster-sampler.ts";
 
 export interface SampleWindow {
   snapshots: Snapshot[];
@@ -54,33 +54,42 @@ export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: Sa
       const stopped = await pause(options.intervalMs, options.signal);
       if (stopped) break;
     }
-    const client = openAdmin(kafka.admin(), policy);
-    try {
-      const connected = await client.connected;
-      if (connected !== true) {
-        if (i === 0) window.unreachable = connected;
-        window.faults.push(`sample ${i + 1}: connect to Kafka: ${connected}`);
-        break; // the cluster stopped answering: keep the window read so far
-      }
-      const result = await takeSnapshot(client.admin, policy, memory);
-      window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
-      if (!result.snapshot) {
-        if (i === 0) window.unreachable = result.faults.join("; ") || "no answer";
-        break;
-      }
-      // Counted as a fault above; a partial sample would mislead the windowed rules.
-      if (!result.complete && !options.keepIncomplete) continue;
-      for (const b of result.brokers) seen.set(b.id, b);
-      window.clusterId ??= result.clusterId;
-      window.snapshots.push(result.snapshot);
-      window.unreadTopics!.push(options.keepIncomplete ? result.unreadTopics : new Set());
-      options.onSample?.(i, result.snapshot);
-    } finally {
-      await client.close();
+    const result = await sampleOnce(kafka, policy, memory);
+    window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
+    if (result.unreachable !== undefined) {
+      if (i === 0) window.unreachable = result.unreachable;
+      break; // the cluster stopped answering: keep the window read so far
     }
+    // Counted as a fault above; a partial sample would mislead the windowed rules.
+    if (!result.complete && !options.keepIncomplete) continue;
+    for (const b of result.brokers) seen.set(b.id, b);
+    window.clusterId ??= result.clusterId;
+    window.snapshots.push(result.snapshot!);
+    window.unreadTopics!.push(options.keepIncomplete ? result.unreadTopics : new Set());
+    options.onSample?.(i, result.snapshot!);
   }
   window.brokers = [...seen.values()].sort((a, b) => a.id - b.id);
   return window;
+}
+
+/** One sample: a snapshot, or why the cluster could not be read at all (`unreachable`). */
+export type OneSample = SnapshotResult & { unreachable?: string };
+
+/**
+ * One snapshot through a fresh admin client (see sampleWindow), keeping `memory` for the next
+ * one. A loop that samples for ever (`kafka-ops watch`) calls this at its own cadence.
+ */
+export async function sampleOnce(kafka: Kafka, policy: CallPolicy, memory: OffsetMemory): Promise<OneSample> {
+  const client = openAdmin(kafka.admin(), policy);
+  try {
+    const connected = await client.connected;
+    if (connected !== true) return { snapshot: undefined, brokers: [], clusterId: undefined, complete: false, unreadTopics: new Set(), faults: [`connect to Kafka: ${connected}`], unreachable: connected };
+    const result = await takeSnapshot(client.admin, policy, memory);
+    if (!result.snapshot) return { ...result, unreachable: result.faults.join("; ") || "no answer" };
+    return result;
+  } finally {
+    await client.close();
+  }
 }
 
 /** Waits for the sampling interval; resolves true when aborted instead. */
