@@ -18,7 +18,7 @@ async function areas(): Promise<Record<string, Record<string, unknown>>> {
 describe("threshold catalog", () => {
   it("holds every area file's keys, none defined twice (a spread would silently keep one)", async () => {
     const found = await areas();
-    expect(Object.keys(found).sort()).toEqual(["CAPACITY_THRESHOLDS", "CLUSTER_THRESHOLDS", "DLQ_THRESHOLDS", "LAG_THRESHOLDS", "QUALITY_THRESHOLDS", "REBALANCE_THRESHOLDS"]);
+    expect(Object.keys(found).sort()).toEqual(["CAPACITY_THRESHOLDS", "CLUSTER_THRESHOLDS", "DLQ_THRESHOLDS", "LAG_THRESHOLDS", "QUALITY_THRESHOLDS", "REBALANCE_THRESHOLDS", "WATCH_THRESHOLDS"]);
     const all = Object.values(found).flatMap((a) => Object.keys(a));
     expect(new Set(all).size).toBe(all.length);
     expect([...THRESHOLD_KEYS].sort()).toEqual([...all].sort());

@@ -12,6 +12,7 @@ import { DLQ_THRESHOLDS } from "./dlq.ts";
 import { LAG_THRESHOLDS } from "./lag.ts";
 import { QUALITY_THRESHOLDS } from "./quality.ts";
 import { REBALANCE_THRESHOLDS } from "./rebalance.ts";
+import { WATCH_THRESHOLDS } from "./watch.ts";
 import type { ThresholdSpec } from "./spec.ts";
 
 export type { ThresholdSpec } from "./spec.ts";
@@ -28,6 +29,7 @@ export const THRESHOLDS = {
   ...CLUSTER_THRESHOLDS,
   ...QUALITY_THRESHOLDS,
   ...DLQ_THRESHOLDS,
+  ...WATCH_THRESHOLDS,
 } as const satisfies Record<string, ThresholdSpec>;
 
 export type ThresholdKey = keyof typeof THRESHOLDS;
