@@ -279,21 +279,27 @@ describe("checkCompatibility: AVRO", () => {
 });
 
 describe("checkCompatibility: JSON", () => {
+  // Confluent's json-schema-provider rules (strict policy); the reference data is in
+  // tools/schema/reference/json.
   const schema = (properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) =>
     JSON.stringify({ type: "object", properties, required, ...extra });
   const base = schema({ id: { type: "string" }, amount: { type: "number" } }, ["id", "amount"]);
   const json = (candidate: string, existing: string[], level: Parameters<typeof checkCompatibility>[0]["level"]) =>
     checkCompatibility({ schemaType: "JSON", candidate, existing: existing.map((s, i) => ({ version: i + 1, schema: s })), level });
 
-  it("an optional property added is compatible", () => {
+  it("an optional property added: compatible with a closed content model, not with an open one", () => {
+    const closed = (props: Record<string, unknown>) => schema(props, ["id"], { additionalProperties: false });
+    expect(json(closed({ id: { type: "string" }, note: { type: "string" } }), [closed({ id: { type: "string" } })], "BACKWARD").compatible).toBe(true);
     const next = schema({ id: { type: "string" }, amount: { type: "number" }, note: { type: "string" } }, ["id", "amount"]);
-    expect(json(next, [base], "FULL").compatible).toBe(true);
+    expect(json(next, [base], "BACKWARD").messages).toEqual([
+      'property "note": declared by the new schema only: the old schema has an open content model, where it may hold any value [OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL at #/properties/note]: readers of the new schema cannot read old data (against version 1)',
+    ]);
   });
 
   it("a new required property breaks BACKWARD", () => {
     const next = schema({ id: { type: "string" }, amount: { type: "number" }, currency: { type: "string" } }, ["id", "amount", "currency"]);
     expect(json(next, [base], "BACKWARD").messages).toEqual([
-      'property "currency" is newly required: readers of the new schema cannot read old data (against version 1)',
+      'property "currency": required by the new schema, not declared by the old schema [REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL at #/properties/currency]: readers of the new schema cannot read old data (against version 1)',
     ]);
     expect(json(next, [base], "FORWARD").compatible).toBe(true);
   });
@@ -301,31 +307,35 @@ describe("checkCompatibility: JSON", () => {
   it("a removed required property breaks FORWARD", () => {
     const next = schema({ id: { type: "string" } }, ["id"]);
     expect(json(next, [base], "FORWARD").messages).toEqual([
-      'required property "amount" was removed: readers of the old schema cannot read new data (against version 1)',
+      'property "amount": required by the old schema, not declared by the new schema [REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL at #/properties/amount]: readers of the old schema cannot read new data (against version 1)',
     ]);
     expect(json(next, [base], "BACKWARD").compatible).toBe(true);
   });
 
-  it("a property type change", () => {
+  it("a property type change, and a narrowed bound", () => {
     const next = schema({ id: { type: "string" }, amount: { type: "string" } }, ["id", "amount"]);
     expect(json(next, [base], "BACKWARD").messages).toEqual([
-      'property "amount" type changed from number to string: readers of the new schema cannot read old data (against version 1)',
+      'property "amount": type number -> string [TYPE_CHANGED at #/properties/amount]: readers of the new schema cannot read old data (against version 1)',
     ]);
     // integer -> number widens: fine for BACKWARD, not for FORWARD.
     const int = schema({ id: { type: "string" }, amount: { type: "integer" } }, ["id", "amount"]);
     expect(json(base, [int], "BACKWARD").compatible).toBe(true);
     expect(json(base, [int], "FORWARD").compatible).toBe(false);
+    const capped = (maximum: number) => schema({ amount: { type: "number", maximum } });
+    expect(json(capped(50), [capped(100)], "BACKWARD").messages).toEqual([
+      'property "amount": maximum 100 -> 50 (narrowed) [MAXIMUM_DECREASED at #/properties/amount/maximum]: readers of the new schema cannot read old data (against version 1)',
+    ]);
   });
 
   it("additionalProperties closed, and a property removed from a closed model", () => {
     const closed = schema({ id: { type: "string" }, amount: { type: "number" } }, ["id", "amount"], { additionalProperties: false });
     expect(json(closed, [base], "BACKWARD").messages).toEqual([
-      "the top-level schema: additionalProperties closed (set to false): readers of the new schema cannot read old data (against version 1)",
+      "the top-level schema: additional properties closed by the new schema (allowed by the old schema) [ADDITIONAL_PROPERTIES_REMOVED at #/additionalProperties]: readers of the new schema cannot read old data (against version 1)",
     ]);
     const closedNoNote = schema({ id: { type: "string" } }, ["id"], { additionalProperties: false });
     const closedWithNote = schema({ id: { type: "string" }, note: { type: "string" } }, ["id"], { additionalProperties: false });
     expect(json(closedNoNote, [closedWithNote], "BACKWARD").messages).toEqual([
-      'property "note" was removed and the new schema does not allow additional properties: readers of the new schema cannot read old data (against version 1)',
+      'property "note": declared by the old schema only: the new schema has a closed content model, which rejects it [PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL at #/properties/note]: readers of the new schema cannot read old data (against version 1)',
     ]);
   });
 
@@ -343,8 +353,8 @@ describe("checkCompatibility: JSON", () => {
     const old = doc({ type: "string" }, ["NEW", "PAID"]);
     const next = doc({ type: "integer" }, ["NEW"]);
     expect(json(next, [old], "BACKWARD").messages).toEqual([
-      'property "shipping.zip" type changed from string to integer: readers of the new schema cannot read old data (against version 1)',
-      'property "status": enum value "PAID" removed: readers of the new schema cannot read old data (against version 1)',
+      'property "shipping.zip": type string -> integer [TYPE_CHANGED at #/properties/shipping/properties/zip]: readers of the new schema cannot read old data (against version 1)',
+      'property "status": enum ["NEW","PAID"] -> ["NEW"] (the new schema rejects "PAID") [ENUM_ARRAY_NARROWED at #/properties/status/enum]: readers of the new schema cannot read old data (against version 1)',
     ]);
   });
 

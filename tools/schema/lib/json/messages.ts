@@ -44,9 +44,10 @@ export function location(path: readonly string[]): string {
         i++;
       } else field += "[]";
     } else if (segment === "additionalItems" || segment === "unevaluatedItems") {
-      field += "[+]";
+      // As the last segment it is the keyword itself, said in the rule.
+      if (i < path.length - 1) field += "[+]";
     } else if (segment === "additionalProperties" || segment === "unevaluatedProperties") {
-      append("*");
+      if (i < path.length - 1) append("*");
     } else if (CRITERIA.has(segment) && next !== undefined) {
       field += `${field === "" ? "" : " "}(${segment} branch ${next})`;
       i++;
@@ -55,7 +56,8 @@ export function location(path: readonly string[]): string {
     }
   }
   if (field === "") return "the top-level schema";
-  return named ? `property "${field}"` : `the top-level schema ${field}`;
+  if (named) return `property "${field}"`;
+  return field.startsWith("[") ? `items "${field}"` : `the top-level schema ${field}`;
 }
 
 function show(value: unknown): string {
