@@ -9,6 +9,7 @@ import type { Report, ThresholdInForce } from "./contract/report.ts";
 import type { Specialist } from "./contract/vocabulary.ts";
 import { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 import type { State } from "./graph/state.ts";
+import type { InvestigationEvent } from "./graph/events.ts";
 import type { RemediationDeps, RemediationMode } from "./graph/remediation.ts";
 import type { GateAnswer, GateRequest } from "./graph/nodes/approval.ts";
 import { KafkaOpsError } from "./errors.ts";
@@ -49,6 +50,11 @@ export interface InvestigateOptions {
    * holds the rest. Approve and auto need a checkpointer (the state the gate stops with).
    */
   remediation?: RemediationOptions;
+  /**
+   * Told as the investigation runs: each graph node and each tool call starting and finishing
+   * (graph/events.ts), in order, all before the report is returned. Absent: nothing is told.
+   */
+  onEvent?: (event: InvestigationEvent) => void;
 }
 
 export interface RemediationOptions {
@@ -101,7 +107,10 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
     ...(remediation && { remediation: { ...remediation.deps, ...(investigationId && { investigationId }) } }),
     ...(gated && { checkpointer: remediation!.checkpointer! }),
   });
-  const config = investigationId ? { configurable: { thread_id: investigationId } } : {};
+  const config = {
+    ...(investigationId && { configurable: { thread_id: investigationId } }),
+    ...(options.onEvent && { callbacks: [new (await import("./graph/events.ts")).InvestigationEventHandler(options.onEvent)] }),
+  };
   const state = (await graph.invoke(
     { incidentId: args.incidentId, alert: args.alert, question: options.question, requestedAgents: options.agents ?? [], mode },
     config,

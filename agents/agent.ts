@@ -11,6 +11,7 @@ import { describeFault, faultOf, type Fault } from "../ports/faults.ts";
 import type { Ports } from "../ports/ports.ts";
 import type { ToolResult } from "../tools/define-tool.ts";
 import { TOOLS, type ToolInput, type ToolName, type ToolValue } from "../tools/registry.ts";
+import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 
 
 /** Calls a tool by name and records the call (timing, outcome) for the report. */
@@ -38,6 +39,12 @@ export interface Agent {
   investigate(context: AgentContext): Promise<AgentOutcome>;
 }
 
+/** The custom callback event each tool call dispatches as it starts and finishes (graph/events.ts listens). */
+export const TOOL_EVENT = "kafka_ops_tool";
+export type ToolEvent =
+  | { type: "tool"; phase: "start"; agent: AgentName; tool: ToolName }
+  | { type: "tool"; phase: "finish"; agent: AgentName; tool: ToolName; ms: number; outcome: NonNullable<ToolCall["outcome"]> };
+
 /**
  * A tool caller bound to ports that appends every call to `log` and the fault of every read
  * that did not answer to `faults` (once per distinct fault). A tool that throws is a bug in a
@@ -45,6 +52,8 @@ export interface Agent {
  */
 export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[], faults: Fault[]): CallTool {
   return async (name, input) => {
+    // Outside a graph run (a test calling an agent directly) there is no one to tell: a no-op.
+    await dispatchCustomEvent(TOOL_EVENT, { type: "tool", phase: "start", agent, tool: name } satisfies ToolEvent);
     const started = performance.now();
     let result: ToolResult<unknown>;
     try {
@@ -60,6 +69,7 @@ export function recordingCaller(ports: Ports, agent: AgentName, log: ToolCall[],
       log.push({ agent, tool: name, ms, ok: false, outcome: result.kind, note });
       if (!faults.some((f) => f.tool === fault.tool && describeFault(f) === note)) faults.push(fault);
     }
+    await dispatchCustomEvent(TOOL_EVENT, { type: "tool", phase: "finish", agent, tool: name, ms, outcome: result.kind } satisfies ToolEvent);
     return result as ToolResult<ToolValue<typeof name>>;
   };
 }

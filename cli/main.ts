@@ -29,6 +29,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   plan: { summary: "plan a partition reassignment (add or remove brokers, balance) from a live cluster", load: () => import("./commands/plan.ts") },
   reassign: { summary: "execute a reassignment plan (throttled, verified, behind approval), its status, or cancel it", load: () => import("./commands/reassign.ts") },
   audit: { summary: "print the audit log (approvals, applied actions, verifications); --verify checks its hash chain", load: () => import("./commands/audit.ts") },
+  serve: { summary: "serve the HTTP API (investigations, events, approvals, Alertmanager webhook; OpenAPI at /openapi.json)", load: () => import("./commands/serve.ts") },
   mcp: { summary: "serve the tools, investigations, incidents and reports to MCP clients (stdio, or --http PORT)", load: () => import("./commands/mcp.ts") },
 };
 
@@ -92,7 +93,7 @@ function command(name: string) {
   return found;
 }
 
-function version(): string {
+export function version(): string {
   // cli/main.ts in a checkout, dist/cli/main.js in a published package: the manifest is the
   // nearest package.json above this file.
   const url = [new URL("../package.json", import.meta.url), new URL("../../package.json", import.meta.url)].find((u) => existsSync(u))!;

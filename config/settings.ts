@@ -9,6 +9,7 @@ import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
 import { StateSettings, stateSecrets } from "./state-settings.ts";
 import { deploymentSecrets, deploymentSettings } from "./deployments.ts";
+import { serverSecrets, serverSettings } from "./server-settings.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
 
@@ -144,6 +145,8 @@ export const Settings = z.strictObject({
   state: StateSettings.default({}),
   /** Deployment targets that run consumer groups (webhook, Kubernetes): config/deployments.ts, docs/deployment-targets.md. */
   deployments: deploymentSettings({ Duration, secret }).optional(),
+  /** `kafka-ops serve`: bearer tokens and roles, limits, the default mode (config/server-settings.ts, docs/http-api.md). */
+  server: serverSettings({ Duration, secret }).optional(),
   /** The MCP server (`kafka-ops mcp`, docs/mcp.md): read-only unless `mutatingTools` (then every action tool stops at the approval gate); `incidents`: the folder of recorded incidents it serves (default fixtures/incidents). */
   mcp: z.strictObject({ mutatingTools: z.boolean().default(false), incidents: z.string().min(1).optional() }).optional(),
 });
@@ -174,5 +177,6 @@ export function secretsOf(settings: Settings): Secret[] {
   if (settings.llm?.apiKey) out.push(settings.llm.apiKey);
   out.push(...stateSecrets(settings.state));
   out.push(...deploymentSecrets(settings.deployments));
+  out.push(...serverSecrets(settings.server));
   return out;
 }
