@@ -4,7 +4,7 @@
  * Confluent's AvroCompatibilityTest / AvroSchemaTest cases (every level).
  */
 import { describe, expect, it } from "vitest";
-import { toNode, type AvroNode } from "../../lib/avro/model.ts";
+import { toNode, type AvroField, type AvroNode } from "../../lib/avro/model.ts";
 import { agreement, loadCases, report } from "../reference-cases.ts";
 
 const cases = loadCases(new URL("./cases.json", import.meta.url));
@@ -21,7 +21,7 @@ function fieldPath(reader: AvroNode, location: string): string {
   for (let i = 0; i < tokens.length && node; i++) {
     const token = tokens[i]!;
     if (token === "fields" && node.type === "record") {
-      const field = node.fields[Number(tokens[++i])];
+      const field: AvroField | undefined = node.fields[Number(tokens[++i])];
       path = path === "" ? (field?.name ?? "?") : `${path}.${field?.name ?? "?"}`;
       node = field?.type;
       if (tokens[i + 1] === "type") i++;
