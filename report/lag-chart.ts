@@ -75,7 +75,8 @@ ${join(paths)}
 export function niceMax(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8]) if (step * power >= value) return step * power;
+  // toPrecision: 3 * 0.1 is 0.30000000000000004, and an axis label must read 0.3.
+  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8]) if (step * power >= value) return Number((step * power).toPrecision(12));
   return 10 * power;
 }
 
