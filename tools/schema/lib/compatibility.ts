@@ -7,10 +7,8 @@
  * - `*_TRANSITIVE`: the same, against every existing version instead of only the latest.
  * - NONE: always compatible (the candidate must still parse).
  *
- * AVRO: avsc's resolver (`reader.createResolver(writer)`, namespaces ignored like Avro Java's
- * `SchemaCompatibility`, which compares unqualified names) is the authority on compatible or not;
- * a structural diff written here explains why (field path, old and new types). When avsc says
- * incompatible and the diff finds nothing, the message says so and quotes avsc.
+ * AVRO: Avro Java's `SchemaCompatibility`, ported (avro.ts, avro/); candidates validated by avsc,
+ * registered versions read without validating their defaults again.
  *
  * JSON: a structural check of the common cases only: a newly required property, a property that
  * is no longer required, a property type changed or narrowed, enum values removed, properties
@@ -19,11 +17,8 @@
  * `patternProperties`, numeric/string bounds and remote refs are NOT analysed. Confluent's
  * stricter rule that adding a property to an open content model is incompatible is not enforced.
  *
- * PROTOBUF: a light check over a hand-written parser of `message X { type name = N; }` blocks
- * (nested messages, `oneof`, `map<K,V>`, `reserved`): a field number reused with a wire-
- * incompatible type, a field number removed without being reserved, a message removed, a
- * proto2 `required` field added. Imports, extensions, options, enums' contents, `group`s and
- * services are ignored; the same rules are applied whatever the direction of the level.
+ * PROTOBUF: Confluent's protobuf-provider diff, ported over protobufjs (protobuf.ts, protobuf/);
+ * BACKWARD diffs old -> candidate, FORWARD candidate -> old. See docs/schema-compatibility.md.
  *
  * REFERENCES: the candidate and each existing version come with their references already
  * resolved (`resolveReferences` in references.ts, through the registry port): name -> schema
