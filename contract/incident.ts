@@ -12,6 +12,8 @@ import {
   DiagnosisCode,
   Decision,
   GroupState,
+  GroupType,
+  ProtocolGroupState,
   SchemaType,
   Severity,
 } from "./vocabulary.ts";
@@ -65,6 +67,14 @@ export const Member = z.strictObject({
   groupInstanceId: z.string().nullable().default(null),
   /** topic -> partitions assigned to this member. */
   assignment: z.record(z.string(), z.array(PartitionNo)).default({}),
+  /**
+   * Extension (consumer-protocol groups, KIP-848): the member's epoch (it catches up with the
+   * group's assignment epoch as the member reconciles; a bump is normal, not a rebalance) and the
+   * partitions the coordinator wants it to own (topic -> partitions; differs from `assignment`
+   * while it reconciles).
+   */
+  memberEpoch: z.number().int().optional(),
+  targetAssignment: z.record(z.string(), z.array(PartitionNo)).optional(),
 });
 
 export const Group = z.strictObject({
@@ -75,6 +85,17 @@ export const Group = z.strictObject({
   members: z.array(Member).default([]),
   /** Committed offsets (the next offset to read): topic -> partition -> offset. */
   offsets: z.record(z.string(), z.record(z.string().regex(/^[0-9]+$/, "expected a partition number"), Offset)).default({}),
+  /**
+   * Extension: the group's type (ListGroups v5). Absent: not known (a broker before Kafka 3.8, or
+   * an older recording), read as classic. `consumer` groups were described with
+   * ConsumerGroupDescribe; `streams` and `share` groups are listed only (no members, no offsets).
+   */
+  type: GroupType.optional(),
+  /** Extension: the state in the group's own protocol's names, for groups that are not classic (`state` is its classic mapping). */
+  groupState: ProtocolGroupState.optional(),
+  /** Extension (consumer-protocol groups): the group epoch (bumped on every membership or subscription change) and the epoch of its target assignment. */
+  groupEpoch: z.number().int().optional(),
+  assignmentEpoch: z.number().int().optional(),
 });
 
 export const BrokerMetrics = z.strictObject({

@@ -101,6 +101,22 @@ export type AlertKind = z.infer<typeof AlertKind>;
 export const GroupState = z.enum(["Stable", "PreparingRebalance", "CompletingRebalance", "Empty", "Dead", "Unknown"]);
 export type GroupState = z.infer<typeof GroupState>;
 
+/**
+ * Extension: a group's type as ListGroups v5 reports it (Kafka 3.8+). `classic`: the JoinGroup /
+ * SyncGroup protocol; `consumer`: the consumer group protocol of KIP-848 (`group.protocol=consumer`);
+ * `streams` (KIP-1071) and `share` (KIP-932) are listed but not analysed.
+ */
+export const GroupType = z.enum(["classic", "consumer", "streams", "share"]);
+export type GroupType = z.infer<typeof GroupType>;
+
+/**
+ * Extension: a group's state in its own protocol's names, kept beside `state` (which maps it onto
+ * the classic names) for groups that are not classic: KIP-848 Stable, Assigning, Reconciling,
+ * Empty, Dead; streams groups add NotReady. Unknown: a name this version does not know.
+ */
+export const ProtocolGroupState = z.enum(["Stable", "Assigning", "Reconciling", "Empty", "Dead", "NotReady", "Unknown"]);
+export type ProtocolGroupState = z.infer<typeof ProtocolGroupState>;
+
 export const ClusterFlavor = z.enum(["apache", "confluent-cloud", "msk", "redpanda", "unknown"]);
 export type ClusterFlavor = z.infer<typeof ClusterFlavor>;
 

@@ -59,7 +59,10 @@ Columns:
   CLIENT-ID       that member's client.id; -
 Rows: a group's assigned partitions and every partition it has a committed offset for, sorted
 by group, topic and partition. Like the official tool, a group with neither (no members with
-partitions, no committed offsets) is left out. The numbers are those of the consumer_group_lag
+partitions, no committed offsets) is left out. Groups on the consumer protocol (KIP-848,
+group.protocol=consumer) are read with ConsumerGroupDescribe and shown like classic ones
+(--json's state in their protocol's names: Stable, Assigning, Reconciling, Empty); streams and
+share groups are not analysed and not shown. The numbers are those of the consumer_group_lag
 tool of an investigation, computed by the same function.
 
 Options:
@@ -133,17 +136,24 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
   const kafkaSettings = settings.kafka;
 
-  const [{ redactor }, { secretsOf }, { callPolicy }, { createKafka }, { sampleWindow }] = await Promise.all([
+  const [{ redactor }, { secretsOf }, { callPolicy }, { createKafka }, { sampleWindow }, { platformaticGroupReader }] = await Promise.all([
     import("../../config/secret.ts"),
     import("../../config/settings.ts"),
     import("../../ports/live/call.ts"),
     import("../../ports/live/connection.ts"),
     import("../../ports/live/sampling.ts"),
+    import("../../ports/live/consumer-groups.ts"),
   ]);
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
   const kafka = createKafka(kafkaSettings, settings, redact);
-  const window = await sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, keepIncomplete: true });
+  const window = await sampleWindow(kafka, policy, {
+    samples: settings.sampling.samples,
+    intervalMs: settings.sampling.interval,
+    keepIncomplete: true,
+    // Consumer-protocol (KIP-848) groups are described with ConsumerGroupDescribe, which kafkajs lacks.
+    groupReader: () => platformaticGroupReader(settings),
+  });
   if (window.unreachable !== undefined) {
     process.stderr.write(`kafka-ops: cannot reach Kafka at ${oneLine(kafkaSettings.bootstrap.join(","), 300)}: ${oneLine(redact(window.unreachable), 500)}\n`);
     return EXIT.internal;
@@ -153,8 +163,12 @@ export async function run(args: string[]): Promise<ExitCode> {
   // Member and client ids are text others chose: scrubbed like every other way out.
   const report = redact.deep(lagReport(window, values.group));
   const last = window.snapshots.at(-1)!;
-  if (values.group !== undefined && !report.groups.length && !last.groups.some((g) => g.groupId === values.group && g.state !== "Dead")) {
-    throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
+  if (values.group !== undefined && !report.groups.length) {
+    const found = last.groups.find((g) => g.groupId === values.group && g.state !== "Dead");
+    if (!found) throw new KafkaOpsError("NOT_FOUND", `consumer group ${JSON.stringify(values.group)} does not exist`);
+    if (found.type === "streams" || found.type === "share") {
+      process.stderr.write(`kafka-ops: group ${oneLine(redact(values.group), 300)} is a ${found.type} group: not analysed (lag reads classic and consumer-protocol groups)\n`);
+    }
   }
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderLagTable(report));
   return EXIT.ok;
@@ -188,7 +202,8 @@ export function lagReport({ snapshots, unreadTopics }: LagSamples, onlyGroup?: s
     const members = new Map(group.members.map((m) => [m.memberId, m]));
     groups.push({
       group: group.groupId,
-      state: group.state,
+      // A consumer-protocol group's own state name (Reconciling, not its classic mapping).
+      state: group.groupState ?? group.state,
       partitions: lag.partitions.map((p) => {
         const owner = p.owners.at(-1) ?? null;
         const member = owner === null ? undefined : members.get(owner);

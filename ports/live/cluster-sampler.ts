@@ -2,7 +2,8 @@
  * Reads one snapshot of a live cluster in the shape of a recorded incident's snapshot, with
  * O(topics + groups) requests: one metadata call for every topic, the start and end offsets of
  * every topic in two requests per leader broker (shared by every group that reads them; topic
- * by topic when that batch fails), describeGroups in batches, committed offsets per group, all
+ * by topic when that batch fails), the groups by type (classic ones with describeGroups in
+ * batches, consumer-protocol ones with ConsumerGroupDescribe), committed offsets per group, all
  * with bounded concurrency. What kafkajs would ask again within a snapshot (a group's
  * coordinator, the metadata of each topic added) is asked once (snapshot-scope.ts).
  */
@@ -12,6 +13,14 @@ import type { GroupState } from "../../contract/vocabulary.ts";
 import { mapBounded } from "./bounded.ts";
 import { liveCall, type CallPolicy } from "./call.ts";
 import { declareTopics, topicsOffsets, withSnapshotScope, type TopicOffsets } from "./snapshot-scope.ts";
+import {
+  listedOnlyGroup,
+  toConsumerProtocolGroup,
+  undescribedConsumerGroup,
+  type DescribedConsumerGroup,
+  type GroupProtocolReader,
+  type ListedGroup,
+} from "./consumer-groups.ts";
 
 /** Topics whose offsets are read at once when read topic by topic (two ListOffsets each). */
 const TOPIC_CONCURRENCY = 8;
@@ -39,12 +48,15 @@ export interface SnapshotResult {
 /** Offsets last seen per topic-partition: a leaderless partition keeps its last known offsets. */
 export type OffsetMemory = Map<string, { low: string; high: string }>;
 
-/** One snapshot through `admin` (connected). */
-export function takeSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory = new Map()): Promise<SnapshotResult> {
-  return withSnapshotScope(() => readSnapshot(admin, policy, memory));
+/**
+ * One snapshot through `admin` (connected); `reader` lists group types and describes the groups
+ * kafkajs cannot (consumer-groups.ts).
+ */
+export function takeSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory = new Map(), reader?: GroupProtocolReader): Promise<SnapshotResult> {
+  return withSnapshotScope(() => readSnapshot(admin, policy, memory, reader));
 }
 
-async function readSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory): Promise<SnapshotResult> {
+async function readSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemory, reader: GroupProtocolReader | undefined): Promise<SnapshotResult> {
   const faults: string[] = [];
   const at = new Date().toISOString();
   const gaps = { offsets: 0, topics: new Set<string>() };
@@ -52,7 +64,7 @@ async function readSnapshot(admin: Admin, policy: CallPolicy, memory: OffsetMemo
   const [cluster, topics, groups] = await Promise.all([
     liveCall("describeCluster", policy, () => admin.describeCluster()),
     readTopics(admin, policy, memory, faults, gaps),
-    readGroups(admin, policy, faults),
+    readGroups(admin, policy, faults, reader),
   ]);
   if (cluster.kind !== "ok") return { snapshot: undefined, brokers: [], clusterId: undefined, faults: [`${cluster.what}: ${reason(cluster)}`], complete: false, unreadTopics: new Set() };
   const brokers = cluster.value.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port }));
@@ -136,24 +148,67 @@ async function readTopicOffsets(admin: Admin, topic: string, policy: CallPolicy)
  * Every group's description and committed offsets. The offsets are read alongside the
  * descriptions, not after them: the listing already says which groups are consumer groups, and
  * each OffsetFetch can go as soon as its group's coordinator is known.
+ *
+ * With a `reader` (every live command has one), the listing carries each group's type and the
+ * type picks the describe: classic groups through kafkajs' DescribeGroups, consumer-protocol
+ * groups (KIP-848) through ConsumerGroupDescribe only, streams and share groups are listed and
+ * not described (consumer-groups.ts). Without one, or when the typed listing fails, kafkajs
+ * lists and describes everything as classic, and a group it listed but then calls Dead is
+ * Unknown: the classic API answers Dead for a group of another type it does not know.
  */
-async function readGroups(admin: Admin, policy: CallPolicy, faults: string[]): Promise<Group[]> {
-  const listed = await liveCall("listGroups", policy, () => admin.listGroups());
-  if (listed.kind !== "ok") return fault(faults, listed), [];
-  const ids = listed.value.groups.map((g) => g.groupId).sort();
+async function readGroups(admin: Admin, policy: CallPolicy, faults: string[], reader: GroupProtocolReader | undefined): Promise<Group[]> {
+  const typed = reader ? await liveCall("listGroups (with group types)", policy, () => reader.list()) : undefined;
+  if (typed && typed.kind !== "ok") fault(faults, typed);
+  let listing: ListedGroup[];
+  if (typed?.kind === "ok") listing = typed.value;
+  else {
+    const listed = await liveCall("listGroups", policy, () => admin.listGroups());
+    if (listed.kind !== "ok") return fault(faults, listed), [];
+    listing = listed.value.groups.map((g) => ({ groupId: g.groupId, type: undefined, protocolType: g.protocolType, state: "" }));
+  }
+  listing.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  const classic = listing.filter((g) => g.type === undefined || g.type === "classic");
+  const kip848 = listing.filter((g) => g.type === "consumer");
   const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += DESCRIBE_BATCH) batches.push(ids.slice(i, i + DESCRIBE_BATCH));
-  const consumers = listed.value.groups.filter((g) => g.protocolType === "consumer" || g.protocolType === "").map((g) => g.groupId);
-  const [described, offsets] = await Promise.all([
+  for (let i = 0; i < classic.length; i += DESCRIBE_BATCH) batches.push(classic.slice(i, i + DESCRIBE_BATCH).map((g) => g.groupId));
+  const consumers = [...classic.filter((g) => g.protocolType === "consumer" || g.protocolType === ""), ...kip848].map((g) => g.groupId);
+  const [described, described848, offsets] = await Promise.all([
     mapBounded(batches, DESCRIBE_CONCURRENCY, async (batch) => {
       const r = await liveCall(`describeGroups (${batch.length})`, policy, () => admin.describeGroups(batch));
       if (r.kind !== "ok") return fault(faults, r), [];
       return r.value.groups;
     }),
+    describeConsumerProtocol(reader, kip848, policy, faults),
     mapBounded(consumers, OFFSETS_CONCURRENCY, async (groupId) => [groupId, await readCommitted(admin, groupId, policy, faults)] as const),
   ]);
   const committed = new Map(offsets);
-  return described.flat().map((g) => toGroup(g, committed.get(g.groupId) ?? {}));
+  const typedClassic = new Set(classic.filter((g) => g.type === "classic").map((g) => g.groupId));
+  const groups: Group[] = described.flat().map((g): Group => {
+    const group = toGroup(g, committed.get(g.groupId) ?? {});
+    if (typedClassic.has(g.groupId)) return { ...group, type: "classic" };
+    return group.state === "Dead" ? { ...group, state: "Unknown" } : group;
+  });
+  for (const listed of kip848) {
+    const d = described848.get(listed.groupId);
+    groups.push(d ? toConsumerProtocolGroup(d, committed.get(listed.groupId) ?? {}) : undescribedConsumerGroup(listed, committed.get(listed.groupId) ?? {}));
+  }
+  for (const listed of listing) if (listed.type === "streams" || listed.type === "share") groups.push(listedOnlyGroup({ ...listed, type: listed.type }));
+  return groups.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+}
+
+/** ConsumerGroupDescribe of the consumer-protocol groups, in batches; a group it did not describe is a fault. */
+async function describeConsumerProtocol(reader: GroupProtocolReader | undefined, listed: readonly ListedGroup[], policy: CallPolicy, faults: string[]): Promise<Map<string, DescribedConsumerGroup>> {
+  const out = new Map<string, DescribedConsumerGroup>();
+  if (!reader || !listed.length) return out;
+  const batches: string[][] = [];
+  for (let i = 0; i < listed.length; i += DESCRIBE_BATCH) batches.push(listed.slice(i, i + DESCRIBE_BATCH).map((g) => g.groupId));
+  await mapBounded(batches, DESCRIBE_CONCURRENCY, async (batch) => {
+    const r = await liveCall(`consumerGroupDescribe (${batch.length})`, policy, () => reader.describeConsumerGroups(batch));
+    if (r.kind !== "ok") return fault(faults, r);
+    for (const g of r.value.groups) out.set(g.groupId, g);
+    for (const f of r.value.failed) faults.push(`consumerGroupDescribe of ${f.groupId}: ${policy.redact(f.reason)}`);
+  });
+  return out;
 }
 
 /** A group's committed offsets: topic -> partition -> offset, without the partitions it never committed. */

@@ -10,6 +10,7 @@ import { faultOf, type Fault } from "../faults.ts";
 import { notRecorded, ok, unavailable, type Ports, type Readout, type Sampled } from "../ports.ts";
 import { callPolicy, liveCall, withDeadline, type CallPolicy } from "./call.ts";
 import { createKafkaClient } from "./connection.ts";
+import { platformaticGroupReader } from "./consumer-groups.ts";
 import { metricsPort } from "./metrics-port.ts";
 import { recordPort } from "./record-port.ts";
 import { registryPort } from "./registry-port.ts";
@@ -41,7 +42,7 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
   const getWindow = () =>
     (window ??= connect().then((a) =>
       a.kind === "ok"
-        ? sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, ...options })
+        ? sampleWindow(kafka, policy, { samples: settings.sampling.samples, intervalMs: settings.sampling.interval, groupReader: () => platformaticGroupReader(settings), ...options })
         : { snapshots: [], brokers: [], clusterId: undefined, faults: [] },
     ));
   /** Why the cluster could not be read at all, when it could not: the connect that failed. */

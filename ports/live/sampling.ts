@@ -9,6 +9,7 @@ import type { Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
 import { openAdmin } from "./admin-client.ts";
 import type { CallPolicy } from "./call.ts";
+import type { GroupProtocolReader } from "./consumer-groups.ts";
 import { takeSnapshot, type OffsetMemory, type SnapshotResult } from "./cluster-sampler.ts";
 
 export interface SampleWindow {
@@ -39,6 +40,11 @@ export interface SamplingOptions {
    * its placeholder offsets would fake a flat log to the windowed rules.
    */
   keepIncomplete?: boolean;
+  /**
+   * Opens the reader of group types and consumer-protocol (KIP-848) groups, once per window
+   * (closed at its end). Without it every group is read as classic, as kafkajs sees it.
+   */
+  groupReader?: () => GroupProtocolReader;
 }
 
 /**
@@ -49,12 +55,23 @@ export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: Sa
   const memory: OffsetMemory = new Map();
   const window: SampleWindow = { snapshots: [], unreadTopics: [], brokers: [], clusterId: undefined, faults: [] };
   const seen = new Map<number, Broker>();
+  const reader = options.groupReader?.();
+  try {
+    await sampleInto(window, seen, kafka, policy, options, memory, reader);
+  } finally {
+    await reader?.close();
+  }
+  window.brokers = [...seen.values()].sort((a, b) => a.id - b.id);
+  return window;
+}
+
+async function sampleInto(window: SampleWindow, seen: Map<number, Broker>, kafka: Kafka, policy: CallPolicy, options: SamplingOptions, memory: OffsetMemory, reader: GroupProtocolReader | undefined): Promise<void> {
   for (let i = 0; i < options.samples; i++) {
     if (i > 0) {
       const stopped = await pause(options.intervalMs, options.signal);
       if (stopped) break;
     }
-    const result = await sampleOnce(kafka, policy, memory);
+    const result = await sampleOnce(kafka, policy, memory, reader);
     window.faults.push(...result.faults.map((f) => `sample ${i + 1}: ${f}`));
     if (result.unreachable !== undefined) {
       if (i === 0) window.unreachable = result.unreachable;
@@ -68,8 +85,6 @@ export async function sampleWindow(kafka: Kafka, policy: CallPolicy, options: Sa
     window.unreadTopics!.push(options.keepIncomplete ? result.unreadTopics : new Set());
     options.onSample?.(i, result.snapshot!);
   }
-  window.brokers = [...seen.values()].sort((a, b) => a.id - b.id);
-  return window;
 }
 
 /** One sample: a snapshot, or why the cluster could not be read at all (`unreachable`). */
@@ -77,14 +92,15 @@ export type OneSample = SnapshotResult & { unreachable?: string };
 
 /**
  * One snapshot through a fresh admin client (see sampleWindow), keeping `memory` for the next
- * one. A loop that samples for ever (`kafka-ops watch`) calls this at its own cadence.
+ * one. A loop that samples for ever (`kafka-ops watch`) calls this at its own cadence. `reader`:
+ * as SamplingOptions.groupReader opens it (the caller keeps it open across samples and closes it).
  */
-export async function sampleOnce(kafka: Kafka, policy: CallPolicy, memory: OffsetMemory): Promise<OneSample> {
+export async function sampleOnce(kafka: Kafka, policy: CallPolicy, memory: OffsetMemory, reader?: GroupProtocolReader): Promise<OneSample> {
   const client = openAdmin(kafka.admin(), policy);
   try {
     const connected = await client.connected;
     if (connected !== true) return { snapshot: undefined, brokers: [], clusterId: undefined, complete: false, unreadTopics: new Set(), faults: [`connect to Kafka: ${connected}`], unreachable: connected };
-    const result = await takeSnapshot(client.admin, policy, memory);
+    const result = await takeSnapshot(client.admin, policy, memory, reader);
     if (!result.snapshot) return { ...result, unreachable: result.faults.join("; ") || "no answer" };
     return result;
   } finally {
