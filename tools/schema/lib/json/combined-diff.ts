@@ -8,7 +8,7 @@
 import type { Context } from "./context.ts";
 import type { Difference } from "./difference.ts";
 import type { Schema, SchemaOf } from "./model.ts";
-import { compare } from "./schema-diff.ts";
+import { compare, sameType } from "./schema-diff.ts";
 
 type Combined = SchemaOf<"combined">;
 
@@ -22,18 +22,30 @@ export function compareCombined(ctx: Context, original: Combined, update: Combin
 
   // edges[i][j]: the (compatible) differences of original branch i read as update branch j.
   const edges: (readonly Difference[] | undefined)[][] = o.map(() => u.map(() => undefined));
+  // Per original branch, the incompatible differences of its closest update branch (for the message).
+  const closest: ({ rank: number; misses: readonly Difference[] } | undefined)[] = o.map(() => undefined);
   o.forEach((branch, i) => {
     ctx.within([original.criterion, String(i)], () => {
       u.forEach((candidate, j) => {
         const sub = ctx.sub();
         compare(sub, branch, candidate);
         if (sub.isCompatible()) edges[i]![j] = sub.differences;
+        // Closest: a branch of the same type first, then the fewest incompatible differences,
+        // then the branch at the same position.
+        const misses = sub.differences.filter((d) => !ctx.compatibleChanges.has(d.type));
+        const rank = (sameType(branch, candidate) ? 0 : 10_000) + 2 * misses.length + (i === j ? 0 : 1);
+        if (misses.length > 0 && (closest[i] === undefined || rank < closest[i]!.rank)) closest[i] = { rank, misses };
       });
     });
   });
-  const matching = maximumMatching(o.length, u.length, (i, j) => edges[i]![j] !== undefined);
+  // Same-type pairs first, so that what stays unmatched is the branch that really changed.
+  const matching = maximumMatching(o.length, u.length, (i, j) => edges[i]![j] !== undefined, (i, j) => sameType(o[i]!, u[j]!));
   for (const [i, j] of matching) ctx.addAll(edges[i]![j]!);
-  if (matching.length < Math.min(o.length, u.length)) ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED");
+  if (matching.length < Math.min(o.length, u.length)) {
+    const matched = new Set(matching.map(([i]) => i));
+    const because = closest.flatMap((c, i) => (matched.has(i) || c === undefined ? [] : c.misses.slice(0, 1)));
+    ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED", { because });
+  }
 }
 
 /** false when the criterion changed incompatibly (nothing more is compared). */
@@ -68,21 +80,34 @@ function canonical(value: unknown): string {
   );
 }
 
-/** Maximum bipartite matching by augmenting paths (Confluent uses Hopcroft-Karp; same cardinality). */
-export function maximumMatching(left: number, right: number, edge: (i: number, j: number) => boolean): [number, number][] {
+/**
+ * Maximum bipartite matching by augmenting paths (Confluent uses Hopcroft-Karp: the same
+ * cardinality). Preferred edges are matched first; augmenting from that matching still reaches
+ * the maximum.
+ */
+export function maximumMatching(
+  left: number,
+  right: number,
+  edge: (i: number, j: number) => boolean,
+  preferred: (i: number, j: number) => boolean = () => true,
+): [number, number][] {
   const matchOfRight: (number | undefined)[] = new Array(right).fill(undefined);
-  const augment = (i: number, visited: boolean[]): boolean => {
+  const matchOfLeft: (number | undefined)[] = new Array(left).fill(undefined);
+  const augment = (i: number, usable: (i: number, j: number) => boolean, visited: boolean[]): boolean => {
     for (let j = 0; j < right; j++) {
-      if (!edge(i, j) || visited[j]) continue;
+      if (!usable(i, j) || visited[j]) continue;
       visited[j] = true;
       const other = matchOfRight[j];
-      if (other === undefined || augment(other, visited)) {
+      if (other === undefined || augment(other, usable, visited)) {
         matchOfRight[j] = i;
+        matchOfLeft[i] = j;
         return true;
       }
     }
     return false;
   };
-  for (let i = 0; i < left; i++) augment(i, new Array(right).fill(false));
+  const first = (i: number, j: number): boolean => edge(i, j) && preferred(i, j);
+  for (let i = 0; i < left; i++) augment(i, first, new Array(right).fill(false));
+  for (let i = 0; i < left; i++) if (matchOfLeft[i] === undefined) augment(i, edge, new Array(right).fill(false));
   return matchOfRight.flatMap((i, j) => (i === undefined ? [] : [[i, j] as [number, number]]));
 }

@@ -55,6 +55,8 @@ export type Difference = {
   /** The original (writer) and updated (reader) values, when the type compares two values. */
   original?: unknown;
   update?: unknown;
+  /** For a difference that sums up others (no compatible pairing of branches): the closest misses. */
+  because?: readonly Difference[];
 };
 
 export function jsonPath(d: Pick<Difference, "path">): string {

@@ -18,25 +18,32 @@ const KEYWORDS: Record<string, string> = {
 export function renderDifference(d: Difference, direction: Direction): string {
   const backward = direction === "backward";
   const why = backward ? NEW_READS_OLD : OLD_READS_NEW;
-  return `${location(d.path)}: ${describe(d, backward)} [${d.type} at ${jsonPath(d)}]: ${why}`;
+  return `${explain(d, backward)}: ${why}`;
 }
 
-/** `property "lines[].qty"`, `the top-level schema`... from Confluent's path segments. */
+function explain(d: Difference, backward: boolean): string {
+  const line = `${location(d.path)}: ${describe(d, backward)} [${d.type} at ${jsonPath(d)}]`;
+  const because = (d.because ?? []).slice(0, 2);
+  return because.length === 0 ? line : `${line}, closest misses: ${because.map((b) => explain(b, backward)).join("; ")}`;
+}
+
+/** `property "lines[].qty"`, `property "pay.oneOf[1]"`, `the top-level schema`... from Confluent's path segments. */
 export function location(path: readonly string[]): string {
   let field = "";
   let named = false;
   const append = (name: string): void => {
     field = field === "" ? name : `${field}.${name}`;
-    named = true;
   };
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     const next = path[i + 1];
+    const last = i === path.length - 1;
     if ((segment === "properties" || segment === "required") && next !== undefined) {
       append(next);
+      named = true;
       i++;
     } else if (segment === "dependencies" && next !== undefined) {
-      field += `${field === "" ? "" : " "}(dependencies of "${next}")`;
+      append(`dependencies[${next}]`);
       i++;
     } else if (segment === "items") {
       if (next !== undefined && /^\d+$/.test(next)) {
@@ -44,20 +51,20 @@ export function location(path: readonly string[]): string {
         i++;
       } else field += "[]";
     } else if (segment === "additionalItems" || segment === "unevaluatedItems") {
-      // As the last segment it is the keyword itself, said in the rule.
-      if (i < path.length - 1) field += "[+]";
+      // As the last segment it is the keyword itself, which the rule says.
+      if (!last) field += "[+]";
     } else if (segment === "additionalProperties" || segment === "unevaluatedProperties") {
-      if (i < path.length - 1) append("*");
+      if (!last) append("*");
     } else if (CRITERIA.has(segment) && next !== undefined) {
-      field += `${field === "" ? "" : " "}(${segment} branch ${next})`;
+      append(`${segment}[${next}]`);
       i++;
     } else if (segment === "not") {
-      field += `${field === "" ? "" : " "}(not)`;
+      append("not");
     }
   }
   if (field === "") return "the top-level schema";
   if (named) return `property "${field}"`;
-  return field.startsWith("[") ? `items "${field}"` : `the top-level schema ${field}`;
+  return field.startsWith("[") ? `items "${field}"` : `the top-level schema's "${field}"`;
 }
 
 function show(value: unknown): string {
