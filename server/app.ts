@@ -70,6 +70,8 @@ const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart 
 export async function buildApp(o: AppOptions): Promise<App> {
   const app = Fastify({ bodyLimit: o.bodyLimit, logger: false, return503OnClosing: true, forceCloseConnections: "idle" });
   const streams = new EventStreams();
+  // JSON only: a text body would reach the validators as a string.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   // Answers are built from typed values; the document states their shape and a test checks
   // live answers against it, so serialising is plain JSON (no second validation per answer).
