@@ -256,7 +256,10 @@ export class InvestigationService {
     if (entry?.deciding) throw new HttpError(409, `investigation ${id}: a decision is being applied`);
     const [{ decideAt, ApprovalRefused }, { resolvePolicy }] = await Promise.all([import("../remediation/approvals/session.ts"), import("../remediation/policy.ts")]);
     const { settings, env } = this.#o;
-    if (entry) {
+    // Shown as running only while a claim can succeed; decideAt refuses the others, naming why.
+    const before = entry?.status;
+    const claimable = record.status === "awaiting" || record.status === "running";
+    if (entry && claimable) {
       entry.deciding = true;
       this.#status(entry, "running");
     }
@@ -273,9 +276,10 @@ export class InvestigationService {
       this.#rest(entry);
       return viewOf(entry);
     } catch (error) {
-      if (entry) {
+      if (entry && claimable) {
         entry.deciding = false;
-        if (error instanceof ApprovalRefused) this.#status(entry, entry.report ? "awaiting_approval" : "failed");
+        // Refused: nothing was claimed, nothing ran; it is where it was.
+        if (error instanceof ApprovalRefused) this.#status(entry, before!);
         else {
           entry.error = oneLine(this.#redact(error instanceof Error ? error.message : String(error)), MAX_ERROR_LENGTH);
           this.#status(entry, "failed");
