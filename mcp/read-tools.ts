@@ -29,7 +29,7 @@ export function registerReadTools(server: McpServer, ctx: McpContext): void {
       name,
       {
         title: title(name),
-        description: tool.description + (CARRIES_PAYLOADS.has(name) ? UNTRUSTED : ""),
+        description: tool.description + (CARRIES_PAYLOADS.has(name) && !/untrusted/i.test(tool.description) ? UNTRUSTED : ""),
         inputSchema: tool.input.extend({ incident: INCIDENT_ARG }),
         outputSchema: tool.output as z.ZodObject,
         annotations: mcpAnnotations(tool.annotations.effect, title(name)),
