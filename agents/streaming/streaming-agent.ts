@@ -21,6 +21,8 @@ import { unexplainedLag } from "./rules/unexplained-lag.ts";
 import { withDeletedUnread } from "./rules/deleted-unread.ts";
 import type { GroupObservation } from "./observation.ts";
 import type { GroupLagView } from "../../contract/report.ts";
+import type { Fault } from "../../ports/faults.ts";
+import type { GroupView } from "../../tools/kafka/consumer-groups.ts";
 
 /** Rules over one consumer group, most specific first. */
 export const GROUP_RULES = [
@@ -72,7 +74,8 @@ export const streamingAgent: Agent = {
     }
     const leaders = new Map<string, number>();
     for (const t of topics) for (const p of t.partitions) leaders.set(tp(t.name, p.partition), p.leader);
-    const groups = (valueOf(groupsR)?.groups ?? []).filter((g) => g.protocolType === "consumer");
+    const listed = valueOf(groupsR)?.groups ?? [];
+    const groups = listed.filter((g) => g.protocolType === "consumer" && !notAnalysed(g));
     const observations = await observeGroups(call, groups, {
       leaders,
       brokers: valueOf(brokersR),
@@ -81,9 +84,17 @@ export const streamingAgent: Agent = {
       thresholds,
     });
     for (const o of observations) findings.push(...judgeGroup(o));
-    return { findings, missing: [], lag: observations.map(lagView) };
+    return { findings, missing: listed.filter(notAnalysed).map(notAnalysedFault), lag: observations.map(lagView) };
   },
 };
+
+/** Streams (KIP-1071) and share (KIP-932) groups: listed, never judged by the consumer group rules. */
+const notAnalysed = (g: GroupView): g is GroupView & { type: "streams" | "share" } => g.type === "streams" || g.type === "share";
+
+/** Named in the report's missing evidence, so a reader knows the group was seen and left alone. */
+function notAnalysedFault(g: GroupView & { type: "streams" | "share" }): Fault {
+  return { tool: "consumer_groups", kind: "notRecorded", what: "analysis", entity: { group: g.groupId }, reason: `a ${g.type} group: not analysed`, retriable: false };
+}
 
 /** A group's partitions as the report lists them: lag in records and seconds, and the window's status. */
 export function lagView(o: GroupObservation): GroupLagView {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Group } from "../../contract/incident.ts";
-import { GroupState } from "../../contract/vocabulary.ts";
+import { GroupState, GroupType, ProtocolGroupState } from "../../contract/vocabulary.ts";
 import { defineTool, passThrough } from "../define-tool.ts";
 
 const MemberView = z.object({
@@ -22,7 +22,9 @@ export const GroupView = z.object({
   history: z.array(z.object({ at: z.string(), state: GroupState, members: z.number() })),
   distinctMembersSeen: z.number().describe("distinct member ids over the window; far above the member count means churn"),
   membershipChanges: z.number().describe("samples whose member-id set differs from the previous sample"),
-  rebalancingSamples: z.number().describe("samples in PreparingRebalance or CompletingRebalance"),
+  rebalancingSamples: z.number().describe("samples in PreparingRebalance or CompletingRebalance (a consumer-protocol group's Assigning or Reconciling)"),
+  type: GroupType.optional().describe("classic, consumer (KIP-848 consumer protocol), streams or share; absent: not known (classic)"),
+  groupState: ProtocolGroupState.optional().describe("latest sample, in the group's own protocol's names (Stable, Assigning, Reconciling, Empty, Dead), for groups that are not classic"),
 });
 export type GroupView = z.infer<typeof GroupView>;
 
@@ -78,6 +80,8 @@ export const consumerGroups = defineTool({
         distinctMembersSeen: seen.size,
         membershipChanges,
         rebalancingSamples: history.filter(({ group }) => group.state === "PreparingRebalance" || group.state === "CompletingRebalance").length,
+        ...(latest.type && { type: latest.type }),
+        ...(latest.groupState && { groupState: latest.groupState }),
       };
     });
     return {

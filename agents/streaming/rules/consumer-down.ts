@@ -15,6 +15,10 @@ export function consumerDown(o: GroupObservation): Finding | null {
 
 function noMembers(o: GroupObservation): Finding | null {
   const { group, lag } = o;
+  // "No members" is a claim about the members, made only from an answer that knows them: a
+  // group read as Unknown (listed, but its describe failed or did not know its type) makes none.
+  if (group.state === "Unknown") return null;
+  if (committedWithoutMembers(o)) return null;
   const waiting = lag.partitions.filter((p) => !o.window(p).withinFloor && ["stopped", "growing", "stalled", "ok", "catching_up"].includes(statusOf(o, p)));
   if (waiting.length === 0) return null; // an idle, empty group harms nobody
   const hadMembers = group.history.find((h) => h.members > 0);
@@ -55,6 +59,25 @@ function hung(o: GroupObservation): Finding | null {
       evidence("consumer_groups", say`${group.groupId}: ${group.state}, ${group.members.length} members; hung: ${members.map((m) => m.memberId).join(", ")}`),
     ],
   );
+}
+
+/**
+ * Offsets committed between two samples that both saw no member: something consumes that the
+ * group's description does not show (a classic DescribeGroups answering Dead for a
+ * consumer-protocol group it does not know, in a recording made before kafka-ops read their
+ * type; a reader outside group management). Not a group nobody consumes for.
+ */
+function committedWithoutMembers({ group, lag }: GroupObservation): boolean {
+  const memberless = new Set(group.history.filter((h) => h.members === 0).map((h) => h.at));
+  for (let i = 1; i < lag.samples.length; i++) {
+    if (!memberless.has(lag.samples[i - 1]!) || !memberless.has(lag.samples[i]!)) continue;
+    const moved = lag.partitions.some((p) => {
+      const [before, now] = [p.committed[i - 1], p.committed[i]];
+      return before != null && now != null && BigInt(now) > BigInt(before);
+    });
+    if (moved) return true;
+  }
+  return false;
 }
 
 /** How sure each reading is: no members at all is the plainest case. */
