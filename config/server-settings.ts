@@ -7,7 +7,7 @@
  * config/deployments.ts is), so both files share one definition of each.
  */
 import { z } from "zod";
-import type { Secret } from "./secret.ts";
+import { Secret } from "./secret.ts";
 
 /** read-only: reads, and investigations that change nothing; approver: also approvals and mode auto. */
 export const ServerRole = z.enum(["read-only", "approver"]);
@@ -56,6 +56,8 @@ export function serverSettings(parts: { Duration: z.ZodType<number, string | num
     .superRefine((s, ctx) => {
       const seen = new Set<string>();
       s.tokens.forEach((t, i) => {
+        // A token that failed its own checks is still the raw text here: already reported.
+        if (!(t.token instanceof Secret)) return;
         if (seen.has(t.token.reveal())) ctx.addIssue({ code: "custom", path: ["tokens", i, "token"], message: "the same token is listed twice" });
         seen.add(t.token.reveal());
       });
