@@ -4,14 +4,14 @@ import type { ThresholdSpec } from "./spec.ts";
 export const WATCH_THRESHOLDS = {
   // --- the per-entity state machine (watch/debounce.ts) ---
   "watch.raiseAfterSamples": {
-    default: 1,
+    default: 2,
     unit: "samples",
-    doc: "consecutive samples an entity must be judged unhealthy before the watch opens an investigation (the partition window already waits stall.minIntervals)",
+    doc: "consecutive samples an entity must be judged unhealthy before the watch opens an investigation: a consumer that has just stopped looks like lag growth for one sample before its frozen offset shows",
   },
   "watch.clearAfterSamples": {
-    default: 3,
+    default: 6,
     unit: "samples",
-    doc: "consecutive healthy samples before an entity with an open investigation counts as cleared; fewer, and a flapping partition stays open instead of paging again",
+    doc: "consecutive healthy samples before an entity with an open investigation counts as cleared: a partition that flaps within this stays open instead of paging again",
   },
   "watch.changeAfterSamples": {
     default: 2,
