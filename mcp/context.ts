@@ -53,7 +53,7 @@ export function mcpContext(options: McpContextOptions): McpContext {
   const redact = redactor(secrets);
   const configured = options.incidentsDir ?? settings.mcp?.incidents;
   const dir = configured ? (isAbsolute(configured) ? configured : resolve(configured)) : DEFAULT_INCIDENTS_DIR;
-  const incidents = incidentCatalog(dir);
+  const incidents = incidentCatalog(dir, { optional: !configured });
   return {
     settings,
     env,

@@ -25,7 +25,8 @@ export interface IncidentCatalog {
   get(id: string): Incident;
 }
 
-export function incidentCatalog(dir: string): IncidentCatalog {
+/** `optional`: a folder that does not exist holds no incidents (the default fixtures folder, absent from an installed package). */
+export function incidentCatalog(dir: string, options: { optional?: boolean } = {}): IncidentCatalog {
   // Parsed files by path, kept while their modification time is the same.
   const cache = new Map<string, { mtimeMs: number; incident: Incident | BadInputError }>();
   const load = (file: string): Incident | BadInputError => {
@@ -48,7 +49,8 @@ export function incidentCatalog(dir: string): IncidentCatalog {
         .filter((f) => f.endsWith(".json"))
         .sort()
         .map((f) => join(dir, f));
-    } catch {
+    } catch (error) {
+      if (options.optional && (error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw new KafkaOpsError("NOT_FOUND", `the incidents folder ${dir} cannot be read`);
     }
   };
