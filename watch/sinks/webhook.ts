@@ -50,7 +50,7 @@ export function webhookSink(url: string, options: WebhookOptions): ReportSink {
         }
         if (attempt < attempts) await sleep(wait);
       }
-      throw new Error(`${name}: ${why}`);
+      throw new Error(why); // the fan-out names the sink
     },
     async close() {},
   };
