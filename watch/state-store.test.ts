@@ -8,7 +8,7 @@ import { defaultThresholds } from "../config/thresholds/index.ts";
 import { NodeSqliteSaver } from "../state/sqlite-saver.ts";
 import { fakeClock, SimCluster, stopsAt, T0 } from "../test/watch/simulated-cluster.ts";
 import { fanOut } from "./sinks/sink.ts";
-import { checkpointStore, SAVED_FORMAT } from "./state-store.ts";
+import { checkpointStore, SAVED_FORMAT, type SavedWatch } from "./state-store.ts";
 import { Watch } from "./watch.ts";
 
 describe("the watch's state store", () => {
@@ -17,7 +17,7 @@ describe("the watch's state store", () => {
     const a = checkpointStore(saver, "east", "sqlite :memory:");
     const b = checkpointStore(saver, "west", "sqlite :memory:");
     expect(await a.load()).toBeUndefined();
-    const state = (n: number) => ({ format: SAVED_FORMAT, savedAt: new Date(T0 + n).toISOString(), window: { clusterId: "c", snapshots: [], brokers: [] }, entities: [] });
+    const state = (n: number): SavedWatch => ({ format: SAVED_FORMAT, savedAt: new Date(T0 + n).toISOString(), window: { clusterId: "c", snapshots: [], brokers: [] }, entities: [] });
     for (let i = 0; i < 5; i++) await a.save(state(i));
     await b.save(state(100));
     expect(await a.load()).toEqual(state(4));
