@@ -43,7 +43,11 @@ export function compareCombined(ctx: Context, original: Combined, update: Combin
   for (const [i, j] of matching) ctx.addAll(edges[i]![j]!);
   if (matching.length < Math.min(o.length, u.length)) {
     const matched = new Set(matching.map(([i]) => i));
-    const because = closest.flatMap((c, i) => (matched.has(i) || c === undefined ? [] : c.misses.slice(0, 1)));
+    const depth = ctx.depth;
+    const because = closest
+      .flatMap((c, i) => (matched.has(i) || c === undefined ? [] : c.misses.slice(0, 1)))
+      .slice(0, 2)
+      .map((d) => ({ ...d, path: d.path.slice(depth) }));
     ctx.add("COMBINED_TYPE_SUBSCHEMAS_CHANGED", { because });
   }
 }

@@ -107,7 +107,12 @@ export class Context {
 
   /** Adds pair-relative differences under the current path. */
   addRebased(differences: readonly Difference[]): void {
-    for (const d of differences) this.differences.push(this.path.length === 0 ? d : rebase(d, this.path));
+    for (const d of differences) this.differences.push(this.path.length === 0 ? d : { ...d, path: [...this.path, ...d.path] });
+  }
+
+  /** How deep the current path is (the length of its segments). */
+  get depth(): number {
+    return this.path.length;
   }
 
   /** Memoized pairs with an incompatible difference (the next fixpoint pass's seed). */
@@ -120,12 +125,6 @@ export class Context {
     }
     return out;
   }
-}
-
-function rebase(d: Difference, prefix: readonly string[]): Difference {
-  const moved: Difference = { ...d, path: [...prefix, ...d.path] };
-  if (d.because !== undefined) moved.because = d.because.map((b) => rebase(b, prefix));
-  return moved;
 }
 
 export function samePairs(a: PairMap<unknown>, b: PairMap<unknown>): boolean {

@@ -55,7 +55,10 @@ export type Difference = {
   /** The original (writer) and updated (reader) values, when the type compares two values. */
   original?: unknown;
   update?: unknown;
-  /** For a difference that sums up others (no compatible pairing of branches): the closest misses. */
+  /**
+   * For a difference that sums up others (no compatible pairing of branches): the closest misses,
+   * their paths relative to this difference's path (so that rebasing never copies them).
+   */
   because?: readonly Difference[];
 };
 

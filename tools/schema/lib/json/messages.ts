@@ -23,7 +23,7 @@ export function renderDifference(d: Difference, direction: Direction): string {
 
 function explain(d: Difference, backward: boolean): string {
   const line = `${location(d.path)}: ${describe(d, backward)} [${d.type} at ${jsonPath(d)}]`;
-  const because = (d.because ?? []).slice(0, 2);
+  const because = (d.because ?? []).slice(0, 2).map((b) => ({ ...b, path: [...d.path, ...b.path] }));
   return because.length === 0 ? line : `${line}, closest misses: ${because.map((b) => explain(b, backward)).join("; ")}`;
 }
 
