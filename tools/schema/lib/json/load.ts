@@ -56,7 +56,10 @@ export function loadJsonSchema(text: string, references?: References): Parsed<Sc
   if (typeof json !== "boolean" && !isObject(json)) return { ok: false, error: "a JSON Schema must be an object or a boolean" };
   try {
     const resolver = new RefResolver(json, references);
-    return { ok: true, value: new Loader(draftOf(json), resolver).child(json, "#") };
+    const loader = new Loader(draftOf(json), resolver);
+    // The root through the same cache as $ref targets, so that `$ref: "#"` is the root itself
+    // (everit loads the root once more first, which only repeats the same differences deeper).
+    return { ok: true, value: typeof json === "boolean" ? loader.child(json, "#") : loader.target(json, "#") };
   } catch (error) {
     return { ok: false, error: errorText(error) };
   }
@@ -86,13 +89,16 @@ class Loader implements LoadContext {
     const target = this.resolver.resolve(holder, ref);
     if (!target.ok) throw new SchemaLoadError(`${where}: ${target.error}`);
     const value = target.value;
-    if (typeof value === "boolean") return this.child(value, ref);
+    return typeof value === "boolean" ? this.child(value, ref) : this.target(value, ref);
+  }
+
+  target(value: Record<string, unknown>, where: string): Schema {
     const known = this.byTarget.get(value);
     if (known !== undefined) return known;
     // Registered before it is filled in: a $ref back to it (recursion) gets this same node.
     const node = {} as Schema;
     this.byTarget.set(value, node);
-    Object.assign(node, this.child(value, ref));
+    Object.assign(node, this.child(value, where));
     return node;
   }
 }
