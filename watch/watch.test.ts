@@ -234,11 +234,13 @@ describe("kafka-ops watch over a simulated cluster", () => {
 
   it("a sample that fails or is incomplete changes nothing: no state moves, the window keeps what it had", async () => {
     const sim = stoppingConsumer(T0 + 10 * MIN);
-    sim.failures.push({ kind: "failed", reason: "connect ECONNREFUSED", faults: ["connect to Kafka: connect ECONNREFUSED"] }, { kind: "incomplete", faults: ["offsets of orders: not leader"] });
+    const refused = { kind: "failed", reason: "connect ECONNREFUSED", faults: ["connect to Kafka: connect ECONNREFUSED"] } as const;
+    const incomplete = { kind: "incomplete", faults: ["offsets of orders: not leader"] } as const;
+    sim.failures.push(refused, refused, { ...refused, reason: "no answer" }, incomplete);
     const h = harness(sim, { investigate: async (r) => fakeReport(r) });
-    await h.ticks(4);
-    expect(h.watch.window.snapshots.map((s) => s.at)).toEqual(["2026-11-02T03:01:00.000Z", "2026-11-02T03:01:30.000Z"]);
-    expect(h.log).toEqual(["warning: connect to Kafka: connect ECONNREFUSED", "sample failed: connect ECONNREFUSED", "warning: offsets of orders: not leader"]);
+    await h.ticks(6);
+    expect(h.watch.window.snapshots.map((s) => s.at)).toEqual(["2026-11-02T03:02:00.000Z", "2026-11-02T03:02:30.000Z"]);
+    expect(h.log).toEqual(["sample failed: connect ECONNREFUSED", "sample failed: no answer", "the cluster answers again", "warning: offsets of orders: not leader"]);
   });
 
   it("pages only for the entities it is told to include; another cluster behind the same address starts a fresh window", async () => {

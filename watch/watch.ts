@@ -75,6 +75,7 @@ export class Watch {
   private running = 0;
   private latestFaults: string[] = [];
   private loggedFaults = "";
+  private failing: string | undefined;
   private rerunAfterRestart = false;
 
   private readonly o: WatchOptions;
@@ -103,11 +104,15 @@ export class Watch {
     const started = performance.now();
     const outcome = await this.o.sampler.sample();
     this.o.observer?.sampled?.(outcome.kind, (performance.now() - started) / 1000);
-    this.logFaults(outcome.faults);
     if (outcome.kind === "failed") {
-      this.log(`sample failed: ${outcome.reason}`);
+      // Said when it starts failing or fails another way, not at every sample of an outage.
+      if (outcome.reason !== this.failing) this.log(`sample failed: ${outcome.reason}`);
+      this.failing = outcome.reason;
       return { kind: "failed" };
     }
+    if (this.failing !== undefined) this.log("the cluster answers again");
+    this.failing = undefined;
+    this.logFaults(outcome.faults);
     if (outcome.kind === "incomplete") return { kind: "incomplete" };
     this.window.push(outcome.sample);
     this.latestFaults = outcome.faults;
