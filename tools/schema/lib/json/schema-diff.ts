@@ -133,8 +133,11 @@ export function describeKind(s: Schema): string {
       return "any value";
     case "false":
       return "no value";
-    case "combined":
-      return s.criterion;
+    case "combined": {
+      // `type: ["string", "null"]` reads as anyOf [string, null].
+      const branches = s.subschemas.map((b) => (b.kind === "combined" ? b.criterion : describeKind(b)));
+      return `${s.criterion} [${branches.length > 4 ? `${branches.slice(0, 4).join(", ")}, ...` : branches.join(", ")}]`;
+    }
     case "conditional":
       return "if/then/else";
     case "ref":
