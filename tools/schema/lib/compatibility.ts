@@ -10,12 +10,8 @@
  * AVRO: Avro Java's `SchemaCompatibility`, ported (avro.ts, avro/); candidates validated by avsc,
  * registered versions read without validating their defaults again.
  *
- * JSON: a structural check of the common cases only: a newly required property, a property that
- * is no longer required, a property type changed or narrowed, enum values removed, properties
- * removed from / added to a closed content model, additionalProperties closed. Local `$ref`s
- * (`#/definitions/..`, `#/$defs/..`) are followed; `oneOf`/`anyOf`/`allOf`/`not`, `if/then/else`,
- * `patternProperties`, numeric/string bounds and remote refs are NOT analysed. Confluent's
- * stricter rule that adding a property to an open content model is incompatible is not enforced.
+ * JSON: Confluent's json-schema-provider diff, ported (json-schema.ts, json/), strict policy;
+ * schemas loaded per draft as the registry's everit / json-sKema do. See docs/schema-compatibility.md.
  *
  * PROTOBUF: Confluent's protobuf-provider diff, ported over protobufjs (protobuf.ts, protobuf/);
  * BACKWARD diffs old -> candidate, FORWARD candidate -> old. See docs/schema-compatibility.md.
