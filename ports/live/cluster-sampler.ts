@@ -160,7 +160,7 @@ async function readGroups(admin: Admin, policy: CallPolicy, faults: string[], re
   const typed = reader ? await liveCall("listGroups (with group types)", policy, () => reader.list()) : undefined;
   if (typed && typed.kind !== "ok") fault(faults, typed);
   let listing: ListedGroup[];
-  if (typed?.kind === "ok") listing = typed.value;
+  if (typed?.kind === "ok") listing = [...typed.value];
   else {
     const listed = await liveCall("listGroups", policy, () => admin.listGroups());
     if (listed.kind !== "ok") return fault(faults, listed), [];

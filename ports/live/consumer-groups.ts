@@ -211,7 +211,7 @@ function partitionsByTopic(a: consumerGroupDescribeV0.ConsumerGroupDescribeRespo
   const out: Record<string, number[]> = {};
   for (const t of a.topicPartitions) {
     // A topic deleted under the group may come back without a name: nothing to read lag on.
-    if (!t.topicName) continue;
+    if (!t.topicName || !t.partitions.length) continue;
     out[t.topicName] = [...(out[t.topicName] ?? []), ...t.partitions].sort((x, y) => x - y);
   }
   return out;

@@ -38,6 +38,18 @@ describe("consumerDown", () => {
     expect(f?.entities).toEqual({ group: "orders-svc", topic: "orders", member: "orders-svc-1-0", partitions: 2 });
     expect(poisonMessage(o)).toBeNull();
   });
+  it("stays quiet for a group read as Dead with no members while its offsets advance between memberless samples (a describe that does not know it: a KIP-848 group through the classic API)", async () => {
+    const o = await observeGroup(scenario({ members: () => 0, state: () => "Dead" as never, ...growingLag }));
+    expect(consumerDown(o)).toBeNull();
+  });
+  it("stays quiet for a group whose members are not known (Unknown: listed, not described)", async () => {
+    const o = await observeGroup(scenario({ members: () => 0, state: () => "Unknown" as never, end: (s) => 1000 + 100 * s, committed: () => 1000 }));
+    expect(consumerDown(o)).toBeNull();
+  });
+  it("still fires when the last commit came as the members left (between a sample with members and one without)", async () => {
+    const o = await observeGroup(scenario({ samples: 6, members: (s) => (s < 3 ? 2 : 0), end: (s) => 1000 + 100 * s, committed: (s) => 1000 + 100 * Math.min(s, 3) }));
+    expect(consumerDown(o)?.summary).toMatch(/^group orders-svc is Empty with no members \(had 2 at /);
+  });
   it("calls a group hung when every member stopped part-way through the window", async () => {
     const o = await observeGroup(scenario({ samples: 6, end: (s) => 1000 + 100 * s, committed: (s) => 1000 + 100 * Math.min(s, 3) }));
     expect(consumerDown(o)?.summary).toMatch(/^every member of group orders-svc \(2\) is still in the group/);
