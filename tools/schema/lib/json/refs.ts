@@ -68,7 +68,8 @@ export class RefResolver {
     if (typeof indexed === "boolean" || isObject(indexed)) return { ok: true, value: indexed };
     const hash = absolute.indexOf("#");
     const docUri = hash < 0 ? absolute : absolute.slice(0, hash);
-    const pointer = hash < 0 ? "" : decodeURIComponent(absolute.slice(hash + 1));
+    const pointer = hash < 0 ? "" : decodePercent(absolute.slice(hash + 1));
+    if (pointer === undefined) return { ok: false, error: `$ref "${ref}": its fragment is not a valid URI fragment` };
     const doc = this.documents.get(docUri);
     if (doc === undefined) {
       return { ok: false, error: `$ref "${ref}": no schema "${docUri.replace(BASE.href, "")}" among the references` };
@@ -79,9 +80,17 @@ export class RefResolver {
   }
 }
 
-/** RFC 6901; also accepts an anchor-less empty fragment. */
+function decodePercent(fragment: string): string | undefined {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 6901 (`""` is the whole document). */
 function evaluatePointer(doc: unknown, pointer: string): unknown {
-  if (pointer === "" || pointer === "/") return pointer === "" ? doc : isObject(doc) ? doc[""] : undefined;
+  if (pointer === "") return doc;
   if (!pointer.startsWith("/")) return undefined;
   let current: unknown = doc;
   for (const raw of pointer.slice(1).split("/")) {
