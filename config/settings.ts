@@ -7,18 +7,75 @@ import { DEFAULT_POLICY, PolicySetting } from "../remediation/policy.ts";
 import { ThresholdOverride } from "./thresholds/overrides.ts";
 import { DLQ_TOPIC_PATTERN } from "./dlq-topics.ts";
 import { Secret } from "./secret.ts";
+import { ClusterFlavor } from "../contract/vocabulary.ts";
 import { StateSettings, stateSecrets } from "./state-settings.ts";
 import { deploymentSecrets, deploymentSettings } from "./deployments.ts";
 import { serverSecrets, serverSettings } from "./server-settings.ts";
 
 const secret = z.string().min(1).transform((s) => new Secret(s));
 
+/** Where OAUTHBEARER tokens come from: exactly one of a fixed token, a command, or an OAuth 2 token endpoint. */
+const TOKEN_SOURCES = ["token", "tokenCommand", "tokenEndpoint"] as const;
+
+const OAuthBearer = z
+  .strictObject({
+    mechanism: z.literal("oauthbearer"),
+    token: secret.optional().describe("a fixed bearer token (never refreshed: it stops working when it expires)"),
+    tokenCommand: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe("a command that prints a token (plain, or JSON with access_token/token and expires_in/expires_at): a string runs in /bin/sh, a list runs without a shell"),
+    tokenEndpoint: z
+      .strictObject({
+        url: z.url().describe("the OAuth 2 token endpoint (client_credentials grant)"),
+        clientId: z.string().min(1),
+        clientSecret: secret,
+        scope: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** SASL extensions sent with the token (RFC 7628; Confluent Cloud wants logicalCluster and identityPoolId). */
+    extensions: z
+      .record(z.string(), z.string())
+      .superRefine((ext, ctx) => {
+        for (const key of Object.keys(ext)) if (!/^[A-Za-z]+$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "expected an extension name of letters only (RFC 7628)" });
+      })
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    const given = TOKEN_SOURCES.filter((k) => v[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: "custom", message: `expected exactly one of ${TOKEN_SOURCES.join(", ")}${given.length ? `, got ${given.join(" and ")}` : ""}` });
+    }
+  });
+
+/**
+ * The AWS region an MSK IAM token is signed for. config/load.ts fills it when the file does not
+ * say it: from the bootstrap hosts (b-1.x.kafka.<region>.amazonaws.com), else AWS_REGION.
+ */
+const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as "us-east-1"');
+
 const Sasl = z.discriminatedUnion("mechanism", [
   z.strictObject({ mechanism: z.literal("plain"), username: z.string().min(1), password: secret }),
   z.strictObject({ mechanism: z.literal("scram-sha-256"), username: z.string().min(1), password: secret }),
   z.strictObject({ mechanism: z.literal("scram-sha-512"), username: z.string().min(1), password: secret }),
-  z.strictObject({ mechanism: z.literal("oauthbearer"), token: secret.describe("a bearer token (e.g. from your identity provider)") }),
+  OAuthBearer,
+  // OAUTHBEARER on the wire, with tokens signed by aws-msk-iam-sasl-signer-js from the AWS SDK's
+  // default credential chain (ports/live/sasl/msk-iam-token.ts).
+  z
+    .strictObject({
+      mechanism: z.literal("aws-msk-iam"),
+      region: AwsRegion.optional().describe("the MSK cluster's region (default: read from the bootstrap hosts, else AWS_REGION)"),
+    })
+    // Optional only so that a missing region is said this way rather than "expected string".
+    .transform((v, ctx) => {
+      if (v.region === undefined) {
+        ctx.addIssue({ code: "custom", path: ["region"], message: "the AWS region to sign MSK IAM tokens for: set kafka.sasl.region or AWS_REGION (the bootstrap hosts name none)" });
+        return z.NEVER;
+      }
+      return { mechanism: v.mechanism, region: v.region };
+    }),
 ]);
+export type SaslSettings = z.infer<typeof Sasl>;
 
 const Ssl = z.union([
   z.boolean(),
@@ -103,6 +160,13 @@ export const Settings = z.strictObject({
       clientId: z.string().default("kafka-ops"),
       ssl: Ssl.default(false),
       sasl: Sasl.optional(),
+      /**
+       * The platform (config/flavors.ts, docs/flavors.md): which operations exist there, so that a
+       * plan escalates instead of proposing what the platform cannot do. Absent: detected from the
+       * bootstrap hosts when obvious (*.confluent.cloud, *.kafka-serverless.*.amazonaws.com,
+       * *.kafka.*.amazonaws.com), else treated as Apache Kafka.
+       */
+      flavor: ClusterFlavor.optional(),
     })
     .optional(),
   schemaRegistry: z
@@ -171,7 +235,13 @@ export function secretsOf(settings: Settings): Secret[] {
   const out: Secret[] = [];
   const sasl = settings.kafka?.sasl;
   if (sasl && "password" in sasl) out.push(sasl.password, new Secret(`${sasl.username}:${sasl.password.reveal()}`));
-  else if (sasl) out.push(sasl.token);
+  else if (sasl?.mechanism === "oauthbearer") {
+    if (sasl.token) out.push(sasl.token);
+    if (sasl.tokenEndpoint) {
+      const { clientId, clientSecret } = sasl.tokenEndpoint;
+      out.push(clientSecret, new Secret(`${clientId}:${clientSecret.reveal()}`));
+    }
+  }
   const basic = settings.schemaRegistry?.basicAuth;
   if (basic) out.push(basic.password, new Secret(`${basic.username}:${basic.password.reveal()}`));
   if (settings.llm?.apiKey) out.push(settings.llm.apiKey);

@@ -117,7 +117,12 @@ export type GroupType = z.infer<typeof GroupType>;
 export const ProtocolGroupState = z.enum(["Stable", "Assigning", "Reconciling", "Empty", "Dead", "NotReady", "Unknown"]);
 export type ProtocolGroupState = z.infer<typeof ProtocolGroupState>;
 
-export const ClusterFlavor = z.enum(["apache", "confluent-cloud", "msk", "redpanda", "unknown"]);
+/**
+ * The platform a cluster runs on (config/flavors.ts says what each can do). Extension:
+ * "msk-serverless" (MSK Serverless manages partitions and broker configs itself, unlike MSK
+ * provisioned); documents without it stay valid.
+ */
+export const ClusterFlavor = z.enum(["apache", "confluent-cloud", "msk", "msk-serverless", "redpanda", "unknown"]);
 export type ClusterFlavor = z.infer<typeof ClusterFlavor>;
 
 export const CompatibilityLevel = z.enum([

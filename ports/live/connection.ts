@@ -1,5 +1,7 @@
 /**
- * A kafkajs client from validated settings: SSL (CA, mTLS), SASL PLAIN / SCRAM / OAUTHBEARER.
+ * A kafkajs client from validated settings: SSL (CA, mTLS), SASL PLAIN / SCRAM / OAUTHBEARER
+ * (a fixed token, a command, an OAuth 2 token endpoint) / MSK IAM, tokens renewed before they
+ * expire (ports/live/sasl/).
  * Its own logger is replaced (logCreator): every line it would print goes, redacted so not even
  * a client error can print a secret, to the caller's `log` sink as `kafkajs <namespace>: <message>`,
  * never to the console. The CLI's sink (cli/client-log.ts) drops them unless debugging: the
@@ -21,6 +23,7 @@ import { tolerateLeaderlessPartitions } from "./kafkajs-leaderless.ts";
 import { Kafka, logLevel, type ISocketFactory, type KafkaConfig, type SASLOptions } from "kafkajs";
 import type { Settings } from "../../config/settings.ts";
 import { NOT_KAFKA_CODE } from "./call.ts";
+import { saslTokenProvider } from "./sasl/token-provider.ts";
 
 /** A kafkajs client and the one way to be sure it holds no socket any more. */
 export interface KafkaClient {
@@ -60,7 +63,7 @@ export function createKafkaClient(kafka: NonNullable<Settings["kafka"]>, setting
             ...(kafka.ssl.key && { key: readFileSync(kafka.ssl.key, "utf8") }),
           };
   }
-  if (kafka.sasl) config.sasl = saslOptions(kafka.sasl);
+  if (kafka.sasl) config.sasl = saslOptions(kafka.sasl, settings.calls.deadline, (line) => log(redact(line)));
   return { kafka: new Kafka(config), release: sockets.release };
 }
 
@@ -109,10 +112,15 @@ function sniffFirstResponse(socket: net.Socket, where: string): void {
   });
 }
 
-function saslOptions(sasl: NonNullable<NonNullable<Settings["kafka"]>["sasl"]>): SASLOptions {
+function saslOptions(sasl: NonNullable<NonNullable<Settings["kafka"]>["sasl"]>, timeoutMs: number, log: (line: string) => void): SASLOptions {
   switch (sasl.mechanism) {
     case "oauthbearer":
-      return { mechanism: "oauthbearer", oauthBearerProvider: async () => ({ value: sasl.token.reveal() }) };
+    case "aws-msk-iam": {
+      // kafkajs asks at every (re)authentication and caches nothing: the provider renews (sasl/refreshing-token.ts).
+      const provider = saslTokenProvider(sasl, { timeoutMs, log });
+      const extensions = provider.extensions;
+      return { mechanism: "oauthbearer", oauthBearerProvider: async () => ({ value: await provider.token(), ...(extensions && { extensions }) }) };
+    }
     case "plain":
       return { mechanism: "plain", username: sasl.username, password: sasl.password.reveal() };
     case "scram-sha-256":

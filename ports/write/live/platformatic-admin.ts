@@ -1,6 +1,7 @@
 /**
  * An @platformatic/kafka admin client from the same validated settings as the kafkajs one
- * (ports/live/connection.ts): bootstrap, TLS (CA, mTLS), SASL PLAIN / SCRAM / OAUTHBEARER. It
+ * (ports/live/connection.ts): bootstrap, TLS (CA, mTLS), SASL PLAIN / SCRAM / OAUTHBEARER / MSK
+ * IAM (the same token provider, ports/live/sasl/token-provider.ts). It
  * serves the admin APIs kafkajs lacks: IncrementalAlterConfigs, DescribeConfigs of the
  * cluster-wide broker default (kafkajs refuses the empty resource name), ElectLeaders.
  *
@@ -10,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { Admin, type SASLOptions } from "@platformatic/kafka";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { Settings } from "../../../config/settings.ts";
+import { saslTokenProvider } from "../../live/sasl/token-provider.ts";
 
 export function createPlatformaticAdmin(settings: Settings): Admin {
   const kafka = settings.kafka;
@@ -24,7 +26,7 @@ export function createPlatformaticAdmin(settings: Settings): Admin {
     retries: 1,
     retryDelay: 100,
     ...(tls && { tls }),
-    ...(kafka.sasl && { sasl: saslOptions(kafka.sasl) }),
+    ...(kafka.sasl && { sasl: saslOptions(kafka.sasl, settings.calls.deadline) }),
   });
 }
 
@@ -39,11 +41,16 @@ function tlsOptions(ssl: NonNullable<Settings["kafka"]>["ssl"]): TlsOptions | un
   };
 }
 
-function saslOptions(sasl: NonNullable<NonNullable<Settings["kafka"]>["sasl"]>): SASLOptions {
+function saslOptions(sasl: NonNullable<NonNullable<Settings["kafka"]>["sasl"]>, timeoutMs: number): SASLOptions {
   // Providers, not strings: the secret is revealed only when the client authenticates.
   switch (sasl.mechanism) {
     case "oauthbearer":
-      return { mechanism: "OAUTHBEARER", token: async () => sasl.token.reveal() };
+    case "aws-msk-iam": {
+      // Asked at every (re)authentication, also the library's own re-authentication at 80% of
+      // the session lifetime: the provider renews (ports/live/sasl/refreshing-token.ts).
+      const provider = saslTokenProvider(sasl, { timeoutMs });
+      return { mechanism: "OAUTHBEARER", token: () => provider.token(), ...(provider.extensions && { oauthBearerExtensions: provider.extensions }) };
+    }
     case "plain":
       return { mechanism: "PLAIN", username: sasl.username, password: async () => sasl.password.reveal() };
     case "scram-sha-256":

@@ -1,0 +1,48 @@
+/**
+ * Amazon MSK IAM tokens (`kafka.sasl.mechanism: "aws-msk-iam"`): OAUTHBEARER on the wire, the
+ * token a SigV4-presigned `kafka-cluster:Connect` URL for kafka.<region>.amazonaws.com, base64url
+ * encoded, valid 15 minutes (less when the credentials expire sooner). Signed by AWS's
+ * aws-msk-iam-sasl-signer-js, which returns `{ token, expiryTime }` (1.0.3), from the AWS SDK's
+ * default credential chain, the one the signer itself uses (environment, shared config and
+ * AWS_PROFILE, SSO, web identity (EKS IRSA), ECS container credentials, EC2 instance metadata).
+ *
+ * The chain is built once, so credentials are cached until they near their own expiry instead of
+ * fetched for every token. Every credential and token it yields is handed to `onSecret`
+ * (token-provider.ts: the redactor of its error lines).
+ */
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { generateAuthTokenFromCredentialsProvider } from "aws-msk-iam-sasl-signer-js";
+import { Secret } from "../../../config/secret.ts";
+import type { TokenGrant } from "./refreshing-token.ts";
+
+/** The signer's own types, so that no AWS type package is needed beside it. */
+type CredentialProvider = Parameters<typeof generateAuthTokenFromCredentialsProvider>[0]["awsCredentialsProvider"];
+type Credentials = Awaited<ReturnType<CredentialProvider>>;
+
+export interface MskIamOptions {
+  region: string;
+  /** Where credentials come from; default the SDK's chain (tests hand in their own). */
+  credentials?: CredentialProvider;
+  /** Learns every credential and token obtained (to scrub them from error lines). */
+  onSecret?: (secret: Secret, what: "credential" | "token") => void;
+}
+
+export function mskIamToken(options: MskIamOptions): () => Promise<TokenGrant> {
+  // As the signer's own default (mskCredentialProvider.getDefaultCredentials), held once.
+  const chain = options.credentials ?? fromNodeProviderChain({ maxRetries: 3, roleSessionName: "MSKSASLDefaultSession", clientConfig: { region: options.region } });
+  const learn = (value: string | undefined, what: "credential" | "token" = "credential") => {
+    if (value) options.onSecret?.(new Secret(value), what);
+  };
+  const credentials = async (): Promise<Credentials> => {
+    const c = await chain();
+    learn(c.accessKeyId);
+    learn(c.secretAccessKey);
+    learn(c.sessionToken);
+    return c;
+  };
+  return async () => {
+    const { token, expiryTime } = await generateAuthTokenFromCredentialsProvider({ region: options.region, awsCredentialsProvider: credentials });
+    learn(token, "token");
+    return { token, expiresAt: expiryTime };
+  };
+}
