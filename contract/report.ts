@@ -16,6 +16,24 @@ export type Evidence = z.infer<typeof Evidence>;
 export const Entities = z.record(z.string(), z.union([z.string(), z.number()]));
 export type Entities = z.infer<typeof Entities>;
 
+/**
+ * Extension: a consumer group that reads a schema subject's topic, and the subject version it was
+ * last seen with (a DLQ record it failed on, or a sampled record below its committed offset).
+ */
+export const SchemaReader = z.strictObject({
+  subject: z.string(),
+  topic: z.string(),
+  group: z.string(),
+  /** How the group is known to read the topic: its members' assignments, its committed offsets. */
+  via: z.array(z.enum(["assignment", "offsets"])),
+  /** The version of the newest record the group was seen with; absent when the recording holds none. */
+  lastSeenVersion: z.number().int().optional(),
+  /** Where: `dlq <topic-partition@offset>` or `sample <topic-partition@offset>`, and when. */
+  lastSeenIn: z.string().optional(),
+  lastSeenAt: z.string().optional(),
+});
+export type SchemaReader = z.infer<typeof SchemaReader>;
+
 export const Diagnosis = z.strictObject({
   code: DiagnosisCode,
   agent: AgentName,
@@ -27,6 +45,8 @@ export const Diagnosis = z.strictObject({
   explains: z.array(DiagnosisCode).optional(),
   /** Extension: "model" when an LLM proposed this finding (validated against the tool results); absent for the rules'. */
   origin: z.enum(["rules", "model"]).optional(),
+  /** Extension: for a schema change, the consumer groups that read the subject's topics (set by the Schema Evolution agent). */
+  readers: z.array(SchemaReader).optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
@@ -114,6 +134,8 @@ export const BlastRadius = z.strictObject({
   topics: z.array(z.string()),
   subjects: z.array(z.string()),
   brokers: z.array(z.number()),
+  /** Extension: the readers of the schema subjects reached, with the versions they were last seen with. */
+  readers: z.array(SchemaReader).optional(),
 });
 export type BlastRadius = z.infer<typeof BlastRadius>;
 

@@ -16,6 +16,7 @@ const SAMPLE_INPUTS: Record<ToolName, Record<string, unknown>> = {
   topic_config: { topic: "orders" },
   schema_subjects: {},
   schema_compatibility: { subject: "orders-value", schema: '"string"' },
+  schema_readers: { subject: "orders-value" },
   dlq_records: {},
   topic_samples: {},
   search_logs: {},

@@ -15,6 +15,7 @@ import { topicPartitions } from "./kafka/topic-partitions.ts";
 import { searchLogs } from "./logs/search-logs.ts";
 import { topicSamples } from "./quality/topic-samples.ts";
 import { schemaCompatibility } from "./schema/schema-compatibility.ts";
+import { schemaReaders } from "./schema/schema-readers.ts";
 import { schemaSubjects } from "./schema/schema-subjects.ts";
 
 export const TOOLS = {
@@ -28,6 +29,7 @@ export const TOOLS = {
   topic_config: topicConfig,
   schema_subjects: schemaSubjects,
   schema_compatibility: schemaCompatibility,
+  schema_readers: schemaReaders,
   dlq_records: dlqRecords,
   topic_samples: topicSamples,
   search_logs: searchLogs,

@@ -96,7 +96,16 @@ function radius(findings: readonly Finding[], primary: number | null, explained:
       }),
     ),
   ].sort((a, b) => a - b);
-  return { groups: pick("group"), topics: [...new Set([...pick("topic"), ...pick("dlqTopic")])].sort(), subjects: pick("subject"), brokers };
+  // A schema change's readers (the Schema Evolution agent's) are reached too, with their topics.
+  const readers = [...new Map(involved.flatMap((i) => findings[i]!.readers ?? []).map((r) => [`${r.subject}\u0000${r.topic}\u0000${r.group}`, r])).values()];
+  const also = (key: "group" | "topic") => readers.map((r) => r[key]);
+  return {
+    groups: [...new Set([...pick("group"), ...also("group")])].sort(),
+    topics: [...new Set([...pick("topic"), ...pick("dlqTopic"), ...also("topic")])].sort(),
+    subjects: pick("subject"),
+    brokers,
+    ...(readers.length && { readers }),
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The Schema Evolution agent: checks the newest registered version of every subject against
  * the versions before it, and every proposed schema against its subject, under the subject's
- * compatibility level.
+ * compatibility level, and for each break names the consumer groups that read the subject's
+ * topics and the versions they were last seen with.
  */
 import { valueOf, type Agent } from "../agent.ts";
 import type { Finding } from "../finding.ts";
@@ -39,9 +40,15 @@ export const schemaAgent: Agent = {
         }),
       );
     }
+    // Who reads each broken subject: asked only for the breaks, once per subject.
+    const observations = await Promise.all(checks);
+    const broken = [...new Set(observations.flatMap((o) => (o && !o.compatible && o.level !== "NONE" ? [o.subject] : [])))];
+    const readers = new Map(
+      await Promise.all(broken.map(async (subject) => [subject, valueOf(await call("schema_readers", { subject }))] as const)),
+    );
     const findings: Finding[] = [];
-    for (const o of await Promise.all(checks)) {
-      const f = o && incompatibleChange(o);
+    for (const o of observations) {
+      const f = o && incompatibleChange(o, readers.get(o.subject));
       if (f) findings.push(f);
     }
     return { findings, missing: [] };

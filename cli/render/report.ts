@@ -89,6 +89,10 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     field("topics", list(radius.topics));
     field("subjects", list(radius.subjects));
     field("brokers", list(radius.brokers));
+    if (radius.readers?.length) {
+      const seen = (r: NonNullable<typeof radius.readers>[number]) => (r.lastSeenVersion === undefined ? "" : ` (last seen with version ${r.lastSeenVersion}, ${r.lastSeenIn})`);
+      field("readers", radius.readers.map((r) => `${safe(r.group)} on ${safe(r.topic)}${safe(seen(r))}`).join(", "));
+    }
   }
 
   heading("Lag");
