@@ -1,9 +1,9 @@
 /**
- * The partition window's statuses in Burrow's terms (core/protocol/evaluator.go), so that
- * dashboards and alerts written for Burrow (or burrow_exporter's `kafka_burrow_*_status`, which
- * export these same numbers) read `kafka_ops_partition_status` and `kafka_ops_group_status`
- * unchanged. The statuses themselves are the project's (docs/partition-window.md); only the
- * names and numbers are Burrow's.
+ * The partition window's statuses in Burrow's terms: the names and numbers of Burrow's own
+ * StatusConstant (core/protocol/evaluator.go, NOTFOUND 0 .. REWIND 6), what its HTTP API's
+ * `status` fields mean. (burrow_exporter's `kafka_burrow_*_status` adds 1 to each: NOTFOUND 1 ..
+ * REWIND 7; docs/watch.md says how an alert on it translates.) The statuses themselves are the
+ * project's (docs/partition-window.md); only the names and numbers are Burrow's.
  */
 import type { PartitionStatus } from "../agents/streaming/partition-window.ts";
 
