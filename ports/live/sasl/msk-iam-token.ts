@@ -19,17 +19,21 @@ import type { TokenGrant } from "./refreshing-token.ts";
 type CredentialProvider = Parameters<typeof generateAuthTokenFromCredentialsProvider>[0]["awsCredentialsProvider"];
 type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
+const CHAIN = "(the AWS SDK's default chain: environment, shared config and AWS_PROFILE, SSO, web identity, container and instance metadata)";
+
 export interface MskIamOptions {
   region: string;
   /** Where credentials come from; default the SDK's chain (tests hand in their own). */
   credentials?: CredentialProvider;
+  /** Retries of a credential endpoint (default 3, as the signer's own chain); tests say 0. */
+  credentialRetries?: number;
   /** Learns every credential and token obtained (to scrub them from error lines). */
   onSecret?: (secret: Secret, what: "credential" | "token") => void;
 }
 
 export function mskIamToken(options: MskIamOptions): () => Promise<TokenGrant> {
   // As the signer's own default (mskCredentialProvider.getDefaultCredentials), held once.
-  const chain = options.credentials ?? fromNodeProviderChain({ maxRetries: 3, roleSessionName: "MSKSASLDefaultSession", clientConfig: { region: options.region } });
+  const chain = options.credentials ?? fromNodeProviderChain({ maxRetries: options.credentialRetries ?? 3, roleSessionName: "MSKSASLDefaultSession", clientConfig: { region: options.region } });
   const learn = (value: string | undefined, what: "credential" | "token" = "credential") => {
     if (value) options.onSecret?.(new Secret(value), what);
   };
@@ -41,7 +45,11 @@ export function mskIamToken(options: MskIamOptions): () => Promise<TokenGrant> {
     return c;
   };
   return async () => {
-    const { token, expiryTime } = await generateAuthTokenFromCredentialsProvider({ region: options.region, awsCredentialsProvider: credentials });
+    const { token, expiryTime } = await generateAuthTokenFromCredentialsProvider({ region: options.region, awsCredentialsProvider: credentials }).catch((error: unknown) => {
+      // "Could not load credentials from any providers" alone does not say which were tried.
+      if (error instanceof Error && error.name === "CredentialsProviderError") error.message += ` ${CHAIN}`;
+      throw error;
+    });
     learn(token, "token");
     return { token, expiresAt: expiryTime };
   };

@@ -26,6 +26,8 @@ export interface SaslTokenOptions {
   timeoutMs: number;
   /** Where a failed renewal is said while the current token still works (kafkajs's log sink). */
   log?: (line: string) => void;
+  /** MSK IAM: retries of a credential endpoint (default 3); tests say 0. */
+  credentialRetries?: number;
 }
 
 interface Shared {
@@ -71,6 +73,7 @@ function build(sasl: TokenSasl, options: SaslTokenOptions, onRefreshFailure: (li
   if (sasl.mechanism === "aws-msk-iam") {
     const fetch = mskIamToken({
       region: sasl.region,
+      ...(options.credentialRetries !== undefined && { credentialRetries: options.credentialRetries }),
       onSecret: (s, what) => (what === "token" ? learnToken(s.reveal()) : learnCredential(s)),
     });
     return { token: refreshingToken({ label: `SASL aws-msk-iam (region ${sasl.region})`, fetch, redact, onRefreshFailure }).token };
