@@ -76,6 +76,7 @@ export class Watch {
   private latestFaults: string[] = [];
   private loggedFaults = "";
   private failing: string | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private rerunAfterRestart = false;
 
   private readonly o: WatchOptions;
@@ -243,12 +244,20 @@ export class Watch {
     for (const sink of failed) this.o.observer?.sinkFailed?.(sink);
   }
 
-  private async persist(): Promise<void> {
-    try {
-      await this.o.store.save({ format: SAVED_FORMAT, savedAt: this.iso(), window: this.window.save(), entities: [...this.entities.values()] });
-    } catch (error) {
-      this.log(`state not saved (${this.o.store.describe}): ${(error as Error).message}`);
-    }
+  /**
+   * Saves one at a time, each what is current when its turn comes: a sample's save and an
+   * investigation's could otherwise finish out of order (a pool of connections) and leave the
+   * older state in the store.
+   */
+  private persist(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.o.store.save({ format: SAVED_FORMAT, savedAt: this.iso(), window: this.window.save(), entities: [...this.entities.values()].map((e) => ({ ...e, state: { ...e.state } })) });
+      } catch (error) {
+        this.log(`state not saved (${this.o.store.describe}): ${(error as Error).message}`);
+      }
+    });
+    return this.saving;
   }
 
   /** A sampling fault is said when the set of faults changes, not at every sample. */

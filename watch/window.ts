@@ -68,9 +68,9 @@ export class RollingWindow {
     this.state = { clusterId: undefined, snapshots: [], brokers: [] };
   }
 
-  /** What the state store keeps. */
+  /** What the state store keeps (the snapshots are never changed once in the window: shared, not copied). */
   save(): WindowState {
-    return structuredClone(this.state);
+    return { clusterId: this.state.clusterId, snapshots: [...this.state.snapshots], brokers: [...this.state.brokers] };
   }
 
   /**
