@@ -18,7 +18,7 @@ import type {
   Subject,
   Topic,
 } from "../contract/incident.ts";
-import type { CompatibilityLevel, SchemaType } from "../contract/vocabulary.ts";
+import type { ClusterFlavor, CompatibilityLevel, SchemaType } from "../contract/vocabulary.ts";
 import type { Fault } from "./faults.ts";
 
 /**
@@ -86,6 +86,11 @@ export interface MetadataPort {
   cluster(): Promise<Readout<Sampled<ClusterSample>[]>>;
   /** Every topic with its partitions (leaders, replicas, ISR, start/end offsets), per sample. */
   topics(): Promise<Readout<Sampled<Topic[]>[]>>;
+  /**
+   * The platform the cluster runs on (config/flavors.ts): the recording's `cluster.flavor`, or in
+   * live mode `kafka.flavor` / what the bootstrap hosts say. Absent: unknown (Apache Kafka's operations).
+   */
+  flavor?(): Promise<ClusterFlavor>;
 }
 
 export interface GroupPort {

@@ -12,7 +12,7 @@ import type { ActionSuggestion } from "../agents/llm/schemas.ts";
 import type { Conclusion } from "../agents/incident-debugging/incident-debugging-agent.ts";
 import { hypothesisLine } from "../agents/incident-debugging/with-synthesis.ts";
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
-import type { Decision, DiagnosisCode } from "../contract/vocabulary.ts";
+import type { ClusterFlavor, Decision, DiagnosisCode } from "../contract/vocabulary.ts";
 import { describeFault, isFailure, type Fault } from "../ports/faults.ts";
 import { plan } from "./plan.ts";
 import { needsApproval } from "./classify.ts";
@@ -29,6 +29,8 @@ export interface DecideInput {
   /** A model took part in the investigation. */
   withModel: boolean;
   policy?: Policy | undefined;
+  /** The platform (config/flavors.ts); absent: unknown, Apache Kafka's operations. */
+  flavor?: ClusterFlavor | undefined;
 }
 
 export interface Decided {
@@ -52,6 +54,7 @@ export function decide(input: DecideInput): Decided {
     unseenAlertEntities: c?.unseen ?? [],
     unreadAlertEntities: c?.unread ?? [],
     ...(input.policy && { policy: input.policy }),
+    ...(input.flavor && { flavor: input.flavor }),
   });
   const dropped = result.dropped.map((d) => `action dropped by guard: ${d}`);
   const primary = c?.primary === null || c?.primary === undefined ? undefined : input.findings[c.primary];

@@ -4,7 +4,8 @@
  * into a confident fix: when reads failed, the investigation escalates with what it found.
  */
 import type { Action, Diagnosis, Escalation } from "../contract/report.ts";
-import { ACTION_RISK, type Decision, type DiagnosisCode } from "../contract/vocabulary.ts";
+import { ACTION_RISK, type ClusterFlavor, type Decision, type DiagnosisCode } from "../contract/vocabulary.ts";
+import { FLAVORS, unavailableOn } from "../config/flavors.ts";
 import { needsApproval } from "./classify.ts";
 import { internalTopic, unnamedEntity } from "./guards.ts";
 import { actionEntities, type Policy } from "./policy.ts";
@@ -23,6 +24,8 @@ export interface PlanInput {
   /** What the alert names whose reads did not answer: nothing is known about it. */
   unreadAlertEntities?: readonly string[];
   policy?: Policy;
+  /** The platform (config/flavors.ts): an action it does not offer is never proposed. Absent: unknown (Apache Kafka's operations). */
+  flavor?: ClusterFlavor;
 }
 
 export interface Plan {
@@ -41,9 +44,20 @@ export function plan(input: PlanInput): Plan {
   const primary: DiagnosisCode = p ? p.code : input.faults.length || unexplained(input).length ? "unknown" : "healthy";
   const verdict = VERDICTS[primary];
   const dropped: string[] = [];
+  // What the platform cannot do (reassignment on Confluent Cloud, leader election on Redpanda):
+  // this is the one place a flavor turns a drafted action away. A model's suggestions need no
+  // check of their own: they are admitted only as drafts the runbook makes for a finding that
+  // names a group or topic (agents/llm/validate.ts), which no platform-level action does.
+  const flavor = input.flavor ?? "unknown";
+  const unavailable: string[] = [];
   const actions =
     p && verdict.decision === "remediate"
       ? verdict.actions(p).flatMap((d) => {
+          const missing = unavailableOn(flavor, d);
+          if (missing) {
+            unavailable.push(missing);
+            return [];
+          }
           const why = guard(d, input.findings) ?? internalOf(d, input.policy);
           if (why) {
             dropped.push(`${d.kind}: ${why}`);
@@ -63,7 +77,7 @@ export function plan(input: PlanInput): Plan {
         reason: `the investigation could not read everything it needed (${input.faults.join("; ")})${p ? `; best finding so far: ${p.summary}` : ""}`,
         owner: verdict.decision === "escalate" && p ? verdict.owner(p) : "kafka-platform on-call",
       },
-      dropped,
+      dropped: [...dropped, ...unavailable],
     };
   }
   if (verdict.decision === "escalate") {
@@ -79,6 +93,19 @@ export function plan(input: PlanInput): Plan {
       dropped,
     };
   }
+  if (verdict.decision === "remediate" && actions.length === 0 && unavailable.length && p) {
+    // The fix exists, the platform does not offer it: the provider (or its own tooling) acts.
+    // sev3: the runbook's verdict was a fix, not an outage.
+    return {
+      decision: "escalate",
+      primary,
+      actions: [],
+      escalation: { severity: "sev3", reason: `${unavailable.join("; ")} (finding: ${p.summary})`, owner: FLAVORS[flavor].owner },
+      dropped,
+    };
+  }
+  // Beside actions the platform does offer, the ones it does not are said with the dropped ones.
+  for (const why of unavailable) dropped.push(why);
   if (verdict.decision === "remediate" && actions.length === 0) {
     return {
       decision: "escalate",

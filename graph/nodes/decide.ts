@@ -9,6 +9,8 @@ export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm
   return async (state: State): Promise<Update> => {
     // Faults the adapter met outside any read, e.g. a sampling window the cluster cut short.
     const portFaults = (await ports.faults?.()) ?? [];
+    // What the platform offers decides which actions can be proposed (config/flavors.ts).
+    const flavor = await ports.metadata.flavor?.();
     const decided = decide({
       findings: state.diagnoses,
       conclusion: state.correlation,
@@ -16,6 +18,7 @@ export function decideNode(ports: Ports, policy: ApprovalPolicy | undefined, llm
       modelActions: state.modelActions,
       withModel: llm !== undefined,
       policy,
+      flavor,
     });
     for (const note of decided.modelNotes) llm?.note(note);
     const { decision, primary, actions, escalation, dropped } = decided;

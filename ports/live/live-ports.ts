@@ -4,6 +4,7 @@
  * shared by every tool; the registry, DLQ peeks, configs and metrics are read on demand.
  */
 import kafkajs, { type Kafka, type Admin } from "kafkajs";
+import { clusterFlavor } from "../../config/flavors.ts";
 import { secretsOf, type Settings } from "../../config/settings.ts";
 import { redactor } from "../../config/secret.ts";
 import { faultOf, type Fault } from "../faults.ts";
@@ -30,6 +31,7 @@ export interface LiveSession {
 
 export function openLive(settings: Settings, options: Partial<Pick<SamplingOptions, "onSample" | "signal">> & { log?: (line: string) => void } = {}): LiveSession {
   if (!settings.kafka) throw new Error("live mode needs kafka.bootstrap (--bootstrap or KAFKA_BOOTSTRAP_SERVERS)");
+  const kafkaSettings = settings.kafka;
   const redact = redactor(secretsOf(settings));
   const policy = callPolicy(settings, redact);
   const client = createKafkaClient(settings.kafka, settings, redact, options.log);
@@ -82,6 +84,7 @@ export function openLive(settings: Settings, options: Partial<Pick<SamplingOptio
       cluster: () =>
         series("cluster", (w) => w.snapshots.map((s) => ({ at: s.at, value: { controllerId: s.controllerId ?? null, brokersOnline: s.brokersOnline ?? null } })) as never),
       topics: () => series("topic metadata", (w) => w.snapshots.map((s) => ({ at: s.at, value: s.topics })) as never),
+      flavor: async () => clusterFlavor(kafkaSettings),
     },
     groups: {
       groups: () => series("consumer groups", (w) => w.snapshots.map((s) => ({ at: s.at, value: s.groups })) as never),

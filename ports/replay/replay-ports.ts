@@ -32,6 +32,7 @@ export function replayPorts(incident: Incident): Ports {
       cluster: async () =>
         ok(series((s) => ({ controllerId: s.controllerId ?? null, brokersOnline: s.brokersOnline ?? null }))),
       topics: async () => ok(topicSeries),
+      flavor: async () => incident.cluster.flavor,
     },
     groups: {
       groups: async () => ok(groupSeries),
