@@ -44,7 +44,7 @@ describe("what each platform offers", () => {
 
   it("Confluent Cloud: no reassignment, no leader election, no broker configs", () => {
     expect(unavailableOn("confluent-cloud", reassign)).toBe(
-      "reassign_partitions is not available on Confluent Cloud: Confluent manages replica placement (fully-managed replica placement); instead: open a Confluent support case (Confluent operates the brokers); a hot partition needs its key skew fixed, not a move",
+      "reassign_partitions is not available on Confluent Cloud: Confluent manages replica placement (fully-managed replica placement); instead: open a Confluent support case (Confluent operates the brokers)",
     );
     expect(unavailableOn("confluent-cloud", elect)).toBe(
       "elect_preferred_leaders is not available on Confluent Cloud: Confluent manages partition leadership with replica placement; instead: open a Confluent support case (Confluent operates the brokers)",
@@ -84,7 +84,7 @@ describe("a plan on a platform without the operation", () => {
       escalation: {
         severity: "sev3",
         reason:
-          "reassign_partitions is not available on Confluent Cloud: Confluent manages replica placement (fully-managed replica placement); instead: open a Confluent support case (Confluent operates the brokers); a hot partition needs its key skew fixed, not a move (finding: broker 5 holds 0 of 60 replicas)",
+          "reassign_partitions is not available on Confluent Cloud: Confluent manages replica placement (fully-managed replica placement); instead: open a Confluent support case (Confluent operates the brokers) (finding: broker 5 holds 0 of 60 replicas)",
         owner: "kafka-platform on-call (through Confluent support)",
       },
       dropped: [],

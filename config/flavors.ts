@@ -92,7 +92,7 @@ export const FLAVORS: Record<ClusterFlavor, FlavorProfile> = {
     name: "Confluent Cloud",
     owner: `${PLATFORM} (through Confluent support)`,
     missing: {
-      partition_reassignment: { why: "Confluent manages replica placement (fully-managed replica placement)", instead: `${CONFLUENT_SUPPORT}; a hot partition needs its key skew fixed, not a move` },
+      partition_reassignment: { why: "Confluent manages replica placement (fully-managed replica placement)", instead: CONFLUENT_SUPPORT },
       replication_throttle: { why: "Confluent Cloud does not let clients set broker configs", instead: CONFLUENT_SUPPORT },
       preferred_leader_election: { why: "Confluent manages partition leadership with replica placement", instead: CONFLUENT_SUPPORT },
       broker_config_change: {

@@ -6,6 +6,7 @@ import type { Alert, IncidentInput, RecordSample } from "../../contract/incident
 import { parseIncident } from "../../contract/parse.ts";
 import type { Incident } from "../../contract/incident.ts";
 import type { Settings } from "../../config/settings.ts";
+import type { ClusterFlavor } from "../../contract/vocabulary.ts";
 import { mapBounded } from "./bounded.ts";
 import type { LiveSession } from "./live-ports.ts";
 import { referencedVersions } from "./referenced-versions.ts";
@@ -16,7 +17,8 @@ export interface RecordOptions {
   id?: string;
   title?: string;
   alert?: Alert;
-  flavor?: "apache" | "confluent-cloud" | "msk" | "redpanda" | "unknown";
+  /** Default: what the live session says (kafka.flavor, else the bootstrap hosts). */
+  flavor?: ClusterFlavor;
 }
 
 export async function recordIncident(session: LiveSession, settings: Settings, options: RecordOptions = {}): Promise<Incident> {
@@ -51,7 +53,7 @@ export async function recordIncident(session: LiveSession, settings: Settings, o
     format: "kafka-incident/v1",
     id: options.id ?? `recorded-${stamp}`,
     title: options.title ?? `Recorded from ${settings.kafka?.bootstrap.join(",") ?? "a live cluster"} at ${last.at}`,
-    cluster: { id: window.clusterId ?? "unknown", flavor: options.flavor ?? "unknown" },
+    cluster: { id: window.clusterId ?? "unknown", flavor: options.flavor ?? (await ports.metadata.flavor?.()) ?? "unknown" },
     ...(options.alert && { alert: options.alert }),
     brokers: window.brokers,
     snapshots: window.snapshots,
