@@ -237,6 +237,13 @@ describe("lag command, before any network", () => {
       "  KAFKA_SASL_USERNAME",
       "  KAFKA_SASL_PASSWORD",
       "  KAFKA_SASL_OAUTHBEARER_TOKEN",
+      "  KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND",
+      "  KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL",
+      "  KAFKA_SASL_OAUTHBEARER_CLIENT_ID",
+      "  KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET",
+      "  KAFKA_SASL_OAUTHBEARER_SCOPE",
+      "  KAFKA_SASL_OAUTHBEARER_EXTENSIONS",
+      "  AWS_REGION",
     ]);
     for (const other of ["OPENAI", "SCHEMA_REGISTRY", "PROMETHEUS", "KAFKA_OPS_LLM_MODEL"]) expect(help).not.toContain(other);
   });

@@ -33,8 +33,11 @@ export const LIVE_HELP = `Connection (flags override environment variables, whic
 A DURATION is 500ms, 15s, 2m or 1h; a bare number is seconds (--interval 3 is 3 s), here and in
 the --config file; it must be more than 0. Progress goes to stderr, never to stdout.
 Security from the environment: KAFKA_SECURITY_PROTOCOL (SSL, SASL_SSL...), KAFKA_SASL_MECHANISM
-(PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
-KAFKA_SASL_OAUTHBEARER_TOKEN, SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO (user:password).
+(PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM), KAFKA_SASL_USERNAME,
+KAFKA_SASL_PASSWORD, KAFKA_SASL_OAUTHBEARER_TOKEN (or _TOKEN_COMMAND, _TOKEN_ENDPOINT_URL with
+_CLIENT_ID and _CLIENT_SECRET: docs/connections.md), AWS_REGION, KAFKA_OPS_FLAVOR (apache,
+confluent-cloud, msk, msk-serverless, redpanda: docs/flavors.md),
+SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO (user:password).
 Secrets never appear in output, reports or recordings.`;
 
 type LiveValues = { [K in keyof typeof LIVE_OPTIONS]?: string };

@@ -31,6 +31,13 @@ const LAG_ENVIRONMENT = [
   "KAFKA_SASL_USERNAME",
   "KAFKA_SASL_PASSWORD",
   "KAFKA_SASL_OAUTHBEARER_TOKEN",
+  "KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND",
+  "KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL",
+  "KAFKA_SASL_OAUTHBEARER_CLIENT_ID",
+  "KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET",
+  "KAFKA_SASL_OAUTHBEARER_SCOPE",
+  "KAFKA_SASL_OAUTHBEARER_EXTENSIONS",
+  "AWS_REGION",
 ] as const satisfies readonly (keyof typeof ENVIRONMENT)[];
 
 export const help = `Usage: kafka-ops lag [--bootstrap host:port] [options]
@@ -81,7 +88,7 @@ Options:
   -h, --help        show this help
 
 Environment:
-${LAG_ENVIRONMENT.map((name) => `  ${name.padEnd(29)} ${ENVIRONMENT[name]}`).join("\n")}
+${LAG_ENVIRONMENT.map((name) => `  ${name.padEnd(Math.max(...LAG_ENVIRONMENT.map((n) => n.length)))} ${ENVIRONMENT[name]}`).join("\n")}
 
 Reads that fail (one topic's offsets, one group's commits) are reported on stderr as
 warnings; the rest is printed.

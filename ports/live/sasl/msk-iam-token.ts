@@ -10,13 +10,12 @@
  * fetched for every token. Every credential and token it yields is handed to `onSecret`
  * (token-provider.ts: the redactor of its error lines).
  */
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { generateAuthTokenFromCredentialsProvider } from "aws-msk-iam-sasl-signer-js";
+import type { generateAuthTokenFromCredentialsProvider as Sign } from "aws-msk-iam-sasl-signer-js";
 import { Secret } from "../../../config/secret.ts";
 import type { TokenGrant } from "./refreshing-token.ts";
 
 /** The signer's own types, so that no AWS type package is needed beside it. */
-type CredentialProvider = Parameters<typeof generateAuthTokenFromCredentialsProvider>[0]["awsCredentialsProvider"];
+type CredentialProvider = Parameters<typeof Sign>[0]["awsCredentialsProvider"];
 type Credentials = Awaited<ReturnType<CredentialProvider>>;
 
 const CHAIN = "(the AWS SDK's default chain: environment, shared config and AWS_PROFILE, SSO, web identity, container and instance metadata)";
@@ -32,20 +31,32 @@ export interface MskIamOptions {
 }
 
 export function mskIamToken(options: MskIamOptions): () => Promise<TokenGrant> {
-  // As the signer's own default (mskCredentialProvider.getDefaultCredentials), held once.
-  const chain = options.credentials ?? fromNodeProviderChain({ maxRetries: options.credentialRetries ?? 3, roleSessionName: "MSKSASLDefaultSession", clientConfig: { region: options.region } });
   const learn = (value: string | undefined, what: "credential" | "token" = "credential") => {
     if (value) options.onSecret?.(new Secret(value), what);
   };
-  const credentials = async (): Promise<Credentials> => {
-    const c = await chain();
-    learn(c.accessKeyId);
-    learn(c.secretAccessKey);
-    learn(c.sessionToken);
-    return c;
-  };
+  // The AWS SDK is loaded on the first token only: a command that never signs one (every
+  // cluster but MSK with IAM) does not pay for it.
+  let loaded: Promise<{ sign: typeof Sign; credentials: () => Promise<Credentials> }> | undefined;
+  const load = () =>
+    (loaded ??= (async () => {
+      const [{ fromNodeProviderChain }, { generateAuthTokenFromCredentialsProvider }] = await Promise.all([
+        import("@aws-sdk/credential-providers"),
+        import("aws-msk-iam-sasl-signer-js"),
+      ]);
+      // As the signer's own default (mskCredentialProvider.getDefaultCredentials), held once.
+      const chain = options.credentials ?? fromNodeProviderChain({ maxRetries: options.credentialRetries ?? 3, roleSessionName: "MSKSASLDefaultSession", clientConfig: { region: options.region } });
+      const credentials = async (): Promise<Credentials> => {
+        const c = await chain();
+        learn(c.accessKeyId);
+        learn(c.secretAccessKey);
+        learn(c.sessionToken);
+        return c;
+      };
+      return { sign: generateAuthTokenFromCredentialsProvider, credentials };
+    })());
   return async () => {
-    const { token, expiryTime } = await generateAuthTokenFromCredentialsProvider({ region: options.region, awsCredentialsProvider: credentials }).catch((error: unknown) => {
+    const { sign, credentials } = await load();
+    const { token, expiryTime } = await sign({ region: options.region, awsCredentialsProvider: credentials }).catch((error: unknown) => {
       // "Could not load credentials from any providers" alone does not say which were tried.
       if (error instanceof Error && error.name === "CredentialsProviderError") error.message += ` ${CHAIN}`;
       throw error;
