@@ -112,6 +112,9 @@ describe("the queue", () => {
     expect(metrics).toMatch(/^kafka_ops_investigations_in_flight 1$/m);
     expect(metrics).toMatch(/^kafka_ops_investigations_refused_total\{reason="queue_full"\} 1$/m);
 
+    const elsewhere = await server.request("/investigations", { json: { live: { bootstrap: ["other.test:9092"] } } });
+    expect(await errorOf(elsewhere)).toEqual({ status: 400, error: "live.bootstrap: other.test:9092 not allowed by this server (kafka.bootstrap and server.allowedBootstraps list what it may connect to)" });
+
     held.release();
     const { id } = (await first.json()) as { id: string };
     const events = await readEvents(await server.request(`/investigations/${id}/events`));

@@ -21,7 +21,7 @@ import type { InvestigationRecord } from "../state/investigations.ts";
 import { oneLine } from "../cli/render/text.ts";
 import { EventLog } from "./event-log.ts";
 import { HttpError, MAX_ERROR_LENGTH } from "./http-errors.ts";
-import type { LiveCluster } from "./live-cluster.ts";
+import { allowedBootstrap, type LiveCluster } from "./live-cluster.ts";
 import type { ServerMetrics } from "./metrics.ts";
 import type { ApprovalRequest, InvestigationStatus, InvestigationView, Source, StreamEvent } from "./schemas.ts";
 import { workQueue, type WorkQueue } from "./work-queue.ts";
@@ -113,6 +113,8 @@ export class InvestigationService {
       throw new HttpError(503, "the server is shutting down: not starting investigations");
     }
     if (job.kind === "live" && !this.#o.live) throw new HttpError(400, "this server has no live cluster configured (kafka.bootstrap in its --config)");
+    // A bootstrap the operator did not allow is the request's fault: 400 now, not a failed run later.
+    if (job.kind === "live" && job.bootstrap) allowedBootstrap(this.#o.settings, job.bootstrap);
     const now = this.#now();
     const id = newInvestigationId();
     const entry: Investigation = {
