@@ -20,7 +20,7 @@ import {
   type DescribedConsumerGroup,
   type GroupProtocolReader,
   type ListedGroup,
-} from "./consumer-groups.ts";
+} from "./consumer-group-model.ts";
 
 /** Topics whose offsets are read at once when read topic by topic (two ListOffsets each). */
 const TOPIC_CONCURRENCY = 8;

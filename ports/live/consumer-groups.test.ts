@@ -9,9 +9,9 @@ import { describe, expect, it } from "vitest";
 import { Group } from "../../contract/incident.ts";
 import type { CallPolicy } from "./call.ts";
 import { takeSnapshot } from "./cluster-sampler.ts";
+import { describeOn } from "./consumer-groups.ts";
 import {
   classicState,
-  describeOn,
   listedOnlyGroup,
   protocolState,
   toConsumerProtocolGroup,
@@ -19,7 +19,7 @@ import {
   type DescribedConsumerGroup,
   type GroupProtocolReader,
   type ListedGroup,
-} from "./consumer-groups.ts";
+} from "./consumer-group-model.ts";
 
 const ORDERS = "p4tZQ0CvTAmS2VnMYl0bKw";
 const tps = (...parts: [string, number[]][]) => ({ topicPartitions: parts.map(([topicName, partitions]) => ({ topicId: topicName === "orders" ? ORDERS : "AAAAAAAAAAAAAAAAAAAAAA", topicName, partitions })) });

@@ -9,7 +9,7 @@ import type { Kafka } from "kafkajs";
 import type { Broker, Snapshot } from "../../contract/incident.ts";
 import { openAdmin } from "./admin-client.ts";
 import type { CallPolicy } from "./call.ts";
-import type { GroupProtocolReader } from "./consumer-groups.ts";
+import type { GroupProtocolReader } from "./consumer-group-model.ts";
 import { takeSnapshot, type OffsetMemory, type SnapshotResult } from "./cluster-sampler.ts";
 
 export interface SampleWindow {

@@ -15,7 +15,8 @@
 import { AssignerProtocol } from "kafkajs";
 import { PEEK_GROUP_PREFIX } from "../../live/record-port.ts";
 import { mapBounded } from "../../live/bounded.ts";
-import { platformaticGroupReader, protocolState, type DescribedConsumerGroup, type ListedGroup } from "../../live/consumer-groups.ts";
+import { protocolState, type DescribedConsumerGroup, type ListedGroup } from "../../live/consumer-group-model.ts";
+import { platformaticGroupReader } from "../../live/consumer-groups.ts";
 import { GroupNotDescribableError, type GroupAdminPort, type GroupMemberView, type GroupView } from "../group-admin.ts";
 import type { LiveWriteContext } from "./context.ts";
 import { liveKafka } from "./kafka-client.ts";
