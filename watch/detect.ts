@@ -13,11 +13,10 @@ import { recordingCaller } from "../agents/agent.ts";
 import type { Finding } from "../agents/finding.ts";
 import { streamingAgent } from "../agents/streaming/streaming-agent.ts";
 import type { Thresholds, ThresholdScope } from "../config/thresholds/index.ts";
-import type { GroupLagView } from "../contract/report.ts";
+import type { GroupLagView, ToolCall } from "../contract/report.ts";
 import type { Fault } from "../ports/faults.ts";
 import type { Ports } from "../ports/ports.ts";
 import { VERDICTS } from "../remediation/verdicts.ts";
-import type { ToolCall } from "../contract/report.ts";
 
 export type EntityKind = "group" | "topic" | "broker" | "cluster";
 

@@ -28,7 +28,7 @@ describe.concurrent("kafka-ops watch (binary)", { timeout: 60_000 }, () => {
   it("--help says what it does, its sinks and its metrics", async () => {
     const r = await runCli(["watch", "--help"], { env: ENV });
     expect(r.code).toBe(0);
-    for (const text of ["--notify KIND=URL", "--reports-topic T", "--out FILE", "--metrics-port PORT", "kafka-ops-watch-event/v1", "docs/watch.md"]) expect(r.stdout).toContain(text);
+    for (const text of ["--notify KIND=URL", "--reports-topic T", "--out FILE", "--metrics-port PORT", "kafka-ops-watch-event/v1", "docs/watch.md", "1-100 (default 10)", "time between snapshots (default 30s)"]) expect(r.stdout).toContain(text);
   });
 
   it.each([

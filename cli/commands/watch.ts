@@ -52,10 +52,15 @@ Options:
 
 The window: --samples N (1-100, default ${DEFAULT_WINDOW}) samples --interval apart (default ${DEFAULT_INTERVAL}).
 
-${LIVE_HELP}
+${watchLiveHelp()}
 
 Exit codes: 0 stopped by a signal or --duration, 2 bad flags or settings, 1 an internal error.
 `;
+
+/** The shared connection help, with the watch's own sampling defaults. */
+function watchLiveHelp(): string {
+  return LIVE_HELP.replace("1-100 (default 4)", `1-100 (default ${DEFAULT_WINDOW})`).replace("(default 15s)", `(default ${DEFAULT_INTERVAL})`);
+}
 
 const OPTIONS = {
   ...LIVE_OPTIONS,
