@@ -25,7 +25,7 @@ import { liveInvestigator } from "./investigation.ts";
 import { liveSampler, type Sampler } from "./sampler.ts";
 import { fanOut, type Delivery } from "./sinks/sink.ts";
 import { topicSink } from "./sinks/topic.ts";
-import { memoryStore } from "./state-store.ts";
+import { memoryStore, type SavedWatch } from "./state-store.ts";
 import { Watch } from "./watch.ts";
 
 const bootstrap = inject("bootstrap");
@@ -253,6 +253,36 @@ describe("kafka-ops watch (real broker)", () => {
     } finally {
       const failures = await cleanup.run();
       if (failures.length) console.warn(`cleanup: ${failures.join("; ")}`);
+    }
+  });
+});
+
+const postgresUrl = process.env.KAFKA_OPS_TEST_POSTGRES_URL;
+
+describe.skipIf(!postgresUrl)("the watch's state in PostgreSQL (needs KAFKA_OPS_TEST_POSTGRES_URL: devtools/postgres.sh)", () => {
+  it("one row per watch, rewritten in place; the next process reads what the last one saved", async () => {
+    const { openState } = await import("../state/open.ts");
+    const { Secret } = await import("../config/secret.ts");
+    const { checkpointStore, SAVED_FORMAT } = await import("./state-store.ts");
+    const name = `it-watch-pg-${uid()}`;
+    const state = await openState({ postgres: { url: new Secret(postgresUrl!) } });
+    try {
+      const store = checkpointStore(state.checkpointer, name, state.describe);
+      // A client id with a NUL and a quote: the packed state is safe for a jsonb column.
+      const saved = (n: number): SavedWatch => ({ format: SAVED_FORMAT, savedAt: new Date(1_800_000_000_000 + n).toISOString(), window: { clusterId: "c\u0000\"x", snapshots: [], brokers: [] }, entities: [] });
+      for (let i = 0; i < 3; i++) await store.save(saved(i));
+      const again = await openState({ postgres: { url: new Secret(postgresUrl!) } });
+      try {
+        expect(await checkpointStore(again.checkpointer, name, again.describe).load()).toEqual(saved(2));
+      } finally {
+        await again.close();
+      }
+      const rows: unknown[] = [];
+      for await (const t of state.checkpointer.list({ configurable: { thread_id: `kafka-ops-watch:${name}` } })) rows.push(t.config.configurable?.checkpoint_id);
+      expect(rows).toEqual(["watch-state"]);
+      await state.checkpointer.deleteThread(`kafka-ops-watch:${name}`);
+    } finally {
+      await state.close();
     }
   });
 });
