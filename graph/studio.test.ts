@@ -34,7 +34,7 @@ describe("LangGraph Studio", () => {
     expect(Object.keys(schema!.state!.properties!)).toEqual(STATE_KEYS);
     expect(Object.keys(schema!.input!.properties!)).toEqual(STATE_KEYS);
     expect(schema!.state!.required).toEqual(["incidentId"]);
-  });
+  }, 30_000);
 
   test("the static TypeScript extractor (Studio's fallback) cannot run on TypeScript 7: no compiler API (ts.sys)", async () => {
     const spec = { sourceFile: join(ROOT, "graph", "studio.ts"), exportSymbol: "graph" };

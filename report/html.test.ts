@@ -39,7 +39,7 @@ describe("renderReportHtml", () => {
     // The page's own tags are there once each.
     expect(page.match(/<\/style>/g)).toHaveLength(1);
     expect(page.match(/<\/title>/g)!.length).toBe(1 + 6 + 198); // the page's, each chart's, each point's tooltip
-  });
+  }, 30_000);
 
   test("one chart per group and unit; without per-sample lag (an older report) the table only, and no chart", async () => {
     const report = await investigate(fixture("lag-poison-message-1"));
@@ -51,13 +51,13 @@ describe("renderReportHtml", () => {
     expect(plain).not.toContain("<svg");
     expect(plain.match(/No per-sample lag in this report/g)).toHaveLength(3);
     expect(plain).toContain('<td class="status stalled">stalled</td>');
-  });
+  }, 30_000);
 
   test("the same report gives the same page; generatedAt is shown only when given", async () => {
     const report = await investigate(fixture("lag-slow-consumer-1"));
     expect(renderReportHtml(report)).toBe(renderReportHtml(report));
     expect(renderReportHtml(report, { generatedAt: "2026-12-01T10:00:00Z" })).toContain("generated 2026-12-01T10:00:00Z");
-  });
+  }, 30_000);
 
   test("axis helpers", () => {
     expect([0, 0.3, 7, 20238, 326.9, 1000].map(niceMax)).toEqual([1, 0.3, 8, 25000, 400, 1000]);
@@ -75,12 +75,12 @@ describe("writeReportHtml", () => {
     await writeReportHtml(file, report, { title: "t" });
     expect(readFileSync(file, "utf8")).toBe(renderReportHtml(report, { title: "t" }));
     expect(readdirSync(dir)).toEqual(["page.html"]);
-  });
+  }, 30_000);
 
   test("a folder that does not exist is one line naming the path, and nothing is left behind", async () => {
     const report = await investigate(fixture("lag-slow-consumer-1"));
     const file = join(dir, "missing", "page.html");
     await expect(writeReportHtml(file, report)).rejects.toThrow(`--html ${file}: cannot write the report page (ENOENT)`);
     expect(readdirSync(dir)).toEqual(["page.html"]);
-  });
+  }, 30_000);
 });
