@@ -10,7 +10,9 @@
  * lasts --warmup and at least until the server holds its full `server.retain` of finished
  * investigations, so that what it keeps has reached its bound before memory is compared.
  * Errors: any answer other than 202, a stream that does not end `done`, a connection failure.
- * RSS is read from /proc (VmRSS, VmHWM for the peak) of the server process.
+ * RSS is read from /proc (VmRSS, VmHWM for the peak) of the server process; the live heap after
+ * a full collection (the server runs with --expose-gc) at both points tells a leak (it grows)
+ * from the heap room V8 keeps and does not give back (RSS grows, the live heap does not).
  *
  * Side by side, the baseline: the same incidents through investigate() in a child process, as
  * many at once as the server runs (server.concurrency), for --baseline: what the HTTP layer,
@@ -76,6 +78,14 @@ async function serverPart(): Promise<void> {
   const settings = Settings.parse({ state: { dir }, server: { tokens: [{ name: "bench", token: TOKEN, role: "approver" }], concurrency: Number(args.concurrency), retain: Number(args.retain) } });
   const server = await startServer({ settings, env: { KAFKA_OPS_AUDIT_LOG: join(dir, "audit.jsonl") }, host: "127.0.0.1", port: 0, live: null });
   process.stdout.write(`LISTENING ${server.url}\n`);
+  // "gc" on stdin: a full collection, then the live heap: flat live data tells a leak from V8's heap slack in the RSS.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    if (line !== "gc" || !gc) return;
+    gc();
+    gc();
+    process.stdout.write(`HEAP ${process.memoryUsage().heapUsed}\n`);
+  });
   process.once("SIGTERM", () => {
     void server.shutdown(10_000).finally(() => {
       rmSync(dir, { recursive: true, force: true });
@@ -125,32 +135,51 @@ function rssOf(pid: number): Rss {
   return { rssMb: r2(kb("VmRSS") / 1024), peakMb: r2(kb("VmHWM") / 1024) };
 }
 
-function child(part: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, import.meta.filename, ...part], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+function child(part: string[], nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...process.execArgv, ...nodeFlags, import.meta.filename, ...part], { cwd: ROOT, env: process.env, stdio: ["pipe", "pipe", "inherit"] });
 }
 
-async function startServerChild(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = child(["--part", "server", "--concurrency", args.concurrency, "--retain", args.retain]);
+interface ServerChild {
+  proc: ChildProcess;
+  url: string;
+  /** The server's live heap after a full collection, in MB. */
+  heapAfterGc(): Promise<number>;
+}
+
+async function startServerChild(): Promise<ServerChild> {
+  const proc = child(["--part", "server", "--concurrency", args.concurrency, "--retain", args.retain], ["--expose-gc"]);
   const lines = createInterface({ input: proc.stdout! });
+  let heap: ((mb: number) => void) | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     lines.on("line", (line) => {
       const m = /^LISTENING (\S+)$/.exec(line);
       if (m) resolve(m[1]!);
+      const h = /^HEAP (\d+)$/.exec(line);
+      if (h) heap?.(r2(Number(h[1]) / 1024 / 1024));
     });
     proc.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening`)));
   });
-  return { proc, url };
+  return {
+    proc,
+    url,
+    heapAfterGc: () =>
+      new Promise((resolve) => {
+        heap = resolve;
+        proc.stdin!.write("gc\n");
+      }),
+  };
 }
 
 interface Round {
   at: number;
+  fixture: string;
   ms: number;
   ok: boolean;
   why?: string;
 }
 
 /** One round trip: POST, then the events to `end`. */
-async function roundTrip(url: string, body: string): Promise<Omit<Round, "at">> {
+async function roundTrip(url: string, body: string): Promise<Omit<Round, "at" | "fixture">> {
   const headers = { authorization: `Bearer ${TOKEN}` };
   const started = performance.now();
   try {
@@ -167,7 +196,9 @@ async function roundTrip(url: string, body: string): Promise<Omit<Round, "at">> 
   }
 }
 
-async function load(url: string, pid: number, clients: number, warmupMs: number, durationMs: number) {
+async function load(server: ServerChild, clients: number, warmupMs: number, durationMs: number) {
+  const { url } = server;
+  const pid = server.proc.pid!;
   const texts = fixtures();
   const rounds: Round[] = [];
   let next = 0;
@@ -180,6 +211,7 @@ async function load(url: string, pid: number, clients: number, warmupMs: number,
   let warmEnd = Infinity;
   let warm: Rss | undefined;
   let stopAt = Infinity;
+  let warmHeapMb = NaN;
   const client = async () => {
     for (let round = 0; round < MAX_ROUNDS_PER_CLIENT; round++) {
       const now = performance.now();
@@ -188,11 +220,12 @@ async function load(url: string, pid: number, clients: number, warmupMs: number,
       if (warmEnd === Infinity && now - t0 > warmupMs * 5 + durationMs) return;
       const f = texts[next++ % texts.length]!;
       const r = await roundTrip(url, f.text);
-      rounds.push({ at: performance.now(), ...r });
+      rounds.push({ ...r, at: performance.now(), fixture: f.name });
       if (warmEnd === Infinity && performance.now() - t0 >= warmupMs && rounds.length >= Number(args.retain)) {
         warmEnd = performance.now();
         warm = rssOf(pid);
         stopAt = warmEnd + durationMs;
+        void server.heapAfterGc().then((mb) => (warmHeapMb = mb));
         log(`warm-up done after ${r2((warmEnd - t0) / 1000)} s and ${rounds.length} round trips; RSS ${warm.rssMb} MB; measuring ${durationMs / 1000} s`);
       }
     }
@@ -200,12 +233,16 @@ async function load(url: string, pid: number, clients: number, warmupMs: number,
   await Promise.all(Array.from({ length: clients }, client));
   clearInterval(sampler);
   const end = rssOf(pid);
+  const endHeapMb = await server.heapAfterGc();
   const measured = rounds.filter((r) => r.at >= warmEnd);
   const seconds = (Math.min(performance.now(), stopAt) - warmEnd) / 1000;
   const ok = measured.filter((r) => r.ok).map((r) => r.ms);
   const failures = measured.filter((r) => !r.ok);
   const warmFailures = rounds.filter((r) => r.at < warmEnd && !r.ok);
+  // Which incidents the slowest round trips carried: a tail from big incidents reads differently from one from the server.
+  const slowest = [...measured].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.fixture.replace(/\.json$/, "")} ${Math.round(r.ms)} ms`);
   return {
+    slowest,
     rps: r2(ok.length / seconds),
     p50Ms: r2(percentile(ok, 50) ?? NaN),
     p99Ms: r2(percentile(ok, 99) ?? NaN),
@@ -221,6 +258,8 @@ async function load(url: string, pid: number, clients: number, warmupMs: number,
     endRssMb: end.rssMb,
     peakRssMb: r2(Math.max(peakMb, end.peakMb)),
     rssGrowthPct: warm ? r2(((end.rssMb - warm.rssMb) / warm.rssMb) * 100) : NaN,
+    warmHeapMb,
+    endHeapMb,
   };
 }
 
@@ -247,10 +286,11 @@ async function main() {
   const loadBefore = loadavg()[0]!;
   console.log(`# HTTP API load test  (node ${process.version}; ${clients} clients, ${duration / 1000} s after a warm-up of at least ${warmup / 1000} s and ${args.retain} round trips (server.retain); server.concurrency ${args.concurrency}; ${availableParallelism()} CPUs, load ${loadBefore.toFixed(1)})\n`);
 
-  const { proc, url } = await startServerChild();
+  const server = await startServerChild();
+  const { proc } = server;
   let result: Awaited<ReturnType<typeof load>>;
   try {
-    result = await load(url, proc.pid!, clients, warmup, duration);
+    result = await load(server, clients, warmup, duration);
   } finally {
     proc.kill("SIGTERM");
     await new Promise((resolve) => proc.once("exit", resolve));
@@ -281,10 +321,12 @@ async function main() {
         ["RSS at end", `${result.endRssMb} MB`, "-", "-", ""],
         ["RSS growth", `${result.rssGrowthPct}%`, "-", `within ${TARGETS.rssGrowthPct}%`, verdict(pass.rss)],
         ["peak RSS", `${result.peakRssMb} MB`, "-", "-", ""],
+        ["live heap after GC", `${result.warmHeapMb} -> ${result.endHeapMb} MB`, "-", "-", ""],
       ],
     ),
   );
   console.log("The HTTP latency is a round trip from the POST to the stream's end, queue wait included (the clients share the run slots); the baseline's is one investigate() call.");
+  console.log(`slowest round trips: ${result.slowest.join(", ")}`);
   if (result.errorSamples.length) console.log(`errors seen: ${result.errorSamples.join(" | ")}`);
   console.log(
     JSON.stringify({
@@ -303,6 +345,8 @@ async function main() {
       endRssMb: result.endRssMb,
       peakRssMb: result.peakRssMb,
       rssGrowthPct: result.rssGrowthPct,
+      warmHeapMb: result.warmHeapMb,
+      endHeapMb: result.endHeapMb,
       baseline: { rps: baseline.rps, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms, errors: baseline.errors },
       loadAvg: r2(Math.max(loadBefore, loadDuring)),
       targets: TARGETS,
