@@ -9,6 +9,7 @@ import { defaultThresholds, DEFAULT_THRESHOLDS, type Thresholds } from "../confi
 import { replayPorts } from "../ports/replay/replay-ports.ts";
 import { BROKERS, fakeClock, keepsUp, SimCluster, stopsAt, T0, type FakeClock } from "../test/watch/simulated-cluster.ts";
 import { liveInvestigator, type InvestigationRequest, type Investigator } from "./investigation.ts";
+import type { SampleOutcome } from "./sampler.ts";
 import { fanOut, type Delivery } from "./sinks/sink.ts";
 import { memoryStore } from "./state-store.ts";
 import { Watch, type WatchOptions } from "./watch.ts";
@@ -232,11 +233,28 @@ describe("kafka-ops watch over a simulated cluster", () => {
     expect(again.store.saved!.entities[0]!.state).toMatchObject({ phase: "open", reported: true });
   });
 
+  it("after a restart, an unreported investigation whose diagnosis has changed meanwhile is not run twice: the new one is", async () => {
+    const sim = stoppingConsumer(T0 + 2 * MIN + 10_000);
+    const first = harness(sim, { investigate: () => new Promise(() => {}) });
+    for (let i = 0; i < 7; i++) {
+      if (i) first.clock.advance(INTERVAL);
+      await first.watch.tick();
+    }
+    // The store as a process left it that died during an investigation of another diagnosis.
+    const saved = first.store.saved!;
+    Object.assign(saved.entities[0]!.state, { code: "lag.slow_consumer" });
+    const quick: Thresholds = { for: () => ({ ...DEFAULT_THRESHOLDS, "watch.changeAfterSamples": 1 }), inForce: () => [] };
+    const again = harness(sim, { clock: fakeClock(first.clock.now() + INTERVAL), store: first.store, thresholds: quick, random: () => "def456", investigate: async (r) => fakeReport(r) });
+    await again.watch.restore();
+    await again.ticks(1);
+    expect(again.delivered.map((d) => [d.key, d.kind === "report" && d.reason])).toEqual([["watch-20261102t030330z-group-orders-svc-def456", "changed"]]);
+  });
+
   it("a sample that fails or is incomplete changes nothing: no state moves, the window keeps what it had", async () => {
     const sim = stoppingConsumer(T0 + 10 * MIN);
-    const refused = { kind: "failed", reason: "connect ECONNREFUSED", faults: ["connect to Kafka: connect ECONNREFUSED"] } as const;
-    const incomplete = { kind: "incomplete", faults: ["offsets of orders: not leader"] } as const;
-    sim.failures.push(refused, refused, { ...refused, reason: "no answer" }, incomplete);
+    const refused: SampleOutcome = { kind: "failed", reason: "connect ECONNREFUSED", faults: ["connect to Kafka: connect ECONNREFUSED"] };
+    const incomplete: SampleOutcome = { kind: "incomplete", faults: ["offsets of orders: not leader"] };
+    sim.failures.push(refused, refused, { kind: "failed", reason: "no answer", faults: [] }, incomplete);
     const h = harness(sim, { investigate: async (r) => fakeReport(r) });
     await h.ticks(6);
     expect(h.watch.window.snapshots.map((s) => s.at)).toEqual(["2026-11-02T03:02:00.000Z", "2026-11-02T03:02:30.000Z"]);

@@ -77,7 +77,8 @@ export class Watch {
   private loggedFaults = "";
   private failing: string | undefined;
   private saving: Promise<void> = Promise.resolve();
-  private rerunAfterRestart = false;
+  /** Investigations the last process opened and never delivered: run again after the first sample. */
+  private rerunAfterRestart = new Set<string>();
 
   private readonly o: WatchOptions;
 
@@ -96,7 +97,7 @@ export class Watch {
     if (!saved) return { samples: 0, entities: 0 };
     this.window.restore(saved.window, this.o.clock.now(), this.o.windowSize * this.o.intervalMs);
     for (const e of saved.entities) this.entities.set(e.entity.key, e);
-    this.rerunAfterRestart = saved.entities.some((e) => e.state.phase === "open" && !e.state.reported);
+    this.rerunAfterRestart = new Set(saved.entities.flatMap((e) => (e.state.phase === "open" && !e.state.reported ? [e.state.investigationId] : [])));
     return { samples: this.window.snapshots.length, entities: saved.entities.length };
   }
 
@@ -120,7 +121,7 @@ export class Watch {
     const detection = await detect(this.detectionPorts(), this.o.thresholds);
     this.o.observer?.judged?.(this.window, detection);
     const transitions = this.advance(detection);
-    if (this.rerunAfterRestart) this.rerunUnreported();
+    if (this.rerunAfterRestart.size) this.rerunUnreported();
     this.o.observer?.open?.(this.openEntities());
     await this.persist();
     return { kind: "ok", transitions };
@@ -213,10 +214,12 @@ export class Watch {
     return id;
   }
 
+  /** Only those still open under the same id: one that cleared or changed on that sample has moved on. */
   private rerunUnreported(): void {
-    this.rerunAfterRestart = false;
+    const ids = this.rerunAfterRestart;
+    this.rerunAfterRestart = new Set();
     for (const [key, t] of this.entities) {
-      if (t.state.phase === "open" && !t.state.reported) this.open(key, t.finding, "restarted");
+      if (t.state.phase === "open" && !t.state.reported && ids.has(t.state.investigationId)) this.open(key, t.finding, "restarted");
     }
   }
 
