@@ -279,8 +279,8 @@ describe("checkCompatibility: AVRO", () => {
 });
 
 describe("checkCompatibility: JSON", () => {
-  // Confluent's json-schema-provider rules (strict policy); the reference data is in
-  // tools/schema/reference/json.
+  // Confluent's json-schema-provider rules (strict policy); the change classes are in the
+  // project's own corpus, tools/schema/reference/cases/json.ts.
   const schema = (properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) =>
     JSON.stringify({ type: "object", properties, required, ...extra });
   const base = schema({ id: { type: "string" }, amount: { type: "number" } }, ["id", "amount"]);
