@@ -103,6 +103,7 @@ function allNames(incident: Incident): string[] {
   for (const b of incident.brokers) names.push(b.host);
   for (const sub of incident.schemaRegistry?.subjects ?? []) names.push(sub.subject);
   for (const p of incident.schemaRegistry?.proposed ?? []) names.push(p.subject);
+  for (const r of incident.schemaRegistry?.referenced ?? []) names.push(r.subject);
   names.push(...Object.keys(incident.dlq ?? {}), ...Object.keys(incident.samples ?? {}));
   names.push(...Object.keys(incident.clientConfigs ?? {}), ...Object.keys(incident.topicConfigs ?? {}));
   for (const records of Object.values(incident.dlq ?? {})) {
@@ -143,8 +144,21 @@ export function renameEntities(incident: Incident, seed: number): RenameResult {
     if (!s.clientMetrics) delete s.clientMetrics;
   }
   for (const b of incident.brokers) b.host = host(b.host);
-  for (const sub of incident.schemaRegistry?.subjects ?? []) sub.subject = name(sub.subject);
-  for (const p of incident.schemaRegistry?.proposed ?? []) p.subject = name(p.subject);
+  // A schema's references and a subject's mapped topics name subjects and topics too.
+  const refs = (rs: { subject: string }[] | undefined) => rs?.forEach((ref) => (ref.subject = name(ref.subject)));
+  for (const sub of incident.schemaRegistry?.subjects ?? []) {
+    sub.subject = name(sub.subject);
+    if (sub.topics) sub.topics = sub.topics.map(name);
+    for (const v of sub.versions) refs(v.references);
+  }
+  for (const p of incident.schemaRegistry?.proposed ?? []) {
+    p.subject = name(p.subject);
+    refs(p.references);
+  }
+  for (const r of incident.schemaRegistry?.referenced ?? []) {
+    r.subject = name(r.subject);
+    refs(r.references);
+  }
   const records = (byTopic: Incident["dlq"]) => {
     const out = renameKeys(byTopic, name);
     for (const rs of Object.values(out ?? {})) {
