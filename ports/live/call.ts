@@ -6,6 +6,7 @@
  * carrying that kind, never as an exception, so a dead broker degrades an investigation
  * instead of crashing it.
  */
+import { leaderlessTolerated } from "./kafkajs-leaderless.ts";
 import type { Settings } from "../../config/settings.ts";
 import {
   AuthenticationError,
@@ -43,7 +44,7 @@ export async function liveCall<T>(what: string, policy: CallPolicy, read: () => 
   let last: LiveReadError | undefined;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
     try {
-      return ok(await withDeadline(what, policy.deadlineMs, read()));
+      return ok(await withDeadline(what, policy.deadlineMs, leaderlessTolerated(read)));
     } catch (error) {
       last = toLiveError(error, context);
       if (!last.retriable || attempt === policy.retries) break;

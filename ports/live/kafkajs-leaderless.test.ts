@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { tolerateLeaderlessPartitions, withoutTolerated } from "./kafkajs-leaderless.ts";
+import { leaderlessTolerated, tolerateLeaderlessPartitions, withoutTolerated } from "./kafkajs-leaderless.ts";
 
 const require = createRequire(import.meta.url);
 /** kafkajs's own Metadata protocol table: what its connection parses each answer with. */
@@ -25,11 +25,11 @@ describe("kafkajs with a leaderless partition", () => {
     expect(tolerateLeaderlessPartitions()).toBe(true);
   });
 
-  it("keeps the answer when a partition has no leader (LEADER_NOT_AVAILABLE) or a replica is offline (REPLICA_NOT_AVAILABLE), leader -1 kept", async () => {
+  it("in the scope, keeps the answer when a partition has no leader (LEADER_NOT_AVAILABLE) or a replica is offline (REPLICA_NOT_AVAILABLE), leader -1 kept", async () => {
     tolerateLeaderlessPartitions();
     for (const v of metadata.versions) {
       const { response } = metadata.protocol({ version: Number(v) })({ topics: [] });
-      const parsed = (await response.parse(answer([partition(0, 0, 2), partition(1, 9, 2), partition(2, 5, -1)]))) as ReturnType<typeof answer>;
+      const parsed = (await leaderlessTolerated(() => response.parse(answer([partition(0, 0, 2), partition(1, 9, 2), partition(2, 5, -1)])))) as ReturnType<typeof answer>;
       expect(parsed.topicMetadata[1]!.partitionMetadata.map((p) => [p.partitionId, p.leader, p.partitionErrorCode, p.offlineReplicas])).toEqual([
         [0, 2, 0, []],
         [1, 2, 0, []],
@@ -41,8 +41,20 @@ describe("kafkajs with a leaderless partition", () => {
   it("still throws what kafkajs threw for anything else: a topic-level error, another partition error", async () => {
     tolerateLeaderlessPartitions();
     const { response } = metadata.protocol({ version: 6 })({ topics: [] });
-    await expect(response.parse(answer([partition(0, 0, 2)], 3))).rejects.toMatchObject({ type: "UNKNOWN_TOPIC_OR_PARTITION" });
-    await expect(response.parse(answer([partition(0, 5, -1), partition(1, 29, 2)]))).rejects.toMatchObject({ type: "TOPIC_AUTHORIZATION_FAILED" });
+    await expect(leaderlessTolerated(() => response.parse(answer([partition(0, 0, 2)], 3)))).rejects.toMatchObject({ type: "UNKNOWN_TOPIC_OR_PARTITION" });
+    await expect(leaderlessTolerated(() => response.parse(answer([partition(0, 5, -1), partition(1, 29, 2)])))).rejects.toMatchObject({ type: "TOPIC_AUTHORIZATION_FAILED" });
+  });
+
+  it("outside the scope kafkajs keeps its own behaviour (createTopics' waitForLeaders waits on this error)", async () => {
+    tolerateLeaderlessPartitions();
+    const { response } = metadata.protocol({ version: 6 })({ topics: [] });
+    await expect(response.parse(answer([partition(2, 5, -1)]))).rejects.toMatchObject({ type: "LEADER_NOT_AVAILABLE" });
+    // The scope follows the async context: a parse awaited after other work inside it still tolerates.
+    const later = await leaderlessTolerated(async () => {
+      await new Promise((r) => setImmediate(r));
+      return (await response.parse(answer([partition(2, 5, -1)]))) as ReturnType<typeof answer>;
+    });
+    expect(later.topicMetadata[1]!.partitionMetadata[0]!.leader).toBe(-1);
   });
 
   it("does not change the decoded answer it is given", () => {

@@ -8,17 +8,22 @@
  * an investigation answered "unknown" instead of `replication.offline` sev1. Kafka's Java client
  * keeps such a partition with leader -1 (PartitionInfo.leader() null) and reads the rest.
  *
- * `tolerateLeaderlessPartitions()` does what the Java client does, inside kafkajs's own parser:
- * partition-level LEADER_NOT_AVAILABLE and REPLICA_NOT_AVAILABLE no longer reject the answer; the
- * partition keeps the leader the broker sent (-1) and its replicas, ISR and offline replicas.
- * Topic-level errors still throw exactly as before (kafkajs retries a topic being created on
- * them). kafkajs looks the parser up on the response module at each call
+ * `tolerateLeaderlessPartitions()` does what the Java client does, inside kafkajs's own parser,
+ * for the calls made inside `leaderlessTolerated(fn)` (the live reads: liveCall, the write side's
+ * topic reads): partition-level LEADER_NOT_AVAILABLE and REPLICA_NOT_AVAILABLE no longer reject
+ * the answer; the partition keeps the leader the broker sent (-1) and its replicas, ISR and offline
+ * replicas. Topic-level errors still throw. Outside the scope kafkajs keeps its behaviour, which
+ * some of its own calls rely on: `createTopics({ waitForLeaders })` waits by retrying until the
+ * partition-level LEADER_NOT_AVAILABLE stops, and producers and consumers retry on it. The scope
+ * is an AsyncLocalStorage: kafkajs parses in the same async function that sent the request
+ * (network/connection.js `send`), so the caller's context is the one seen. kafkajs looks the parser up on the response module at each call
  * (network/connection.js: `response.parse(data)`), so replacing `parse` on each version's module
  * is enough; kafkajs is unmaintained and pinned, and kafkajs-leaderless.test.ts fails if a change
  * of its files moves the parser. What reads through it already copes with leaderless partitions:
  * the sampler reads offsets only from partitions with a leader, kafkajs's partitioners skip
  * leader -1 for records without a key.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 
 /** Kafka error codes a partition may carry in a Metadata answer that still describes it fully. */
@@ -45,6 +50,12 @@ interface ResponseModule {
 
 const PATCHED = Symbol.for("kafka-ops.kafkajs-leaderless");
 let installed: boolean | undefined;
+const tolerant = new AsyncLocalStorage<true>();
+
+/** Runs `fn` with leaderless partitions kept in the Metadata answers of the requests it sends. */
+export function leaderlessTolerated<T>(fn: () => Promise<T>): Promise<T> {
+  return tolerant.run(true, fn);
+}
 
 /**
  * Installs the tolerant parser once per process (idempotent). False when kafkajs's files are not
@@ -63,7 +74,7 @@ export function tolerateLeaderlessPartitions(): boolean {
   for (const m of modules) {
     if (m[PATCHED]) continue;
     const strict = m.parse;
-    m.parse = (data) => strict(withoutTolerated(data));
+    m.parse = (data) => strict(tolerant.getStore() ? withoutTolerated(data) : data);
     m[PATCHED] = true;
   }
   return (installed = true);

@@ -9,6 +9,7 @@
  * CreatePartitions that timed out may still have happened: the executor's verify reads back).
  * Every error message is redacted before it leaves.
  */
+import { leaderlessTolerated } from "../../live/kafkajs-leaderless.ts";
 import type { Admin as KafkajsAdmin } from "kafkajs";
 import {
   alterPartitionReassignmentsV0,
@@ -58,7 +59,8 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
   /** One call within the deadline; its failure as an Error whose message names what failed, redacted. */
   const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
-      return await withDeadline(what, policy.deadlineMs, run());
+      // An offline partition elsewhere must not fail this read (ports/live/kafkajs-leaderless.ts).
+      return await withDeadline(what, policy.deadlineMs, leaderlessTolerated(run));
     } catch (error) {
       throw new Error(redact(`${what}: ${describeError(error)}`), { cause: error });
     }
