@@ -201,7 +201,9 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
 
     async brokerRacks() {
       return call("describe cluster", async () => {
-        const metadata = await platformaticAdmin().metadata({ topics: [] });
+        // Read now, not the client's cached copy: a broker that joined since would be missed (a plan
+        // that cannot see the new broker moves nothing onto it).
+        const metadata = await platformaticAdmin().metadata({ topics: [], forceUpdate: true });
         return [...metadata.brokers]
           .map(([id, b]) => ({ id, ...(b.rack ? { rack: b.rack } : {}) }))
           .sort((a, b) => a.id - b.id);
@@ -267,7 +269,8 @@ export function liveTopics(ctx: LiveWriteContext): TopicAdminPort {
  * methods route to a broker "0" that does not exist.
  */
 async function anyBroker(admin: PlatformaticAdmin): Promise<Connection> {
-  const metadata = await admin.metadata({ topics: [] });
+  // Fresh: the cached broker list may name one that has stopped since.
+  const metadata = await admin.metadata({ topics: [], forceUpdate: true });
   const broker = metadata.brokers.get(metadata.controllerId) ?? [...metadata.brokers.values()][0];
   if (!broker) throw new Error("the cluster reported no broker");
   return admin.connections.get(broker);
