@@ -175,6 +175,8 @@ async function watch(settings: import("../../config/settings.ts").Settings, w: W
   process.once("SIGTERM", stop);
   const timer = w.durationMs === undefined ? undefined : setTimeout(stop, w.durationMs);
   let server: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  const { platformaticGroupReader } = await import("../../ports/live/consumer-groups.ts");
+  const groupReader = platformaticGroupReader(settings);
   try {
     if (w.metricsPort !== "off") {
       server = await serveMetrics(exporter.registry, { port: w.metricsPort, ...(w.values["metrics-host"] && { host: w.values["metrics-host"] }) }).catch((error: Error) => {
@@ -183,7 +185,7 @@ async function watch(settings: import("../../config/settings.ts").Settings, w: W
       say(`metrics on ${server.url}`);
     }
     const loop = new Watch({
-      sampler: liveSampler(session.kafka, session.policy),
+      sampler: liveSampler(session.kafka, session.policy, groupReader),
       clock: systemClock,
       intervalMs: settings.sampling.interval,
       windowSize: settings.sampling.samples,
@@ -207,7 +209,7 @@ async function watch(settings: import("../../config/settings.ts").Settings, w: W
     clearTimeout(timer);
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
-    await Promise.allSettled([sinks.close(), server?.close(), session.close()]);
+    await Promise.allSettled([sinks.close(), server?.close(), session.close(), groupReader.close()]);
     await state.close();
   }
 }
