@@ -23,6 +23,7 @@ import { percentile } from "../evals/score.ts";
 import { largeIncident } from "./large-incident.ts";
 import { hotSpots, profileRegion, type ProfileSummary } from "./profile.ts";
 import { slowPorts } from "./slow-ports.ts";
+import { table, verdict } from "./report-table.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TARGETS = { largeP50Ms: 500, largePeakRssMb: 300, parallelSpeedup: 3 };
@@ -206,13 +207,6 @@ async function parallelPart(fixture: FixtureRow) {
 
 // ---------------------------------------------------------------- output
 
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
 async function main() {
   if (args.part === "large") {

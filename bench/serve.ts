@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import { durationMs } from "../config/settings.ts";
 import { SERVER_DEFAULTS } from "../config/server-settings.ts";
 import { percentile } from "../evals/score.ts";
+import { table, verdict } from "./report-table.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TARGETS = { errors: 0, p99Ms: 2000, rssGrowthPct: 10 };
@@ -263,13 +264,6 @@ async function load(server: ServerChild, clients: number, warmupMs: number, dura
   };
 }
 
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-
-const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
 async function main() {
   if (args.part === "server") return serverPart();
