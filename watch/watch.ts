@@ -7,6 +7,7 @@
  * Everything it touches is injected (sampler, clock, store, sinks, investigator, observer), so a
  * unit test drives ticks by hand through a simulated cluster and ten minutes of simulated time.
  */
+import type { ClusterFlavor } from "../contract/vocabulary.ts";
 import { randomBytes } from "node:crypto";
 import type { Finding } from "../agents/finding.ts";
 import type { Thresholds } from "../config/thresholds/index.ts";
@@ -48,6 +49,8 @@ export interface WatchOptions {
   brokerMetrics?: MetricsPort["brokerMetrics"];
   /** Consumer settings known per group (settings `clientConfigs`): the detectors' rebalance rule reads them. */
   clientConfigs?: Record<string, Record<string, string>>;
+  /** The platform (config/flavors.ts): what the investigations' plans may propose there. */
+  flavor?: ClusterFlavor;
   observer?: Partial<WatchObserver>;
   /** One line per event (stderr in the CLI). */
   log?: (line: string) => void;
@@ -154,7 +157,7 @@ export class Watch {
   }
 
   private detectionPorts(): Ports {
-    const ports = replayPorts(this.window.incident(this.o.clientConfigs));
+    const ports = replayPorts(this.window.incident(this.o.clientConfigs, this.o.flavor));
     return this.o.brokerMetrics ? { ...ports, metrics: { ...ports.metrics, brokerMetrics: this.o.brokerMetrics } } : ports;
   }
 
@@ -195,7 +198,7 @@ export class Watch {
     const { entity } = tracked;
     this.o.observer?.opened?.(entity, finding.code, reason);
     this.log(`${describe(entity)} ${reason === "changed" ? "changed to" : "is"} ${finding.code}: opening ${id}`);
-    const request = { id, entity, finding, alert: alertFor(entity, finding, new Date(now).toISOString()), window: this.window.incident(), faults: [...this.latestFaults] };
+    const request = { id, entity, finding, alert: alertFor(entity, finding, new Date(now).toISOString()), window: this.window.incident(this.o.clientConfigs, this.o.flavor), faults: [...this.latestFaults] };
     this.enqueue(async () => {
       try {
         const report = await this.o.investigate(request);

@@ -5,6 +5,7 @@
  * store keeps so that a restart picks up where the last process was instead of going blind for
  * a window's length.
  */
+import type { ClusterFlavor } from "../contract/vocabulary.ts";
 import type { Broker, Incident, Snapshot } from "../contract/incident.ts";
 
 export interface WindowState {
@@ -86,13 +87,13 @@ export class RollingWindow {
    * The window as a recorded incident, for the replay adapter: the detectors and the
    * investigations read it through the same ports and tools as any recording.
    */
-  incident(clientConfigs: Record<string, Record<string, string>> = {}): Incident {
+  incident(clientConfigs: Record<string, Record<string, string>> = {}, flavor: ClusterFlavor = "unknown"): Incident {
     if (!this.state.snapshots.length) throw new Error("the window holds no sample yet");
     return {
       format: "kafka-incident/v1",
       id: "watch-window",
       title: `watch window of ${this.state.clusterId ?? "the cluster"}`,
-      cluster: { id: this.state.clusterId ?? "unknown", flavor: "unknown" },
+      cluster: { id: this.state.clusterId ?? "unknown", flavor },
       brokers: this.brokers,
       snapshots: [...this.state.snapshots],
       ...(Object.keys(clientConfigs).length && { clientConfigs }),

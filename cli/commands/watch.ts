@@ -175,7 +175,7 @@ async function watch(settings: import("../../config/settings.ts").Settings, w: W
   process.once("SIGTERM", stop);
   const timer = w.durationMs === undefined ? undefined : setTimeout(stop, w.durationMs);
   let server: Awaited<ReturnType<typeof serveMetrics>> | undefined;
-  const { platformaticGroupReader } = await import("../../ports/live/consumer-groups.ts");
+  const [{ platformaticGroupReader }, { clusterFlavor }] = await Promise.all([import("../../ports/live/consumer-groups.ts"), import("../../config/flavors.ts")]);
   const groupReader = platformaticGroupReader(settings);
   try {
     if (w.metricsPort !== "off") {
@@ -195,6 +195,7 @@ async function watch(settings: import("../../config/settings.ts").Settings, w: W
       investigate: liveInvestigator(session.ports, { thresholds, secrets, policy: settings.policy }),
       ...(settings.prometheus && { brokerMetrics: () => session.ports.metrics.brokerMetrics() }),
       clientConfigs: settings.clientConfigs,
+      flavor: clusterFlavor(kafka),
       observer: exporter,
       log: say,
       ...(reportUrl && { reportLink: (id: string) => `${reportUrl}/investigations/${encodeURIComponent(id)}` }),
