@@ -183,7 +183,7 @@ describe("a consumer-protocol (KIP-848) group on a real broker", () => {
       const action: Action = { ...skip, params: { ...skip.params, group: g848 } };
       const refused = await skipPoisonMessage.dryRun(action, ctx());
       // Described through ConsumerGroupDescribe: its member is seen, as a classic group's would be.
-      expect(refused.output.refusal).toMatch(new RegExp(`^group ${g848} has 1 active member\\(s\\) .*no deployment target runs ${g848}`));
+      expect(refused.output.refusal, JSON.stringify({ output: refused.output, listed: (await pAdmin.listGroups({ types: [] })).get(g848), described: await write.groups.describeGroup(g848).catch((e: Error) => e.message) })).toMatch(new RegExp(`^group ${g848} has 1 active member\\(s\\) .*no deployment target runs ${g848}`));
       await expect(write.groups.setOffsets(g848, topic, [{ partition: 1, offset: "6" }])).rejects.toThrow(new RegExp(`^group ${g848} \\(consumer group protocol, KIP-848\\) is Stable with 1 active member`));
     } finally {
       java.kill("SIGTERM");

@@ -334,18 +334,25 @@ async function runBatch(
       return { status: "cancelled", moves: moves.length - cancel.length };
     }
     // Our ledger record gone and the partitions back on their replicas before the move: `kafka-ops
-    // reassign cancel` ran elsewhere (it removes the records). Without that signal, placement that
-    // still shows the old replicas is more likely metadata trailing the controller: read again below.
-    const recordGone = record !== undefined && !(await deps.ledger.list()).some((r) => r.id === record!.id);
-    const back = recordGone ? await cancelledElsewhere(moves, deps.topics) : [];
-    if (back.length) {
+    // reassign cancel` ran elsewhere (it removes the records, after cancelling: so this is asked
+    // again at every read below). Without that signal, placement that still shows the old replicas
+    // is more likely metadata trailing the controller.
+    const cancelledHere = async (): Promise<ReplicaMove[]> => {
+      const recordGone = record !== undefined && !(await deps.ledger.list()).some((r) => r.id === record!.id);
+      return recordGone ? await cancelledElsewhere(moves, deps.topics) : [];
+    };
+    const saidCancelled = (back: ReplicaMove[]) => {
       say(`${where}: cancelled elsewhere: ${back.length} partitions are back on their replicas before the move (${back.slice(0, 10).map((m) => `${m.topic}-${m.partition}`).join(", ")})`);
-      return { status: "cancelled", moves: moves.length - back.length };
-    }
+      return { status: "cancelled" as const, moves: moves.length - back.length };
+    };
+    let back = await cancelledHere();
+    if (back.length) return saidCancelled(back);
     // The metadata a broker answers with may trail the controller by a moment after the move completes.
     let problems = await verifyPlacement(moves, deps.topics);
     for (let tries = 1; problems.length && tries < VERIFY_TRIES && !options.signal?.aborted; tries++) {
       await deps.sleep(options.pollMs ?? DEFAULT_POLL_MS, options.signal);
+      back = await cancelledHere();
+      if (back.length) return saidCancelled(back);
       problems = await verifyPlacement(moves, deps.topics);
     }
     if (problems.length) {

@@ -50,6 +50,15 @@ export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): P
     const g = groups.find((d) => d.groupId === group);
     return { group, state: g?.state ?? "Dead", members: g?.members.map(classicMember) ?? [] };
   };
+  /**
+   * The consumer-protocol members of a group the listing did not type as one (a listing that missed
+   * it, a broker answering an older ListGroups): the classic DescribeGroups shows a KIP-848 group
+   * with no member, so "empty" is only believed once ConsumerGroupDescribe does not know it either.
+   */
+  const membersMissedByListing = async (group: string): Promise<DescribedConsumerGroup | undefined> => {
+    const answer = await k.call(`describing group ${group} with ConsumerGroupDescribe`, () => reader.describeConsumerGroups([group])).catch(() => undefined);
+    return answer?.groups.find((d) => d.groupId === group && d.members.length > 0);
+  };
   const describe = async (group: string): Promise<GroupView> => {
     const listed = (await listing()).find((g) => g.groupId === group);
     if (listed?.type === "consumer") {
@@ -57,7 +66,10 @@ export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): P
       return { group, state: protocolState(g.groupState), members: g.members.map(consumerProtocolMember) };
     }
     if (listed?.type === "streams" || listed?.type === "share") return notActedOn(listed);
-    return describeClassic(group);
+    const classic = await describeClassic(group);
+    if (classic.members.length > 0) return classic;
+    const missed = await membersMissedByListing(group);
+    return missed ? { group, state: protocolState(missed.groupState), members: missed.members.map(consumerProtocolMember) } : classic;
   };
 
   const committed = async (group: string, topic: string) => {
@@ -93,9 +105,10 @@ export function liveGroups(ctx: LiveWriteContext): GroupAdminPort & { close(): P
     async setOffsets(group, topic, offsets) {
       const listed = (await listing()).find((g) => g.groupId === group);
       if (listed?.type === "streams" || listed?.type === "share") notActedOn(listed);
-      if (listed?.type === "consumer") {
-        // The broker would take this commit under live members: the emptiness check is ours.
-        const g = await describeConsumerProtocol(group);
+      if (listed?.type !== "classic") {
+        // The broker would take this commit under a consumer-protocol group's live members: the
+        // emptiness check is ours (also when the listing did not say the group's type).
+        const g = listed?.type === "consumer" ? await describeConsumerProtocol(group) : ((await membersMissedByListing(group)) ?? { members: [], groupState: "Empty" });
         if (g.members.length > 0) {
           throw new Error(
             ctx.redact(`group ${group} (consumer group protocol, KIP-848) is ${protocolState(g.groupState)} with ${g.members.length} active member(s) (${g.members.map((m) => m.memberId).join(", ")}): its offsets are moved only while it is empty; stop its consumers first`),
