@@ -71,4 +71,24 @@ describe("kafka-ops approvals: one round trip on a replay (a simulation)", () =>
     const verify = await runCli(["audit", "--verify"], { env: tripEnv });
     expect(verify.stdout).toMatch(/: 3 entries, chain intact; head [0-9a-f]{64}\n$/);
   }, 90_000);
+
+  test("reject applies nothing and writes who rejected, when and why to the audit log; a later approve is refused", async () => {
+    const rejectEnv = { ...env, KAFKA_OPS_STATE_DIR: mkdtempSync(join(trip, "reject-")) };
+    const held = await runCli(["investigate", "fixtures/incidents/lag-slow-consumer-1.json", "--mode", "approve"], { env: rejectEnv });
+    const id = /investigation (inv-[a-z0-9-]+) waits at the approval gate/.exec(held.stderr)?.[1];
+    expect(id).toBeDefined();
+
+    const rejected = await runCli(["approvals", "reject", id!, "--by", "carol", "--reason", "not during the sale"], { env: rejectEnv });
+    expect(rejected.code).toBe(EXIT.ok);
+    expect(rejected.stdout).toMatch(/^ {2}1\. scale_consumers {2}risk low {2}rejected by carol {2}status rejected$/m);
+
+    const late = await runCli(["approvals", "approve", id!, "--by", "alice"], { env: rejectEnv });
+    expect(late.code).toBe(EXIT.badInput);
+    expect(late.stderr).toMatch(new RegExp(`^kafka-ops: investigation ${id} was already decided: rejected by carol at \\S+; rejected 1\\n$`));
+
+    const audit = await runCli(["audit", "--json"], { env: rejectEnv });
+    const { entries } = JSON.parse(audit.stdout) as { entries: { event: string; by?: string; reason?: string; index?: number; investigationId?: string }[] };
+    expect(entries.map((e) => [e.event, e.by, e.reason, e.index, e.investigationId])).toEqual([["rejected", "carol", "not during the sale", 1, id]]);
+    expect((await runCli(["audit", "--verify"], { env: rejectEnv })).stdout).toMatch(/: 1 entry, chain intact; head [0-9a-f]{64}\n$/);
+  }, 90_000);
 });

@@ -235,6 +235,18 @@ describe("applyActions", () => {
     expect([entries[0]!.index, entries[0]!.by, entries[0]!.reason]).toEqual([2, "alice", "not now"]);
   });
 
+  it("audits a rejection the gate already marked rejected, once", async () => {
+    const { deps, audit, calls } = setup();
+    // As the approval node leaves it: status and approval both say rejected.
+    const gated = [scale("payments", 4, { status: "rejected", approval: { ...approved, decision: "rejected", reason: "not during the sale" } })];
+    const first = await applyActions(gated, [], deps, "approve");
+    expect(first.actions.map((a) => a.status)).toEqual(["rejected"]);
+    await applyActions(first.actions, [], deps, "approve");
+    expect(calls.apply).toBe(0);
+    const entries = await audit.entries();
+    expect(entries.map((e) => [e.event, e.index, e.by, e.reason, e.investigationId])).toEqual([["rejected", 1, "alice", "not during the sale", "inv-1"]]);
+  });
+
   it("keeps the limits per run (this investigation in the log included) and per hour (every investigation)", async () => {
     const policy = parsePolicy({ limits: { perRun: { actions: 1 }, perHour: { actions: 2 } } }, "p.json");
     const { deps, cluster } = setup({ policy });

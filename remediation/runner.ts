@@ -145,10 +145,16 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
   const runEntries: { counts?: { partitions: number; records: number } }[] = [];
   let priorHour: AuditEntry[] = [];
   let priorRun: AuditEntry[] = [];
+  /** Indexes of this investigation's plan whose rejection the log already holds. */
+  let rejectedBefore = new Set<number>();
   let unreadable: string | undefined;
   if (deps.audit) {
     try {
-      const all = (await deps.audit.entries()).filter(attempted);
+      const entries = await deps.audit.entries();
+      if (deps.investigationId !== undefined) {
+        rejectedBefore = new Set(entries.filter((e) => e.event === "rejected" && e.investigationId === deps.investigationId && e.planHash === hash && e.index !== undefined).map((e) => e.index!));
+      }
+      const all = entries.filter(attempted);
       const since = ctx.now().getTime() - HOUR_MS;
       // Per hour is per target: a simulation, or another cluster, does not use up this one's hour.
       priorHour = all.filter((e) => Date.parse(e.at) >= since && e.target === target);
@@ -160,7 +166,10 @@ export async function applyActions(actions: readonly Action[], indexes: readonly
   }
 
   for (const [n, a] of result.actions.entries()) {
-    if (a.approval?.decision === "rejected" && a.status !== "rejected") {
+    // The gate marks what it rejects `rejected` itself: for an investigation, the log (not the
+    // status) says whether the rejection is written down yet.
+    const unrecorded = deps.investigationId !== undefined && unreadable === undefined ? !rejectedBefore.has(n + 1) : a.status !== "rejected";
+    if (a.approval?.decision === "rejected" && unrecorded) {
       result.actions[n] = { ...a, status: "rejected" };
       try {
         await record({ ...base(n + 1, a), event: "rejected", by: a.approval.by, via: a.approval.via ?? "human", at: a.approval.at, ...(a.approval.reason !== undefined && { reason: a.approval.reason }) });
