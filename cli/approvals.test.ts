@@ -2,16 +2,14 @@
  * `kafka-ops approvals` and `investigate --mode` through the real binary: bad input is one line
  * and exit 2; an empty store lists nothing; an unknown id is refused without a stack.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { gateState } from "../test/gate/state-dir.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runCli, STACK_LINE } from "./testing.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "kafka-ops-approvals-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const env = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_POSTGRES_URL: undefined, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined };
+const { dir, env } = gateState("kafka-ops-approvals-cli-");
 
 describe.concurrent("kafka-ops approvals: bad input", () => {
   test.each([
@@ -44,9 +42,7 @@ describe.concurrent("kafka-ops approvals: bad input", () => {
 });
 
 describe("kafka-ops approvals: one round trip on a replay (a simulation)", () => {
-  const trip = mkdtempSync(join(tmpdir(), "kafka-ops-approvals-trip-"));
-  afterAll(() => rmSync(trip, { recursive: true, force: true }));
-  const tripEnv = { ...env, KAFKA_OPS_STATE_DIR: trip };
+  const { dir: trip, env: tripEnv } = gateState("kafka-ops-approvals-trip-");
 
   test("investigate --mode approve holds the action; approve applies it once, says who; a second approve is refused; the audit chain holds", async () => {
     const held = await runCli(["investigate", "fixtures/incidents/lag-slow-consumer-1.json", "--mode", "approve"], { env: tripEnv });

@@ -3,21 +3,17 @@
  * bad flags exit 2 with one line), the loopback rule, and the token check on its own.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BIN, ROOT, runCli, STACK_LINE } from "../cli/testing.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import { Secret } from "../config/secret.ts";
 import { Settings } from "../config/settings.ts";
 import { tokenCheck } from "./auth.ts";
+import { gateState } from "../test/gate/state-dir.ts";
 import { isLoopback, startServer } from "./serve.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "kafka-ops-serve-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const env = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_POSTGRES_URL: undefined, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined };
+const { dir, env } = gateState("kafka-ops-serve-cli-");
 
 describe("kafka-ops serve", () => {
   test("prints one line with the URL, answers, and stops on SIGTERM with exit 0", async () => {
