@@ -55,6 +55,14 @@ export interface InvestigateOptions {
    * (graph/events.ts), in order, all before the report is returned. Absent: nothing is told.
    */
   onEvent?: (event: InvestigationEvent) => void;
+  /**
+   * Keep the run's state in this checkpointer under `threadId` after every graph step, and
+   * carry on from there when the thread already holds an unfinished run of it: another process
+   * (a worker that took over an alert from one that died) resumes where the last one stopped,
+   * and a finished run is reported again without investigating twice. For propose and dry-run;
+   * the gated modes keep their own thread (`remediation.investigationId`).
+   */
+  durable?: { checkpointer: BaseCheckpointSaver; threadId: string };
 }
 
 export interface RemediationOptions {
@@ -98,6 +106,9 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
   const gated = mode === "approve" || mode === "auto";
   if (gated && !remediation?.checkpointer) throw new KafkaOpsError("BAD_INPUT", `mode ${mode} needs a checkpointer: the approval gate keeps the investigation's state there`);
   const investigationId = gated ? (remediation?.investigationId ?? newInvestigationId()) : undefined;
+  if (gated && options.durable) throw new KafkaOpsError("BAD_INPUT", `mode ${mode} keeps its state at the approval gate: durable is for propose and dry-run`);
+  const threadId = investigationId ?? options.durable?.threadId;
+  const checkpointer = gated ? remediation!.checkpointer! : options.durable?.checkpointer;
   const graph = createIncidentGraph({
     ports: args.ports,
     ...(options.policy && { policy: options.policy }),
@@ -105,20 +116,30 @@ async function run(args: { incidentId: string; alert: Alert | undefined; ports: 
     ...(llm && { llm }),
     ...(options.thresholds && { thresholds: options.thresholds }),
     ...(remediation && { remediation: { ...remediation.deps, ...(investigationId && { investigationId }) } }),
-    ...(gated && { checkpointer: remediation!.checkpointer! }),
+    ...(checkpointer && { checkpointer }),
   });
   const config = {
-    ...(investigationId && { configurable: { thread_id: investigationId } }),
+    ...(threadId && { configurable: { thread_id: threadId } }),
     ...(options.onEvent && { callbacks: [new (await import("./graph/events.ts")).InvestigationEventHandler(options.onEvent)] }),
   };
-  const state = (await graph.invoke(
-    { incidentId: args.incidentId, alert: args.alert, question: options.question, requestedAgents: options.agents ?? [], mode },
-    config,
-  )) as State;
+  const input = { incidentId: args.incidentId, alert: args.alert, question: options.question, requestedAgents: options.agents ?? [], mode };
+  const state = options.durable ? await durableRun(graph, input, config) : ((await graph.invoke(input, config)) as State);
   const awaiting = investigationId ? await gateRequest(graph, investigationId) : undefined;
   const report = toReport(state, args.incidentId, performance.now() - started, llm, options.thresholds?.inForce() ?? []);
   if (remediation) report.remediation = remediationField(mode, remediation, investigationId, awaiting?.awaiting);
   return scrub(report, options);
+}
+
+/**
+ * A durable run: fresh when the thread holds nothing, continued from its last checkpoint (the
+ * steps that finished are not run again) when an earlier run of it stopped part-way, and the
+ * finished state as it is when it ran to the end before.
+ */
+async function durableRun(graph: ReturnType<typeof createIncidentGraph>, input: Record<string, unknown>, config: { configurable?: { thread_id: string } }): Promise<State> {
+  const before = await graph.getState(config);
+  if (!before.createdAt) return (await graph.invoke(input, config)) as State;
+  if (before.next.length === 0) return before.values as State;
+  return (await graph.invoke(null, config)) as State;
 }
 
 /** Reads the gate's question of a checkpointed investigation; undefined when it is not waiting at the gate. */

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   schema: { summary: "print the JSON Schema of an incident or a report", load: () => import("./commands/schema.ts") },
   lag: { summary: "print every consumer group's lag per partition, read live", load: () => import("./commands/lag.ts") },
   watch: { summary: "watch a live cluster: investigate what turns unhealthy, report it, serve lag metrics", load: () => import("./commands/watch.ts") },
+  worker: { summary: "investigate alerts from a topic as a consumer group, reports to a topic, once per alert", load: () => import("./commands/worker.ts") },
   record: { summary: "sample a live cluster into a kafka-incident/v1 file", load: () => import("./commands/record.ts") },
   chat: { summary: "ask the agents about an incident, in a conversation", load: () => import("./commands/chat.ts") },
   approvals: { summary: "list, show, approve or reject investigations waiting at the approval gate", load: () => import("./commands/approvals.ts") },

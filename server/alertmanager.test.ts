@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fixture, heldLive, readEvents, testServer, type TestServer } from "../test/http.ts";
-import { alertKind, mapAlert } from "./alertmanager.ts";
+import { alertKind, mapAlert } from "../alerts/alertmanager.ts";
 
 const alert = (fingerprint: string, status: "firing" | "resolved", labels: Record<string, string>) => ({
   status,

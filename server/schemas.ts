@@ -82,33 +82,8 @@ export const ApprovalRequest = z
   .meta({ id: "Approval" });
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
-/** Prometheus Alertmanager's webhook payload, version 4 (extra fields are allowed: newer versions add some). */
-export const AlertmanagerAlert = z.looseObject({
-  status: z.enum(["firing", "resolved"]),
-  labels: z.record(z.string(), z.string()),
-  annotations: z.record(z.string(), z.string()).default({}),
-  startsAt: z.string().optional(),
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().min(1).max(200),
-});
-export type AlertmanagerAlert = z.infer<typeof AlertmanagerAlert>;
-
-export const AlertmanagerPayload = z
-  .looseObject({
-    version: z.literal("4"),
-    groupKey: z.string().optional(),
-    truncatedAlerts: z.number().int().min(0).optional(),
-    status: z.enum(["firing", "resolved"]),
-    receiver: z.string().optional(),
-    groupLabels: z.record(z.string(), z.string()).optional(),
-    commonLabels: z.record(z.string(), z.string()).optional(),
-    commonAnnotations: z.record(z.string(), z.string()).optional(),
-    externalURL: z.string().optional(),
-    alerts: z.array(AlertmanagerAlert).max(1000),
-  })
-  .meta({ id: "AlertmanagerWebhook" });
-export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayload>;
+// Alertmanager's webhook payload lives with the other alert formats (the workers read it too).
+export { AlertmanagerAlert, AlertmanagerPayload } from "../alerts/alertmanager.ts";
 
 export const AlertmanagerAnswer = z
   .strictObject({

@@ -1,16 +1,19 @@
 /**
  * Opens the durable state an approval needs: the LangGraph checkpointer (the graph stopped at the
- * gate) and the investigations store (listing, target descriptor, the exactly-once claim), both
- * in one place: the SQLite file `<dir>/state.sqlite` by default, or PostgreSQL when configured.
+ * gate) and the investigations store (listing, target descriptor, the exactly-once claim), and the
+ * workers' alert ledger, all in one place: the SQLite file `<dir>/state.sqlite` by default, or PostgreSQL when configured.
  */
 import { join } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { DEFAULT_STATE_DIR, type StateSettings } from "../config/state-settings.ts";
+import { postgresAlertLedger, sqliteAlertLedger, type AlertLedger } from "./alert-ledger.ts";
 import { postgresInvestigations, sqliteInvestigations, type InvestigationStore, type PgQueryable } from "./investigations.ts";
 
 export interface DurableState {
   checkpointer: BaseCheckpointSaver;
   investigations: InvestigationStore;
+  /** The workers' alerts: reported once per alert id (state/alert-ledger.ts). */
+  alerts: AlertLedger;
   /** Where it lives, for messages: "sqlite /home/x/.kafka-ops/state.sqlite" or "postgresql" (never the URL: it may carry a password). */
   describe: string;
   close(): Promise<void>;
@@ -26,6 +29,7 @@ export async function openState(settings: StateSettings = {}): Promise<DurableSt
   return {
     checkpointer: saver,
     investigations: sqliteInvestigations(saver.db),
+    alerts: sqliteAlertLedger(saver.db),
     describe: `sqlite ${path}`,
     close: async () => saver.close(),
   };
@@ -43,7 +47,8 @@ async function openPostgres(url: string): Promise<DurableState> {
   try {
     await checkpointer.setup();
     const investigations = await postgresInvestigations(pool satisfies PgQueryable);
-    return { checkpointer, investigations, describe: "postgresql", close: () => pool.end() };
+    const alerts = await postgresAlertLedger(pool);
+    return { checkpointer, investigations, alerts, describe: "postgresql", close: () => pool.end() };
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;

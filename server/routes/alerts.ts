@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { HttpError } from "../http-errors.ts";
 import type { InvestigationService } from "../investigations.ts";
-import { mapAlert } from "../alertmanager.ts";
+import { mapAlert } from "../../alerts/alertmanager.ts";
 import { AlertmanagerAnswer, AlertmanagerPayload } from "../schemas.ts";
 import { BEARER, pick } from "./responses.ts";
 
