@@ -9,7 +9,7 @@
  * - keywords nobody consumed stay "unprocessed" (e.g. `minContains`, `connect.type`).
  */
 import { common, pointer, requireArray, requireNumber, requireObject, requireStrings, SchemaLoadError, type LoadContext } from "./load.ts";
-import type { ArraySchema, Criterion, NumberSchema, ObjectSchema, Schema, StringSchema } from "./model.ts";
+import { emptyObjectSchema, type ArraySchema, type Criterion, type NumberSchema, type ObjectSchema, type Schema, type StringSchema } from "./model.ts";
 
 const V6_OBJECT = ["properties", "required", "minProperties", "maxProperties", "dependencies", "patternProperties", "additionalProperties", "propertyNames"];
 const V4_OBJECT = V6_OBJECT.filter((k) => k !== "propertyNames");
@@ -135,13 +135,7 @@ function isSchemaJson(v: unknown): boolean {
 function objectSchema(json: Record<string, unknown>, where: string, ctx: LoadContext): ObjectSchema & Schema {
   const s: ObjectSchema & Schema = {
     ...common(["object", json]),
-    kind: "object",
-    properties: new Map(),
-    required: new Set(),
-    permitsAdditional: true,
-    patternProperties: [],
-    propertyDependencies: new Map(),
-    schemaDependencies: new Map(),
+    ...emptyObjectSchema(),
   };
   const idKeyword = ctx.draft === "draft4" ? "id" : "$id";
   if (json["minProperties"] !== undefined) s.minProperties = requireNumber(json["minProperties"], pointer(where, "minProperties"));

@@ -9,7 +9,7 @@
  * with no keyword is `{}`; `properties: {}` alone is no keyword at all.
  */
 import { common, pointer, requireArray, requireNumber, requireObject, requireStrings, SchemaLoadError, type LoadContext } from "./load.ts";
-import type { ArraySchema, Criterion, NumberSchema, ObjectSchema, Schema, StringSchema } from "./model.ts";
+import { emptyObjectSchema, type ArraySchema, type Criterion, type NumberSchema, type ObjectSchema, type Schema, type StringSchema } from "./model.ts";
 
 /** Keywords json-sKema reads without producing a schema Confluent compares. */
 const IGNORED = new Set([
@@ -194,13 +194,7 @@ function typeSchema(type: unknown, where: string, raw: unknown): Schema {
 function object(raw: unknown, props: Partial<ObjectSchema>): Typed<"object"> {
   return {
     ...common(raw),
-    kind: "object",
-    properties: new Map(),
-    required: new Set(),
-    permitsAdditional: true,
-    patternProperties: [],
-    propertyDependencies: new Map(),
-    schemaDependencies: new Map(),
+    ...emptyObjectSchema(),
     ...props,
   };
 }

@@ -48,6 +48,19 @@ export type ObjectSchema = {
   unevaluated?: Schema;
 };
 
+/** An object schema that constrains nothing yet (everit's ObjectSchema defaults): loaders fill in what the JSON says. Fresh collections on every call. */
+export function emptyObjectSchema(): ObjectSchema {
+  return {
+    kind: "object",
+    properties: new Map(),
+    required: new Set(),
+    permitsAdditional: true,
+    patternProperties: [],
+    propertyDependencies: new Map(),
+    schemaDependencies: new Map(),
+  };
+}
+
 export type ArraySchema = {
   kind: "array";
   /** `items` as one schema (2020-12: `items` without `prefixItems`). */
