@@ -3,7 +3,6 @@
  * what `kafka-ops lag --json` prints for the same samples (its `lagReport`), and against
  * Burrow's statuses for what the partition window judged.
  */
-import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
 import { lagReport } from "../cli/commands/lag.ts";
 import { redactor, Secret } from "../config/secret.ts";
@@ -15,6 +14,7 @@ import { Watch } from "../watch/watch.ts";
 import { BURROW, groupStatus } from "./burrow-status.ts";
 import { watchExporter } from "./exporter.ts";
 import { serveMetrics, type MetricsServer } from "./server.ts";
+import { samplesOf, scrapeMetrics, type ParsedFamily } from "./testing.ts";
 
 const CANARY = "canary-client-secret-77c1";
 const scrub = redactor([new Secret(CANARY)]);
@@ -56,15 +56,13 @@ async function watched(ticks: number) {
   }
   await watch.settled();
   server = await serveMetrics(exporter.registry, { port: 0 });
-  const text = await (await fetch(server.url)).text();
-  return { watch, families: parsePrometheusTextFormat(text), text };
+  const { text, families } = await scrapeMetrics(server.url);
+  return { watch, families, text };
 }
 
 /** A family's samples as "label=value,..." -> value, for the labels named. */
 function series(families: ParsedFamily[], name: string, labels: string[]): Record<string, number> {
-  const family = families.find((f) => f.name === name);
-  if (!family) return {};
-  return Object.fromEntries(family.metrics.map((m) => [labels.map((l) => `${l}=${m.labels?.[l] ?? ""}`).join(","), Number(m.value)]));
+  return Object.fromEntries(samplesOf(families, name).map((m) => [labels.map((l) => `${l}=${m.labels?.[l] ?? ""}`).join(","), Number(m.value)]));
 }
 
 describe("kafka-ops watch /metrics", () => {
@@ -123,7 +121,7 @@ describe("kafka-ops watch /metrics", () => {
   it("the watch's own health: samples by outcome, their duration, the window, what is open", async () => {
     const { families } = await watched(8);
     expect(series(families, "kafka_ops_watch_samples_total", ["outcome"])).toEqual({ "outcome=ok": 8, "outcome=incomplete": 0, "outcome=failed": 0 });
-    expect(families.find((f) => f.name === "kafka_ops_watch_sample_duration_seconds")?.metrics[0]?.count).toBe("8");
+    expect(samplesOf(families, "kafka_ops_watch_sample_duration_seconds")[0]?.count).toBe("8");
     expect(series(families, "kafka_ops_watch_window_samples", [])).toEqual({ "": 8 });
     expect(series(families, "kafka_ops_watch_last_sample_timestamp_seconds", [])).toEqual({ "": (T0 + 7 * 30_000) / 1000 });
     expect(series(families, "kafka_ops_watch_open", ["kind", "entity", "code"])).toEqual({ "kind=group,entity=orders-svc,code=lag.consumer_down": 1 });

@@ -9,7 +9,6 @@
  */
 import { execFile } from "node:child_process";
 import type { Admin, Kafka } from "kafkajs";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BIN, ROOT } from "../cli/testing.ts";
 import { redactor } from "../config/secret.ts";
@@ -17,6 +16,7 @@ import { defaultThresholds } from "../config/thresholds/index.ts";
 import { Report } from "../contract/report.ts";
 import { watchExporter } from "../metrics/exporter.ts";
 import { serveMetrics, type MetricsServer } from "../metrics/server.ts";
+import { samplesOf, scrapeMetrics } from "../metrics/testing.ts";
 import { openLive, type LiveSession } from "../ports/live/live-ports.ts";
 import { Cleanup, committedOffsets, endOffsets, idempotentProducer, liveSettings, startConsumer, steadyWriter, uid, waitFor, workloadKafka, type RunningConsumer } from "../test/live/helpers.ts";
 import { fakeClock } from "../test/watch/simulated-cluster.ts";
@@ -171,17 +171,17 @@ describe("kafka-ops watch (real broker)", () => {
       await stopWriter.stop();
       const after = sampler.started;
       await waitFor("3 samples after the writer stopped", () => sampler.started, (n) => n >= after + 3, { timeoutMs: 30_000 });
-      const families = parsePrometheusTextFormat(await (await fetch(server.url)).text());
+      const { families } = await scrapeMetrics(server.url);
       const lag = await lagJson(names.stopGroup);
       const metric = (name: string) =>
-        Object.fromEntries((families.find((f) => f.name === name)?.metrics ?? []).filter((m) => m.labels?.group === names.stopGroup).map((m) => [m.labels!.partition, Number(m.value)]));
+        Object.fromEntries(samplesOf(families, name).filter((m) => m.labels?.group === names.stopGroup).map((m) => [m.labels!.partition, Number(m.value)]));
       const rows = lag.groups[0]!.partitions;
       expect(rows.map((p) => p.partition)).toEqual([0, 1, 2]);
       expect(rows.every((p) => (p.lag ?? 0) > 0)).toBe(true);
       expect(metric("kafka_ops_group_lag")).toEqual(Object.fromEntries(rows.map((p) => [String(p.partition), p.lag])));
       expect(metric("kafka_ops_group_offset")).toEqual(Object.fromEntries(rows.map((p) => [String(p.partition), Number(p.currentOffset)])));
       expect(metric("kafka_ops_partition_status")).toEqual({ "0": 4, "1": 4, "2": 4 }); // Burrow STOP: frozen, nobody owns it
-      const groupStatus = families.find((f) => f.name === "kafka_ops_group_status")?.metrics.find((m) => m.labels?.group === names.stopGroup);
+      const groupStatus = samplesOf(families, "kafka_ops_group_status").find((m) => m.labels?.group === names.stopGroup);
       expect(Number(groupStatus?.value)).toBe(3); // Burrow ERR
       expect(Object.keys(metric("kafka_ops_group_lag_seconds")).sort()).toEqual(["0", "1", "2"]);
 
