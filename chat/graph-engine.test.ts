@@ -145,3 +145,65 @@ describe("chat's own tool loop against a model that gets its tool calls wrong", 
     }
   });
 });
+
+describe("chat's history holds no raw secret and every call the model made", () => {
+  it("answers arguments that are not JSON with a tool error matched to the call, and scrubs a secret from a tool result before it enters the history", async () => {
+    const secret = "sk-chat-canary-789";
+    // A log line that quotes the configured API key: the read's result carries it.
+    const leaky = structuredClone(incident) as { logs: { at: string; source: string; level: string; message: string }[] };
+    leaky.logs.push({ at: "2026-11-02T02:59:00Z", source: "orders-svc", level: "ERROR", message: `auth retry with key=${secret} failed` });
+    const server = await startHostileServer();
+    const dir = mkdtempSync(join(tmpdir(), "kafka-ops-threads-"));
+    const chatBodies: { messages: { role: string; content?: unknown; tool_calls?: { id: string; function: { name: string; arguments: string } }[]; tool_call_id?: string }[] }[] = [];
+    const { baseUrl } = server.register((turn) => {
+      if (turn.prompt !== "chat") return { kind: "raw", status: 400, body: JSON.stringify({ error: { message: "not this one" } }) };
+      chatBodies.push(JSON.parse(JSON.stringify(turn.body)) as (typeof chatBodies)[number]);
+      const sinceQuestion = turn.body.messages.slice(turn.body.messages.findLastIndex((m) => m.role === "user") + 1);
+      if (!sinceQuestion.some((m) => m.role === "tool")) {
+        return {
+          kind: "message",
+          content: null,
+          toolCalls: [
+            { name: "search_logs", args: '{"minLevel": "ERROR", "limit": ' },
+            { name: "search_logs", args: { minLevel: "ERROR", contains: "auth retry" } },
+          ],
+        };
+      }
+      return { kind: "message", content: "The consumer's auth retries fail." };
+    });
+    try {
+      const settings = LlmSettings.parse({ model: "hostile", baseUrl, apiKey: secret, maxRetries: 0 });
+      const engine = createChatEngine({ incident: leaky, settings: Settings.parse({}), threadId: "thread-history", threadsDir: dir, llm: { settings } });
+      const events: ChatEvent[] = [];
+      const turn = await engine.ask("what do the error logs say?", (e) => events.push(e), signal());
+      expect(turn.answer).toBe("The consumer's auth retries fail.");
+      expect(events.filter((e) => e.kind === "note").map((e) => (e as { text: string }).text)).toEqual([
+        "chat: the model sent tool arguments that are not JSON (search_logs); refused",
+      ]);
+      expect(events.filter((e) => e.kind === "tool-end").map((e) => [e.tool, e.ok])).toEqual([["search_logs", true]]);
+
+      // The second request: the assistant message names both calls, each answered by its own tool message.
+      const second = chatBodies[1]!.messages;
+      const assistant = second.findLast((m) => m.role === "assistant")!;
+      const ids = assistant.tool_calls!.map((c) => c.id);
+      expect(assistant.tool_calls!.map((c) => [c.function.name, c.function.arguments])).toEqual([
+        ["search_logs", JSON.stringify({ minLevel: "ERROR", contains: "auth retry" })],
+        ["search_logs", "{}"],
+      ]);
+      const tools = second.filter((m) => m.role === "tool");
+      expect(tools.map((m) => m.tool_call_id)).toEqual(ids);
+      expect(String(tools[1]!.content)).toBe("error: arguments were not valid JSON");
+      // The read ran and its line reached the model, with the key scrubbed on entry.
+      expect(String(tools[0]!.content)).toContain("auth retry with key=[redacted] failed");
+
+      // The live history (what a next question sends) and the thread file hold no raw secret.
+      await engine.ask("and the warnings?", () => {}, signal());
+      expect(chatBodies).toHaveLength(4);
+      expect(chatBodies[2]!.messages.filter((m) => m.role === "tool").map((m) => String(m.content))).toContain(String(tools[0]!.content));
+      for (const body of chatBodies) expect(JSON.stringify(body)).not.toContain(secret);
+      expect(readFileSync(join(dir, "thread-history.json"), "utf8")).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -39,7 +39,7 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import { END, MemorySaver, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
-import { refuseToolCall } from "../agents/llm/tool-loop.ts";
+import { screenToolCalls, UNPARSED_ARGUMENTS as UNPARSED } from "../agents/llm/tool-loop.ts";
 import { modelTools, SPECIALIST_TOOLS } from "../agents/llm/tools.ts";
 import { loadedSecrets, redactor, type Redact } from "../config/secret.ts";
 import { Settings, secretsOf } from "../config/settings.ts";
@@ -294,19 +294,34 @@ class ModelChat {
         return { messages: [new AIMessage({ content: answer })] };
       }
       // What enters the thread (and its file) is scrubbed: an echoed key never reaches the disk.
-      const content = typeof reply.content === "string" ? redact(reply.content) : redact.deep(reply.content);
-      return { messages: [new AIMessage({ content, tool_calls: redact.deep(reply.tool_calls ?? []), ...(reply.id && { id: reply.id }) })] };
+      // Calls whose arguments were not JSON stay in it as calls (screenToolCalls), so the tools
+      // node answers them with a tool error the endpoint can match to a call.
+      const folded = screenToolCalls("chat", reply, offered).message;
+      const content = typeof folded.content === "string" ? redact(folded.content) : redact.deep(folded.content);
+      return {
+        messages: [
+          new AIMessage({
+            content,
+            tool_calls: redact.deep(folded.tool_calls ?? []),
+            invalid_tool_calls: redact.deep(folded.invalid_tool_calls ?? []),
+            ...(folded.id && { id: folded.id }),
+          }),
+        ],
+      };
     };
 
     const toolsNode = async (state: typeof MessagesAnnotation.State) => {
       const turn = this.#turn!;
       const last = state.messages.at(-1) as AIMessage;
+      // The same check as the specialists' loop: a call the model got wrong (arguments that
+      // are not JSON or do not validate, an unknown tool, a flood) goes back to it as a tool
+      // error, and is a note, never a tool failure or evidence. Without ports no tool is
+      // offered, and a call is answered as having nothing to read.
+      const calls = screenToolCalls("chat", last, offered).calls;
       const results = await Promise.all(
-        (last.tool_calls ?? []).map(async (tc, i) => {
-          const id = tc.id ?? `${tc.name}-${i}`;
-          // The same check as the specialists' loop: a call the model got wrong goes back to it
-          // as a tool error, and is a note, never a tool failure or evidence.
-          const refused = ports ? refuseToolCall("chat", tc, i, offered) : null;
+        calls.map(async (tc) => {
+          const id = tc.id;
+          const refused = ports || tc.refused?.error === UNPARSED ? tc.refused : undefined;
           if (refused) {
             turn.session.note(refused.note);
             turn.onEvent({ kind: "note", text: redact(refused.note) });

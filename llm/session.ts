@@ -161,7 +161,7 @@ export class LlmSession {
         if (typeof chunk.content === "string" && chunk.content) onToken(chunk.content);
         reply = reply ? reply.concat(chunk) : chunk;
       }
-      return new AIMessage({ content: reply?.content ?? "", tool_calls: reply?.tool_calls ?? [], ...(reply?.id && { id: reply.id }), ...(reply?.usage_metadata && { usage_metadata: reply.usage_metadata }) });
+      return new AIMessage({ content: reply?.content ?? "", ...streamedToolCalls(reply), ...(reply?.id && { id: reply.id }), ...(reply?.usage_metadata && { usage_metadata: reply.usage_metadata }) });
     });
     return reply && options.tools?.length ? this.#withTextToolCalls(label, reply, options.tools) : reply;
   }
@@ -315,6 +315,33 @@ export class LlmSession {
   toReport(): LlmUsage {
     return this.usage.toReport(this.label, this.notes, this.narrative);
   }
+}
+
+/**
+ * A streamed reply's tool calls, their arguments parsed strictly: a chunk's own `tool_calls`
+ * come from a partial-JSON parser, which reads arguments cut off mid-way (`{"limit": `) as a
+ * valid call with fewer arguments. Arguments that are not whole JSON objects are invalid tool
+ * calls here, as they are in a reply that was not streamed.
+ */
+function streamedToolCalls(reply: AIMessageChunk | undefined): Pick<AIMessage, "tool_calls" | "invalid_tool_calls"> {
+  const chunks = reply?.tool_call_chunks ?? [];
+  if (!chunks.length) return { tool_calls: reply?.tool_calls ?? [], invalid_tool_calls: reply?.invalid_tool_calls ?? [] };
+  const tool_calls: NonNullable<AIMessage["tool_calls"]> = [];
+  const invalid_tool_calls: NonNullable<AIMessage["invalid_tool_calls"]> = [];
+  for (const c of chunks) {
+    let args: unknown;
+    try {
+      args = JSON.parse(c.args?.trim() ? c.args : "{}");
+    } catch {
+      args = undefined;
+    }
+    if (c.name && args !== null && typeof args === "object" && !Array.isArray(args)) {
+      tool_calls.push({ name: c.name, args: args as Record<string, unknown>, ...(c.id && { id: c.id }), type: "tool_call" });
+    } else {
+      invalid_tool_calls.push({ name: c.name, args: c.args, id: c.id, error: "Malformed args.", type: "invalid_tool_call" });
+    }
+  }
+  return { tool_calls, invalid_tool_calls };
 }
 
 /** The text of a reply's content (a string, or text parts). */

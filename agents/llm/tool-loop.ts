@@ -57,30 +57,23 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
     const toolChoice = o.readFirst && turn === 1 ? ("required" as const) : undefined;
     const reply = await o.session.chat(`${o.label} (turn ${turn})`, messages, { tools: o.tools, ...(toolChoice && { toolChoice }), ...(o.signal && { signal: o.signal }) });
     if (!reply) return { value: null, toolCalls: made };
-    messages.push(reply);
-    const calls = reply.tool_calls ?? [];
-    const invalid = reply.invalid_tool_calls ?? [];
-    if (!calls.length && !invalid.length) return { value: parseAnswer(o, reply), toolCalls: made };
+    const { message, calls } = screenToolCalls(o.label, reply, allowed);
+    messages.push(message);
+    if (!calls.length) return { value: parseAnswer(o, reply), toolCalls: made };
     const results = await Promise.all(
-      calls.map(async (tc, i) => {
-        const id = tc.id ?? `${tc.name}-${turn}`;
-        const refused = refuseToolCall(o.label, tc, i, allowed);
-        if (refused) {
-          o.session.note(refused.note);
+      calls.map(async (tc) => {
+        if (tc.refused) {
+          o.session.note(tc.refused.note);
           made.push({ tool: tc.name, ok: false });
-          return new ToolMessage({ tool_call_id: id, content: refused.error });
+          return new ToolMessage({ tool_call_id: tc.id, content: tc.refused.error });
         }
         const result = await o.call(tc.name as ToolName, tc.args as never);
         made.push({ tool: tc.name, ok: result.kind === "ok" });
-        if (result.kind === "ok") o.session.evidence.observeCall(id, tc.name, result.value);
+        if (result.kind === "ok") o.session.evidence.observeCall(tc.id, tc.name, result.value);
         else o.session.note(`${o.label}: the model's read of ${tc.name} had no data (${result.kind}); the rules' evidence is unaffected`);
-        return new ToolMessage({ tool_call_id: id, content: toolResultText(tc.name, JSON.stringify(result), o.maxResultChars ?? 3_000) });
+        return new ToolMessage({ tool_call_id: tc.id, content: toolResultText(tc.name, JSON.stringify(result), o.maxResultChars ?? 3_000) });
       }),
     );
-    for (const bad of invalid) {
-      o.session.note(`${o.label}: the model sent tool arguments that are not JSON (${bad.name ?? "?"}); refused`);
-      results.push(new ToolMessage({ tool_call_id: bad.id ?? "invalid", content: "error: arguments were not valid JSON" }));
-    }
     messages.push(...results);
   }
   return { value: null, toolCalls: made };
@@ -90,6 +83,55 @@ export async function toolLoop<T>(o: ToolLoopOptions<T>): Promise<ToolLoopResult
 export interface Refusal {
   note: string;
   error: string;
+}
+
+/** The tool error for a call whose arguments did not parse as JSON. */
+export const UNPARSED_ARGUMENTS = "error: arguments were not valid JSON";
+
+/** One tool call of a model turn, checked: `refused` set when it must not run. */
+export interface ScreenedCall {
+  id: string;
+  name: string;
+  args: unknown;
+  refused?: Refusal;
+}
+
+/**
+ * Every tool call of one model reply, checked (refuseToolCall), in the order the model made
+ * them, with the calls whose arguments were not JSON (LangChain's `invalid_tool_calls`) last,
+ * refused as such. `message` is the reply as a history must hold it: the unparsed calls are
+ * folded into its `tool_calls` with empty arguments (and kept in `invalid_tool_calls`), so
+ * every tool error sent back answers a call the endpoint sees in the assistant message (a
+ * tool message without one is a 400 on OpenAI's API). Screening `message` again gives the
+ * same calls. The one check of every tool-calling loop: the specialists' here, chat's in
+ * chat/graph-engine.ts.
+ */
+export function screenToolCalls(label: string, reply: AIMessage, allowed: ReadonlySet<string>): { message: AIMessage; calls: ScreenedCall[] } {
+  const invalid = reply.invalid_tool_calls ?? [];
+  const unparsedIds = new Set<string>();
+  const unparsed = invalid.map((bad, i) => {
+    const id = bad.id ?? `unparsed-${i + 1}`;
+    unparsedIds.add(id);
+    return { id, name: String(bad.name ?? "?").slice(0, 60) };
+  });
+  const parsed = (reply.tool_calls ?? []).filter((tc) => !(tc.id !== undefined && unparsedIds.has(tc.id)));
+  const calls: ScreenedCall[] = parsed.map((tc, i) => {
+    const refused = refuseToolCall(label, tc, i, allowed);
+    return { id: tc.id ?? `${tc.name}-${i + 1}`, name: tc.name, args: tc.args, ...(refused && { refused }) };
+  });
+  for (const u of unparsed) {
+    calls.push({ id: u.id, name: u.name, args: {}, refused: { note: `${label}: the model sent tool arguments that are not JSON (${u.name}); refused`, error: UNPARSED_ARGUMENTS } });
+  }
+  if (!unparsed.length && parsed.every((tc) => tc.id !== undefined)) return { message: reply, calls };
+  const message = new AIMessage({
+    content: reply.content,
+    tool_calls: calls.map((c) => ({ id: c.id, name: c.name, args: (c.args ?? {}) as Record<string, unknown>, type: "tool_call" as const })),
+    invalid_tool_calls: invalid.map((bad, i) => ({ ...bad, id: unparsed[i]!.id })),
+    ...(reply.id && { id: reply.id }),
+    ...(reply.usage_metadata && { usage_metadata: reply.usage_metadata }),
+    response_metadata: reply.response_metadata,
+  });
+  return { message, calls };
 }
 
 /**
