@@ -1,0 +1,261 @@
+/**
+ * The alert workers on the REAL broker.
+ *
+ * - Failover (PostgreSQL state, two `kafka-ops worker` processes in one group): one is killed
+ *   with SIGKILL in the middle of an investigation; the other takes its partitions and its
+ *   alert over, and every alert gets exactly one report, read with read_committed. Copies of
+ *   alerts get no second report; a record that is not an alert goes to the workers' DLQ.
+ *   `.ci/run` starts PostgreSQL and exports KAFKA_OPS_TEST_POSTGRES_URL; without it this test is
+ *   skipped and says so.
+ * - Poison alerts (in-process, SQLite state, the real broker): an alert whose investigation
+ *   fails every attempt goes to the DLQ after --max-attempts with the error in its headers, and
+ *   the alerts behind it on the same partition are still reported.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { Admin, IHeaders, Kafka } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ALERT_FORMAT } from "../alerts/message.ts";
+import { BIN, ROOT } from "../cli/testing.ts";
+import { redactor } from "../config/secret.ts";
+import { Report } from "../contract/report.ts";
+import { MemorySaver } from "@langchain/langgraph";
+import { sqliteAlertLedger } from "../state/alert-ledger.ts";
+import { Cleanup, endOffsets, committedOffsets, idempotentProducer, uid, waitFor, workloadKafka } from "../test/live/helpers.ts";
+import { fanOut } from "../watch/sinks/sink.ts";
+import { ALERT_HEADERS } from "./headers.ts";
+import { startWorker, type AlertInvestigator } from "./worker.ts";
+
+const bootstrap = inject("bootstrap");
+const pgUrl = process.env.KAFKA_OPS_TEST_POSTGRES_URL;
+
+let kafka: Kafka;
+let admin: Admin;
+const dir = mkdtempSync(join(tmpdir(), "kafka-ops-workers-"));
+beforeAll(async () => {
+  kafka = workloadKafka(bootstrap, `it-workers-${uid()}`);
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin?.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function createTopics(cleanup: Cleanup, specs: { topic: string; partitions: number }[]): Promise<void> {
+  for (const t of specs) cleanup.add(`delete topic ${t.topic}`, () => admin.deleteTopics({ topics: [t.topic], timeout: 10_000 }));
+  await admin.createTopics({ topics: specs.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: false });
+  await waitFor(
+    "leaders of the workers' topics",
+    () => admin.fetchTopicMetadata({ topics: specs.map((t) => t.topic) }),
+    (m) => specs.every((t) => m.topics.find((x) => x.name === t.topic)?.partitions.filter((p) => p.leader >= 0).length === t.partitions),
+  );
+}
+
+const alertValue = (id: string, group: string) => JSON.stringify({ format: ALERT_FORMAT, id, alert: { kind: "consumer_lag", summary: `${group} lag rising`, labels: { group } } });
+
+interface Read {
+  key: string;
+  headers: Record<string, string>;
+  value: string;
+}
+
+/** Everything committed on `topic`, read by a read_committed group until its offsets reach the end. */
+async function readCommitted(topic: string): Promise<Read[]> {
+  const groupId = `it-workers-reader-${uid()}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  const seen: Read[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.push({ key: message.key?.toString() ?? "", headers: text(message.headers ?? {}), value: message.value?.toString() ?? "" }),
+    });
+    // Only transactions write these topics, so each partition ends with a transaction marker,
+    // which kafkajs reads past without resolving its offset: the group stops one short of the end.
+    await waitFor(`a reader at the end of ${topic}`, async () => [await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic)] as const, ([c, e]) => [...e].every(([p, end]) => end === 0 || (c.get(p) ?? -1) >= end - 1), { timeoutMs: 60_000, intervalMs: 300 });
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+  }
+  return seen;
+}
+
+const text = (h: IHeaders) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(Array.isArray(v) ? v.at(-1) : v)]));
+
+const allConsumed = (groupId: string, topic: string) =>
+  waitFor(`group ${groupId} past every alert`, async () => [await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic)] as const, ([c, e]) => [...e].every(([p, end]) => c.get(p) === end), {
+    timeoutMs: 150_000,
+    intervalMs: 500,
+  });
+
+const countBy = (reads: Read[]) => {
+  const counts = new Map<string, number>();
+  for (const r of reads) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+  return counts;
+};
+
+/** A `kafka-ops worker` process, its stderr lines kept as they come. */
+function worker(name: string, args: string[], env: Record<string, string>): { child: ChildProcess; lines: string[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(BIN, ["worker", "--name", name, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const lines: string[] = [];
+  let rest = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    const parts = (rest + chunk.toString("utf8")).split("\n");
+    rest = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return { child, lines, exited };
+}
+
+/** The partitions a worker's latest "assigned" line names. */
+const assignedTo = (lines: string[]) => {
+  const last = lines.filter((l) => l.includes(": assigned ")).at(-1);
+  const list = last?.match(/partitions ([\d,]+|none)$/)?.[1];
+  return list && list !== "none" ? list.split(",").map(Number) : [];
+};
+
+describe.skipIf(!pgUrl)("kafka-ops worker failover (real broker, PostgreSQL; needs KAFKA_OPS_TEST_POSTGRES_URL)", () => {
+  it("two workers, one killed with SIGKILL mid-investigation: every alert gets exactly one report", { timeout: 300_000 }, async () => {
+    const cleanup = new Cleanup();
+    const id = uid();
+    const names = { alerts: `it-workers-alerts-${id}`, reports: `it-workers-reports-${id}`, dlq: `it-workers-dlq-${id}`, group: `it-workers-${id}` };
+    const procs: ReturnType<typeof worker>[] = [];
+    try {
+      await createTopics(cleanup, [
+        { topic: names.alerts, partitions: 4 },
+        { topic: names.reports, partitions: 2 },
+        { topic: names.dlq, partitions: 1 },
+      ]);
+      cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
+      const args = ["--bootstrap", bootstrap, "--alerts-topic", names.alerts, "--reports-topic", names.reports, "--dlq-topic", names.dlq, "--group", names.group, "--samples", "3", "--interval", "1s", "--session-timeout", "6s", "--lease", "6s"];
+      const env = { KAFKA_OPS_POSTGRES_URL: pgUrl!, KAFKA_OPS_STATE_DIR: join(dir, "unused") };
+      const a = worker(`a-${id}`, args, env);
+      const b = worker(`b-${id}`, args, env);
+      procs.push(a, b);
+      cleanup.add("stop the workers", async () => {
+        for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+      });
+      // Alerts only once the group has settled on both: each worker holds two partitions.
+      await waitFor("both workers assigned", () => [assignedTo(a.lines), assignedTo(b.lines)] as const, ([x, y]) => x.length === 2 && y.length === 2, { timeoutMs: 90_000 });
+
+      const ids = Array.from({ length: 16 }, (_, i) => `alert-${id}-${i}`);
+      const producer = await idempotentProducer(kafka);
+      cleanup.add("disconnect producer", () => producer.disconnect());
+      await producer.send({ topic: names.alerts, messages: ids.map((alertId, i) => ({ key: alertId, value: alertValue(alertId, `it-workers-g-${i}`) })) });
+      // Copies of two alerts (a repeat, a retry) and a record that is no alert.
+      await producer.send({ topic: names.alerts, messages: [ids[0]!, ids[5]!].map((alertId) => ({ key: alertId, value: alertValue(alertId, `it-workers-g-${ids.indexOf(alertId)}`) })) });
+      await producer.send({ topic: names.alerts, messages: [{ key: "poison", value: "{this is not json" }] });
+
+      // SIGKILL the first worker while it investigates (each takes a 3-sample window, 2 s at least).
+      const killedLine = await waitFor("worker a investigating", () => a.lines.find((l) => / investigating \(attempt 1\)/.test(l)), (l) => l !== undefined, { timeoutMs: 60_000, intervalMs: 50 });
+      a.child.kill("SIGKILL");
+      expect((await a.exited).signal).toBe("SIGKILL");
+      const killedId = killedLine!.match(/: (alert-\S+): investigating/)![1]!;
+      expect(a.lines.some((l) => l.includes(`${killedId}: reported`))).toBe(false);
+
+      await allConsumed(names.group, names.alerts);
+      const reports = await readCommitted(names.reports);
+      const counts = countBy(reports);
+      const lost = ids.filter((x) => !counts.has(x));
+      const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+      process.stdout.write(`workers failover: ${ids.length} alerts, ${reports.length} reports, lost ${lost.length}, duplicated ${duplicated.length}; killed mid-investigation: ${killedId}\n`);
+      expect(lost).toEqual([]);
+      expect(duplicated).toEqual([]);
+      expect([...counts.keys()].sort()).toEqual([...ids].sort());
+      for (const r of reports) {
+        expect(Report.parse(JSON.parse(r.value)).incidentId).toBe(r.key);
+        expect(r.headers[ALERT_HEADERS.alertId]).toBe(r.key);
+      }
+      // The killed alert was taken over by the survivor: a second attempt, reported once.
+      const killed = reports.find((r) => r.key === killedId)!;
+      expect(killed.headers[ALERT_HEADERS.attempts]).toBe("2");
+      expect(b.lines.some((l) => l.includes(`${killedId}: investigating (attempt 2`))).toBe(true);
+
+      const dlq = await readCommitted(names.dlq);
+      expect(dlq).toHaveLength(1);
+      expect(dlq[0]).toMatchObject({ key: "poison", value: "{this is not json", headers: { [ALERT_HEADERS.errorClass]: "unparseable" } });
+      expect(dlq[0]!.headers[ALERT_HEADERS.error]).toMatch(/^the value is not JSON/);
+
+      b.child.kill("SIGTERM");
+      expect(await b.exited).toEqual({ code: 0, signal: null });
+      expect(b.lines.at(-1)).toMatch(/stopped: \d+ reported/);
+    } finally {
+      await cleanup.run();
+    }
+  });
+});
+
+describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
+  it("an alert failing every attempt goes to the DLQ with the error in headers; the partition goes on", { timeout: 120_000 }, async () => {
+    const cleanup = new Cleanup();
+    const id = uid();
+    const names = { alerts: `it-workers-p-alerts-${id}`, reports: `it-workers-p-reports-${id}`, dlq: `it-workers-p-dlq-${id}`, group: `it-workers-p-${id}` };
+    try {
+      await createTopics(cleanup, [
+        { topic: names.alerts, partitions: 1 },
+        { topic: names.reports, partitions: 1 },
+        { topic: names.dlq, partitions: 1 },
+      ]);
+      cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
+      const failing = `alert-${id}-fails`;
+      const attempts = new Map<string, number>();
+      const investigate: AlertInvestigator = async (work) => {
+        attempts.set(work.id, (attempts.get(work.id) ?? 0) + 1);
+        if (work.id === failing) throw new Error("registry answered 503 with password=hunter2-secret");
+        const { investigate: replay } = await import("../investigate.ts");
+        const { readFileSync } = await import("node:fs");
+        const incident = JSON.parse(readFileSync(join(ROOT, "fixtures/incidents/lag-slow-consumer-1.json"), "utf8"));
+        return replay({ ...incident, id: work.id });
+      };
+      const { Secret } = await import("../config/secret.ts");
+      const redact = redactor([new Secret("hunter2-secret")]);
+      const logs: string[] = [];
+      const running = await startWorker({
+        kafka,
+        groupId: names.group,
+        alertsTopic: names.alerts,
+        reportsTopic: names.reports,
+        dlqTopic: names.dlq,
+        ledger: sqliteAlertLedger(new DatabaseSync(join(dir, `ledger-${id}.sqlite`))),
+        checkpointer: new MemorySaver(),
+        investigate,
+        owner: "w1",
+        concurrency: 1,
+        maxAttempts: 3,
+        leaseMs: 6000,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 1000,
+        after: fanOut([], redact),
+        redact,
+        log: (l) => logs.push(l),
+      });
+      cleanup.add("stop the worker", () => running.stop());
+      const producer = await idempotentProducer(kafka);
+      cleanup.add("disconnect producer", () => producer.disconnect());
+      const after = [`alert-${id}-next-1`, `alert-${id}-next-2`];
+      await producer.send({ topic: names.alerts, messages: [failing, ...after].map((x) => ({ key: x, value: alertValue(x, "payments") })) });
+
+      await allConsumed(names.group, names.alerts);
+      const dlq = await readCommitted(names.dlq);
+      expect(dlq).toHaveLength(1);
+      expect(dlq[0]!.key).toBe(failing);
+      expect(dlq[0]!.headers).toMatchObject({ [ALERT_HEADERS.errorClass]: "failing", [ALERT_HEADERS.attempts]: "3", [ALERT_HEADERS.alertId]: failing, [ALERT_HEADERS.source]: `${names.alerts}/0/0` });
+      expect(dlq[0]!.headers[ALERT_HEADERS.error]).toContain("registry answered 503");
+      expect(JSON.stringify(dlq[0])).not.toContain("hunter2-secret");
+      // The DLQ copy is a replayable kafka-ops alert under the same id.
+      expect(JSON.parse(dlq[0]!.value)).toMatchObject({ format: ALERT_FORMAT, id: failing, alert: { kind: "consumer_lag" } });
+      expect(attempts.get(failing)).toBe(3);
+      const reports = countBy(await readCommitted(names.reports));
+      expect([...reports]).toEqual(after.map((x) => [x, 1]));
+      expect(running.counts).toMatchObject({ reported: 2, deadLettered: 1 });
+      expect(logs.join("\n")).not.toContain("hunter2-secret");
+    } finally {
+      await cleanup.run();
+    }
+  });
+});
