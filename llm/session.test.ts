@@ -201,7 +201,8 @@ describe("usage an endpoint inflates", () => {
     // Without the cap the 1e15 (clamped to 10,000,000) would have refused this call.
     expect((await s.chat("b", prompt))?.content).toBe("two");
     expect(s.budget.tokens).toBe(1_720);
-    expect(s.notes).toEqual([]);
+    // 1e15 is first clamped to MAX_TOKENS_PER_CALL, then lowered to the call's max_tokens.
+    expect(s.notes).toEqual(["a: the endpoint reported 10000000 completion tokens, more than the call's max_tokens (1500); counted 1500"]);
   });
 
   it("a huge prompt count is counted as at most one token per byte sent plus the template's allowance", async () => {
@@ -211,6 +212,7 @@ describe("usage an endpoint inflates", () => {
     await s.chat("a", prompt);
     // 400 bytes + 16 for the one message + 1,024 for the request.
     expect(s.usage).toMatchObject({ prompt: 1_440, completion: 10, total: 1_450, clamped: 1 });
+    expect(s.notes).toEqual(["a: the endpoint reported 5000000 prompt tokens, more than the 1440 the prompt sent could be (one per byte plus the chat template's allowance); counted 1440"]);
   });
 });
 

@@ -291,6 +291,12 @@ export class LlmSession {
     try {
       const message = await invoke(signal);
       const tokens = tokensOf(message, caps);
+      if (tokens.over?.completion !== undefined) {
+        this.note(`${label}: the endpoint reported ${tokens.over.completion} completion tokens, more than the call's max_tokens (${caps.completion}); counted ${tokens.completion}`);
+      }
+      if (tokens.over?.prompt !== undefined) {
+        this.note(`${label}: the endpoint reported ${tokens.over.prompt} prompt tokens, more than the ${caps.prompt} the prompt sent could be (one per byte plus the chat template's allowance); counted ${tokens.prompt}`);
+      }
       this.usage.add(tokens);
       this.budget.spend(tokens.total);
       return message;

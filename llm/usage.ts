@@ -11,6 +11,8 @@ export interface Tokens {
   total: number;
   /** The endpoint's counts were not plausible token counts and were corrected. */
   clamped?: true;
+  /** Counts the endpoint reported above what the call could have cost (`UsageCaps`), before they were lowered to it. */
+  over?: { prompt?: number; completion?: number };
 }
 
 /** No single call's count goes above this: a larger one is an endpoint's error, not a cost. */
@@ -55,7 +57,16 @@ export function tokensOf(message: AIMessage | undefined, caps: UsageCaps = {}): 
   // A total past what the request could cost is no count at all: the parts' sum stands for it.
   const tokens: Tokens = { prompt: prompt.n, completion: completion.n, total: reported > most ? sum : Math.max(reported, sum) };
   if (!prompt.ok || !completion.ok || !total.ok || reported < sum || reported > tokens.total) tokens.clamped = true;
+  const overPrompt = above(u.input_tokens, caps.prompt);
+  const overCompletion = above(u.output_tokens, caps.completion);
+  if (overPrompt !== undefined || overCompletion !== undefined) tokens.over = { ...(overPrompt !== undefined && { prompt: overPrompt }), ...(overCompletion !== undefined && { completion: overCompletion }) };
   return tokens;
+}
+
+/** The reported count (clamped to MAX_TOKENS_PER_CALL) when it is above the cap; else undefined. */
+function above(v: unknown, cap: number | undefined): number | undefined {
+  const c = count(v);
+  return cap !== undefined && c.n > cap ? c.n : undefined;
 }
 
 function capped(c: { n: number; ok: boolean }, cap: number | undefined): { n: number; ok: boolean } {

@@ -385,8 +385,9 @@ describe("usage from the endpoint", () => {
   it("never counts more than the request could cost: the completion cap it was sent with, its prompt's bound; a total past their sum is replaced by the parts' sum", () => {
     const caps = { prompt: 4_000, completion: 1_500 };
     expect(tokensOf(msg({ input_tokens: 900, output_tokens: 1_500, total_tokens: 2_400 }), caps)).toEqual({ prompt: 900, completion: 1_500, total: 2_400 });
-    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 1e300, total_tokens: 1e300 }), caps)).toEqual({ prompt: 900, completion: 1_500, total: 2_400, clamped: true });
-    expect(tokensOf(msg({ input_tokens: 9_000_000, output_tokens: 20, total_tokens: 9_000_020 }), caps)).toEqual({ prompt: 4_000, completion: 20, total: 4_020, clamped: true });
+    expect(tokensOf(msg({ input_tokens: 900, output_tokens: 1e300, total_tokens: 1e300 }), caps)).toEqual({ prompt: 900, completion: 1_500, total: 2_400, clamped: true, over: { completion: 10_000_000 } });
+    expect(tokensOf(msg({ input_tokens: 9_000_000, output_tokens: 20, total_tokens: 9_000_020 }), caps)).toEqual({ prompt: 4_000, completion: 20, total: 4_020, clamped: true, over: { prompt: 9_000_000 } });
+    expect(tokensOf(msg({ input_tokens: 4_001, output_tokens: 1_501 }), caps)).toEqual({ prompt: 4_000, completion: 1_500, total: 5_500, clamped: true, over: { prompt: 4_001, completion: 1_501 } });
     expect(tokensOf(msg({ input_tokens: 900, output_tokens: 20 }), caps)).toEqual({ prompt: 900, completion: 20, total: 920 });
     // A total above the parts but within what the request could cost is the endpoint's to report.
     expect(tokensOf(msg({ input_tokens: 900, output_tokens: 20, total_tokens: 1_000 }), caps)).toEqual({ prompt: 900, completion: 20, total: 1_000 });
