@@ -11,22 +11,22 @@
  *   fails every attempt goes to the DLQ after --max-attempts with the error in its headers, and
  *   the alerts behind it on the same partition are still reported.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Admin, IHeaders, Kafka } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALERT_FORMAT } from "../alerts/message.ts";
-import { BIN, ROOT } from "../cli/testing.ts";
+import { ROOT } from "../cli/testing.ts";
 import { redactor } from "../config/secret.ts";
 import { Report } from "../contract/report.ts";
 import { MemorySaver } from "@langchain/langgraph";
 import { sqliteAlertLedger } from "../state/alert-ledger.ts";
-import { Cleanup, endOffsets, committedOffsets, idempotentProducer, uid, waitFor, workloadKafka } from "../test/live/helpers.ts";
+import { Cleanup, idempotentProducer, uid, waitFor, workloadKafka } from "../test/live/helpers.ts";
 import { fanOut } from "../watch/sinks/sink.ts";
 import { ALERT_HEADERS } from "./headers.ts";
+import { type WorkerProcess, alertValue, allConsumed as consumed, assignedTo, countBy, readCommitted as read, workerProcess } from "./testing.ts";
 import { startWorker, type AlertInvestigator } from "./worker.ts";
 
 const bootstrap = inject("bootstrap");
@@ -55,76 +55,15 @@ async function createTopics(cleanup: Cleanup, specs: { topic: string; partitions
   );
 }
 
-const alertValue = (id: string, group: string) => JSON.stringify({ format: ALERT_FORMAT, id, alert: { kind: "consumer_lag", summary: `${group} lag rising`, labels: { group } } });
-
-interface Read {
-  key: string;
-  headers: Record<string, string>;
-  value: string;
-}
-
-/** Everything committed on `topic`, read by a read_committed group until its offsets reach the end. */
-async function readCommitted(topic: string): Promise<Read[]> {
-  const groupId = `it-workers-reader-${uid()}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1000 });
-  const seen: Read[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => void seen.push({ key: message.key?.toString() ?? "", headers: text(message.headers ?? {}), value: message.value?.toString() ?? "" }),
-    });
-    // Only transactions write these topics, so each partition ends with a transaction marker,
-    // which kafkajs reads past without resolving its offset: the group stops one short of the end.
-    await waitFor(`a reader at the end of ${topic}`, async () => [await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic)] as const, ([c, e]) => [...e].every(([p, end]) => end === 0 || (c.get(p) ?? -1) >= end - 1), { timeoutMs: 60_000, intervalMs: 300 });
-  } finally {
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => {});
-  }
-  return seen;
-}
-
-const text = (h: IHeaders) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(Array.isArray(v) ? v.at(-1) : v)]));
-
-const allConsumed = (groupId: string, topic: string) =>
-  waitFor(`group ${groupId} past every alert`, async () => [await committedOffsets(admin, groupId, topic), await endOffsets(admin, topic)] as const, ([c, e]) => [...e].every(([p, end]) => c.get(p) === end), {
-    timeoutMs: 150_000,
-    intervalMs: 500,
-  });
-
-const countBy = (reads: Read[]) => {
-  const counts = new Map<string, number>();
-  for (const r of reads) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
-  return counts;
-};
-
-/** A `kafka-ops worker` process, its stderr lines kept as they come. */
-function worker(name: string, args: string[], env: Record<string, string>): { child: ChildProcess; lines: string[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(BIN, ["worker", "--name", name, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "ignore", "pipe"] });
-  const lines: string[] = [];
-  let rest = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    const parts = (rest + chunk.toString("utf8")).split("\n");
-    rest = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, lines, exited };
-}
-
-/** The partitions a worker's latest "assigned" line names. */
-const assignedTo = (lines: string[]) => {
-  const last = lines.filter((l) => l.includes(": assigned ")).at(-1);
-  const list = last?.match(/partitions ([\d,]+|none)$/)?.[1];
-  return list && list !== "none" ? list.split(",").map(Number) : [];
-};
+const readCommitted = (topic: string) => read(kafka, admin, topic);
+const allConsumed = (groupId: string, topic: string) => consumed(admin, groupId, topic);
 
 describe.skipIf(!pgUrl)("kafka-ops worker failover (real broker, PostgreSQL; needs KAFKA_OPS_TEST_POSTGRES_URL)", () => {
   it("two workers, one killed with SIGKILL mid-investigation: every alert gets exactly one report", { timeout: 300_000 }, async () => {
     const cleanup = new Cleanup();
     const id = uid();
     const names = { alerts: `it-workers-alerts-${id}`, reports: `it-workers-reports-${id}`, dlq: `it-workers-dlq-${id}`, group: `it-workers-${id}` };
-    const procs: ReturnType<typeof worker>[] = [];
+    const procs: WorkerProcess[] = [];
     try {
       await createTopics(cleanup, [
         { topic: names.alerts, partitions: 4 },
@@ -134,8 +73,8 @@ describe.skipIf(!pgUrl)("kafka-ops worker failover (real broker, PostgreSQL; nee
       cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
       const args = ["--bootstrap", bootstrap, "--alerts-topic", names.alerts, "--reports-topic", names.reports, "--dlq-topic", names.dlq, "--group", names.group, "--samples", "3", "--interval", "1s", "--session-timeout", "6s", "--lease", "6s"];
       const env = { KAFKA_OPS_POSTGRES_URL: pgUrl!, KAFKA_OPS_STATE_DIR: join(dir, "unused") };
-      const a = worker(`a-${id}`, args, env);
-      const b = worker(`b-${id}`, args, env);
+      const a = workerProcess(`a-${id}`, args, env);
+      const b = workerProcess(`b-${id}`, args, env);
       procs.push(a, b);
       cleanup.add("stop the workers", async () => {
         for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
