@@ -166,6 +166,7 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       const logs: string[] = [];
       const running = await startWorker({
         kafka,
+        where: bootstrap,
         groupId: names.group,
         alertsTopic: names.alerts,
         reportsTopic: names.reports,
@@ -188,6 +189,10 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       cleanup.add("disconnect producer", () => producer.disconnect());
       const after = [`alert-${id}-next-1`, `alert-${id}-next-2`];
       await producer.send({ topic: names.alerts, messages: [failing, ...after].map((x) => ({ key: x, value: alertValue(x, "payments") })) });
+      // Alertmanager's webhook payload, as a bridge puts it on the topic: one report per firing alert.
+      const firing = (fp: string) => ({ status: "firing", fingerprint: fp, startsAt: "2026-12-02T03:00:00Z", labels: { alertname: "KafkaConsumerGroupLag", consumergroup: "payments" }, annotations: { summary: "lag" } });
+      await producer.send({ topic: names.alerts, messages: [{ value: JSON.stringify({ version: "4", status: "firing", alerts: [firing(`f1${id}`), { ...firing(`f2${id}`), status: "resolved" }, firing(`f3${id}`)] }) }] });
+      const fromAlertmanager = [`f1${id}`, `f3${id}`].map((fp) => `am-${fp.replace(/[^A-Za-z0-9._:@-]/g, "")}-${Date.parse("2026-12-02T03:00:00Z")}`);
 
       await allConsumed(names.group, names.alerts);
       const dlq = await readCommitted(names.dlq);
@@ -200,11 +205,22 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       expect(JSON.parse(dlq[0]!.value)).toMatchObject({ format: ALERT_FORMAT, id: failing, alert: { kind: "consumer_lag" } });
       expect(attempts.get(failing)).toBe(3);
       const reports = countBy(await readCommitted(names.reports));
-      expect([...reports]).toEqual(after.map((x) => [x, 1]));
-      expect(running.counts).toMatchObject({ reported: 2, deadLettered: 1 });
+      expect([...reports]).toEqual([...after, ...fromAlertmanager].map((x) => [x, 1]));
+      expect(running.counts).toMatchObject({ reported: 4, deadLettered: 1 });
       expect(logs.join("\n")).not.toContain("hunter2-secret");
     } finally {
       await cleanup.run();
     }
+  });
+});
+
+describe("kafka-ops worker set-up (real broker)", () => {
+  it("refuses topics the cluster does not have: one line, exit 2, nothing created", async () => {
+    const { runCli } = await import("../cli/testing.ts");
+    const missing = `it-workers-missing-${uid()}`;
+    const r = await runCli(["worker", "--bootstrap", bootstrap, "--alerts-topic", missing, "--reports-topic", `${missing}-reports`, "--dlq-topic", `${missing}-dlq`], { env: { KAFKA_OPS_STATE_DIR: join(dir, "setup"), KAFKA_OPS_POSTGRES_URL: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`kafka-ops: worker: no topic ${missing}, ${missing}-reports, ${missing}-dlq on ${bootstrap} (the worker creates none: create them, or name others)\n`);
+    expect((await admin.listTopics()).filter((t) => t.startsWith(missing))).toEqual([]);
   });
 });

@@ -26,6 +26,7 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Admin, Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
 import type { Redact } from "../config/secret.ts";
+import { ClusterUnreachableError, KafkaOpsError } from "../errors.ts";
 import type { Report } from "../contract/report.ts";
 import { parseAlertMessage, ALERT_FORMAT, type AlertWork } from "../alerts/message.ts";
 import type { AlertLedger, AlertSource } from "../state/alert-ledger.ts";
@@ -36,6 +37,8 @@ export type AlertInvestigator = (work: AlertWork, durable: { checkpointer: BaseC
 
 export interface WorkerOptions {
   kafka: Kafka;
+  /** The bootstrap servers, for messages. */
+  where: string;
   groupId: string;
   alertsTopic: string;
   reportsTopic: string;
@@ -262,7 +265,20 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     }
   };
 
-  await Promise.all([consumer.connect(), admin.connect()]);
+  // The admin first, on the client's short retry: an unreachable cluster is one line at once.
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new ClusterUnreachableError(o.where, o.redact((error as Error).message));
+  }
+  try {
+    const missing = await missingTopics(admin, [o.alertsTopic, o.reportsTopic, o.dlqTopic]);
+    if (missing.length) throw new KafkaOpsError("BAD_INPUT", `worker: no topic ${missing.join(", ")} on ${o.where} (the worker creates none: create ${missing.length > 1 ? "them" : "it"}, or name others)`);
+    await consumer.connect();
+  } catch (error) {
+    await admin.disconnect().catch(() => {});
+    throw error;
+  }
   await consumer.subscribe({ topics: [o.alertsTopic], fromBeginning: true });
   let stopped: Promise<void> | undefined;
   let resolveDone!: (how: { error?: string }) => void;
@@ -285,6 +301,11 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   });
   await consumer.run({ autoCommit: false, partitionsConsumedConcurrently: Math.max(1, o.concurrency), eachMessage });
   return { done, stop, counts };
+}
+
+async function missingTopics(admin: Admin, topics: string[]): Promise<string[]> {
+  const known = new Set(await admin.listTopics());
+  return topics.filter((t) => !known.has(t));
 }
 
 /** A poison record's copy for the DLQ: its own key, value and headers, plus ours. */

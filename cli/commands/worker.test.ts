@@ -1,0 +1,61 @@
+/**
+ * `kafka-ops worker` through the real binary without a broker: its help, bad flags (one line,
+ * exit 2, no stack), and an unreachable cluster (one line, exit 1, no secret).
+ */
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli, STACK_LINE } from "../testing.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kafka-ops-worker-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ENV = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKA_OPS_POSTGRES_URL: undefined };
+const TOPICS = ["--alerts-topic", "ops.alerts", "--reports-topic", "ops.reports"];
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
+  it("--help says what it consumes, what it produces, and how it stays exactly once", async () => {
+    const r = await runCli(["worker", "--help"], { env: ENV });
+    expect(r.code).toBe(0);
+    for (const text of ["--alerts-topic T", "--reports-topic T", "--dlq-topic T", "read_committed", "kafka-ops-alert/v1", "Alertmanager", "KAFKA_OPS_POSTGRES_URL", "docs/workers.md", "kafka-ops-error"]) expect(r.stdout).toContain(text);
+  });
+
+  it.each([
+    [["--reports-topic", "r"], "kafka-ops: worker: --alerts-topic is required\n"],
+    [["--alerts-topic", "a"], "kafka-ops: worker: --reports-topic is required\n"],
+    [["--alerts-topic", "ops alerts", "--reports-topic", "r"], 'kafka-ops: --alerts-topic: expected a Kafka topic name (letters, digits, . _ -; at most 249), got "ops alerts"\n'],
+    [["--alerts-topic", "a", "--reports-topic", "a"], "kafka-ops: worker: --alerts-topic, --reports-topic and --dlq-topic must be three different topics\n"],
+    [[...TOPICS, "--concurrency", "0"], 'kafka-ops: --concurrency: expected a whole number from 1 to 64, got "0"\n'],
+    [[...TOPICS, "--max-attempts", "x"], 'kafka-ops: --max-attempts: expected a whole number from 1 to 20, got "x"\n'],
+    [[...TOPICS, "--lease", "1s"], "kafka-ops: --lease: at least 3s (the lease is renewed every third of it)\n"],
+    [[...TOPICS, "--session-timeout", "soon"], /^kafka-ops: --session-timeout: .*got "soon"\n$/],
+    [[...TOPICS, "--notify", "pager=https://x"], "kafka-ops: --notify: expected slack=URL or webhook=URL\n"],
+    [[...TOPICS, "extra"], 'kafka-ops: worker: unexpected argument "extra" (see kafka-ops worker --help)\n'],
+    [TOPICS, "kafka-ops: worker: no Kafka to read alerts from (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)\n"],
+  ])("bad input %j is one line and exit 2", async (args, message) => {
+    const r = await runCli(["worker", ...(args as string[])], { env: ENV });
+    expect(r.code).toBe(2);
+    if (typeof message === "string") expect(r.stderr).toBe(message);
+    else expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("an unreachable cluster is one line and exit 1, without the SASL password", async () => {
+    const port = await closedPort();
+    const r = await runCli(["worker", "--bootstrap", `127.0.0.1:${port}`, ...TOPICS, "--deadline", "1s"], {
+      env: { ...ENV, KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT", KAFKA_SASL_MECHANISM: "PLAIN", KAFKA_SASL_USERNAME: "ops", KAFKA_SASL_PASSWORD: "canary-worker-password-77" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^kafka-ops: cannot reach Kafka at 127\\.0\\.0\\.1:${port}: .+\\n$`));
+    expect(r.stderr + r.stdout).not.toContain("canary-worker-password");
+  });
+});
