@@ -5,6 +5,9 @@ export { resumeInvestigation, pendingGate, newInvestigationId, NotAtGateError, t
 export { GateAnswer, type GateRequest } from "./graph/nodes/approval.ts";
 export { NodeSqliteSaver } from "./state/sqlite-saver.ts";
 export { openState, type DurableState } from "./state/open.ts";
+export { startWorker, type WorkerOptions, type RunningWorker, type AlertInvestigator } from "./worker/worker.ts";
+export { liveAlertInvestigator } from "./worker/investigate.ts";
+export { parseAlertMessage, AlertMessage, ALERT_FORMAT, type AlertWork } from "./alerts/message.ts";
 export { createIncidentGraph, type GraphDeps } from "./graph/graph.ts";
 export { Incident } from "./contract/incident.ts";
 export { Report } from "./contract/report.ts";
