@@ -10,10 +10,10 @@ import type { Thresholds } from "../config/thresholds/index.ts";
 import type { AlertInvestigator } from "./worker.ts";
 
 export function liveAlertInvestigator(settings: Settings, options: { thresholds: Thresholds; secrets: readonly Secret[] }): AlertInvestigator {
-  return async (work, durable, signal) => {
+  return async (work, durable) => {
     const [{ openLive }, { investigatePorts }] = await Promise.all([import("../ports/live/live-ports.ts"), import("../investigate.ts")]);
     // The client's own log lines are dropped: what failed reaches the report as missing evidence.
-    const session = openLive(settings, { signal, log: () => {} });
+    const session = openLive(settings, { log: () => {} });
     try {
       return await investigatePorts(session.ports, {
         incidentId: work.id,

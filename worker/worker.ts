@@ -33,7 +33,12 @@ import type { AlertLedger, AlertSource } from "../state/alert-ledger.ts";
 import type { FanOut } from "../watch/sinks/sink.ts";
 import { ALERT_HEADERS, deadLetterHeaders, reportHeaders } from "./headers.ts";
 
-export type AlertInvestigator = (work: AlertWork, durable: { checkpointer: BaseCheckpointSaver; threadId: string }, signal: AbortSignal) => Promise<Report>;
+/**
+ * One alert's investigation, checkpointed under `durable.threadId`. A stopping worker lets the
+ * ones in flight finish their window rather than cutting it short: a report is the alert's only
+ * one, so it is never made from half a window.
+ */
+export type AlertInvestigator = (work: AlertWork, durable: { checkpointer: BaseCheckpointSaver; threadId: string }) => Promise<Report>;
 
 export interface WorkerOptions {
   kafka: Kafka;
@@ -169,7 +174,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       const resumed = await o.checkpointer.getTuple({ configurable: { thread_id: threadId } }).catch(() => undefined);
       o.log(`${work.id}: investigating (attempt ${attempts}${resumed ? `, resuming its checkpoint at step ${String(resumed.metadata?.step ?? "?")}` : ""}) from ${source.topic}/${source.partition}/${source.offset}: ${work.title}`);
       try {
-        const report = await o.investigate(work, { checkpointer: o.checkpointer, threadId }, abort.signal);
+        const report = await o.investigate(work, { checkpointer: o.checkpointer, threadId });
         return { kind: "report", work, report, attempts };
       } catch (error) {
         const why = o.redact(error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 1000);
