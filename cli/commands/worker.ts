@@ -146,6 +146,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   try {
     const worker = await startWorker({
       kafka: client.kafka,
+      where: settings.kafka.bootstrap.join(","),
       groupId: values.group ?? DEFAULTS.group,
       alertsTopic: topics["alerts-topic"],
       reportsTopic: topics["reports-topic"],
