@@ -22,6 +22,8 @@ export interface GateDecisionRecord {
   by: string;
   at: string;
   reason?: string;
+  /** Why the `reject` ones were, when not `reason` (an approve with --only: the rest not selected). */
+  rejectReason?: string;
   /** 1-based action indexes. */
   approve: number[];
   reject: number[];

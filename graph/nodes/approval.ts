@@ -20,6 +20,8 @@ export const GateAnswer = z.strictObject({
   approve: z.array(z.number().int().min(1)),
   reject: z.array(z.number().int().min(1)),
   reason: z.string().optional(),
+  /** Why the actions in `reject` were rejected, when that is not `reason`: an approve of some rejects the rest as not selected. */
+  rejectReason: z.string().optional(),
 });
 export type GateAnswer = z.infer<typeof GateAnswer>;
 
@@ -58,6 +60,7 @@ export function applyAnswer(actions: readonly Action[], awaiting: readonly numbe
     const index = i + 1;
     const decision = approve.has(index) ? "approved" : reject.has(index) ? "rejected" : undefined;
     if (!decision) return a;
-    return { ...a, status: decision, approval: { decision, by: answer.by, at: answer.at, via: "human", ...(answer.reason && { reason: answer.reason }) } };
+    const reason = decision === "rejected" ? (answer.rejectReason ?? answer.reason) : answer.reason;
+    return { ...a, status: decision, approval: { decision, by: answer.by, at: answer.at, via: "human", ...(reason && { reason }) } };
   });
 }

@@ -129,8 +129,10 @@ export async function decideAt(
   const approve = request.decision === "approved" ? chosen : [];
   const reject = request.decision === "approved" ? held.filter((i) => !chosen.includes(i)) : chosen;
   const at = (ctx.now ?? (() => new Date()))().toISOString();
-  const reason = request.reason ?? (request.decision === "approved" && reject.length ? `not selected (--only ${chosen.join(",")})` : undefined);
-  const decision: GateDecisionRecord = { decision: request.decision, by, at, approve, reject, ...(reason && { reason }) };
+  const reason = request.reason;
+  // The actions an approve leaves out are rejected for that, not for the approver's reason.
+  const rejectReason = request.decision === "approved" && reject.length ? `not selected (--only ${chosen.join(",")})` : undefined;
+  const decision: GateDecisionRecord = { decision: request.decision, by, at, approve, reject, ...(reason && { reason }), ...(rejectReason && { rejectReason }) };
 
   // The target first: a cluster that does not answer now must not use up the claim.
   const { openTarget } = await import("./target.ts");
@@ -140,7 +142,7 @@ export async function decideAt(
     const claim = await state.investigations.claim(id, decision, at);
     if (!claim.ok) throw new ApprovalRefused(`investigation ${id} was already decided: ${claim.current ? describeDecided(claim.current) : "it is gone from the store"}`);
     const { resumeInvestigation } = await import("../../investigate.ts");
-    const answer: GateAnswer = { by, at, approve, reject, ...(reason && { reason }) };
+    const answer: GateAnswer = { by, at, approve, reject, ...(reason && { reason }), ...(rejectReason && { rejectReason }) };
     const deps = remediationDeps(target.write, ctx.policyFor(record), ctx, target);
     let report: Report;
     try {
