@@ -75,7 +75,7 @@ export const ApprovalRequest = z
   .strictObject({
     decision: z.enum(["approve", "reject"]),
     by: z.string().trim().min(1, "who decides must be named").max(200).describe("who decides: recorded in the report, the state store and the audit log"),
-    only: z.array(z.number().int().min(1)).min(1).optional().describe("decide only these actions (1-based); approve with only rejects the others held"),
+    only: z.array(z.number().int().min(1)).min(1).optional().describe("decide only these actions (1-based); approve with only rejects the others held; a reject must name every action held (409 otherwise)"),
     reason: z.string().trim().min(1).max(4000).optional().describe("why; required to reject"),
   })
   .refine((r) => r.decision !== "reject" || r.reason !== undefined, { path: ["reason"], message: "a reason is required to reject" })

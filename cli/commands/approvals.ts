@@ -16,7 +16,7 @@ import type { DurableState } from "../../state/open.ts";
 export const help = `Usage: kafka-ops approvals list [--json]
        kafka-ops approvals show ID [--json]
        kafka-ops approvals approve ID --by NAME [--only N,M] [--reason TEXT] [--json]
-       kafka-ops approvals reject ID --by NAME --reason TEXT [--only N,M] [--json]
+       kafka-ops approvals reject ID --by NAME --reason TEXT [--json]
 
 Investigations that stopped at the approval gate (investigate --mode approve, or the actions
 --mode auto left to a human). show prints the plan: each action's risk, what the policy said,
@@ -27,11 +27,11 @@ records the decision and applies nothing. Each investigation is decided exactly 
 approve or reject, from this process or any other, is refused (exit 2).
 
 Numbers are the actions' 1-based indexes, as show lists them. approve --only N,M approves those
-and rejects the others the gate holds ("not selected").
+and rejects the others the gate holds ("not selected"); reject decides every action it holds.
 
 Options:
   --by NAME       who decides (recorded in the report, the state store and the audit log)
-  --only N,M      decide only these actions
+  --only N,M      approve only these actions (the others held are rejected)
   --reason TEXT   why (required to reject)
   --json          approve/reject: the resumed kafka-investigation/v1 report; list/show: JSON
   --config FILE   settings (state.dir / state.postgres.url, policy)        (KAFKA_OPS_CONFIG)

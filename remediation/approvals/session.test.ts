@@ -75,7 +75,7 @@ describe("decideAt on a gate holding three actions", () => {
     }
   }, 60_000);
 
-  test("an index the gate does not hold is refused before anything is claimed; the gate still holds all three", async () => {
+  test("an index the gate does not hold, and a reject of only some, are refused before anything is claimed; the gate still holds all three", async () => {
     const held = await holdThreeActions(settings, env);
     const state = await openState(settings.state);
     try {
@@ -83,9 +83,27 @@ describe("decideAt on a gate holding three actions", () => {
         new ApprovalRefused(`investigation ${held.id}: the gate does not hold action 4 (it holds 1,2,3)`),
       );
       expect(await state.investigations.get(held.id)).toMatchObject({ status: "awaiting", awaiting: [1, 2, 3] });
+      // A reject of some would leave the rest undecided for good (the investigation is decided once).
+      await expect(decideAt(state, held.id, { decision: "rejected", by: "carol", only: [2], reason: "not now" }, ctx)).rejects.toThrow(
+        new ApprovalRefused(`investigation ${held.id}: a reject decides every action the gate holds (1,2,3), it cannot leave 1,3 undecided; to reject only 2, approve --only 1,3 (the rest is rejected as not selected)`),
+      );
+      expect(await state.investigations.get(held.id)).toMatchObject({ status: "awaiting", awaiting: [1, 2, 3] });
       const { report } = await decideAt(state, held.id, { decision: "approved", by: "dave" }, ctx);
       expect(report.actions.map((a) => [a.status, a.approval?.by, a.approval?.reason ?? null])).toEqual([["applied", "dave", null], ["applied", "dave", null], ["applied", "dave", null]]);
       expect(auditOf(held.id).filter((e) => e.event === "applied").map((e) => e.index)).toEqual([1, 2, 3]);
+    } finally {
+      await state.close();
+    }
+  }, 60_000);
+
+  test("a reject naming every action held rejects them all, each audited with who and why", async () => {
+    const held = await holdThreeActions(settings, env);
+    const state = await openState(settings.state);
+    try {
+      const { report, record } = await decideAt(state, held.id, { decision: "rejected", by: "carol", only: [3, 1, 2], reason: "freeze" }, ctx);
+      expect(report.actions.map((a) => [a.status, a.approval?.by, a.approval?.reason])).toEqual([["rejected", "carol", "freeze"], ["rejected", "carol", "freeze"], ["rejected", "carol", "freeze"]]);
+      expect(record.outcome).toBe("rejected 1,2,3");
+      expect(auditOf(held.id).map((e) => [e.event, e.index, e.by, e.reason])).toEqual([["rejected", 1, "carol", "freeze"], ["rejected", 2, "carol", "freeze"], ["rejected", 3, "carol", "freeze"]]);
     } finally {
       await state.close();
     }

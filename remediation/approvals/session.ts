@@ -76,7 +76,10 @@ export async function endGated(state: DurableState, report: Report, now: Date): 
 export interface DecideRequest {
   decision: "approved" | "rejected";
   by: string;
-  /** 1-based indexes to decide; absent: every action the gate holds. The others held are rejected with an approve (not selected). */
+  /**
+   * 1-based indexes to decide; absent: every action the gate holds. An approve rejects the
+   * others held (not selected); a reject must name every action held (one decision each investigation).
+   */
   only?: number[];
   reason?: string;
 }
@@ -98,8 +101,8 @@ export function describeDecided(record: InvestigationRecord): string {
 /**
  * Approves or rejects what the gate holds for `id`, exactly once across every process sharing
  * the store: the claim goes first, then the graph resumes with the answer. Returns the report
- * with what ran. Throws ApprovalRefused (nothing ran) for an unknown id, one already decided, or
- * indexes the gate does not hold.
+ * with what ran. Throws ApprovalRefused (nothing ran) for an unknown id, one already decided,
+ * indexes the gate does not hold, or a reject of only some of them.
  */
 export async function decideAt(
   state: DurableState,
@@ -126,6 +129,14 @@ export async function decideAt(
   const unknown = (request.only ?? []).filter((i) => !held.includes(i));
   if (unknown.length) throw new ApprovalRefused(`investigation ${id}: the gate does not hold action${unknown.length > 1 ? "s" : ""} ${unknown.join(",")} (it holds ${held.join(",")})`);
   const chosen = request.only?.length ? request.only : held;
+  // One decision per investigation: a reject of some would leave the others undecided for good
+  // (never applied, never rejected, never audited), so a reject covers everything held.
+  const left = held.filter((i) => !chosen.includes(i));
+  if (request.decision === "rejected" && left.length) {
+    throw new ApprovalRefused(
+      `investigation ${id}: a reject decides every action the gate holds (${held.join(",")}), it cannot leave ${left.join(",")} undecided; to reject only ${chosen.join(",")}, approve --only ${left.join(",")} (the rest is rejected as not selected)`,
+    );
+  }
   const approve = request.decision === "approved" ? chosen : [];
   const reject = request.decision === "approved" ? held.filter((i) => !chosen.includes(i)) : chosen;
   const at = (ctx.now ?? (() => new Date()))().toISOString();
