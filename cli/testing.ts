@@ -98,3 +98,13 @@ export const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 export const TRACE_LANGCHAIN_LOADS = `--import=data:text/javascript,${encodeURIComponent(
   `import{registerHooks}from"node:module";registerHooks({resolve(s,c,n){const r=n(s,c);if(/@langchain/.test(r.url))process.stderr.write("LOADED "+r.url+"\\n");return r}});`,
 )}`;
+
+/** A loopback port with nothing listening on it (bound, then released): a cluster nobody runs. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}

@@ -55,6 +55,18 @@ async function createTopics(cleanup: Cleanup, specs: { topic: string; partitions
   );
 }
 
+/** The alerts, reports and DLQ topics of one test (and its group's name), removed after it. */
+async function workerTopics(cleanup: Cleanup, prefix: string, partitions: { alerts: number; reports: number }) {
+  const names = { alerts: `${prefix}-alerts`, reports: `${prefix}-reports`, dlq: `${prefix}-dlq`, group: prefix };
+  await createTopics(cleanup, [
+    { topic: names.alerts, partitions: partitions.alerts },
+    { topic: names.reports, partitions: partitions.reports },
+    { topic: names.dlq, partitions: 1 },
+  ]);
+  cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
+  return names;
+}
+
 const readCommitted = (topic: string) => read(kafka, admin, topic);
 const allConsumed = (groupId: string, topic: string) => consumed(admin, groupId, topic);
 
@@ -62,15 +74,9 @@ describe.skipIf(!pgUrl)("kafka-ops worker failover (real broker, PostgreSQL; nee
   it("two workers, one killed with SIGKILL mid-investigation: every alert gets exactly one report", { timeout: 300_000 }, async () => {
     const cleanup = new Cleanup();
     const id = uid();
-    const names = { alerts: `it-workers-alerts-${id}`, reports: `it-workers-reports-${id}`, dlq: `it-workers-dlq-${id}`, group: `it-workers-${id}` };
     const procs: WorkerProcess[] = [];
     try {
-      await createTopics(cleanup, [
-        { topic: names.alerts, partitions: 4 },
-        { topic: names.reports, partitions: 2 },
-        { topic: names.dlq, partitions: 1 },
-      ]);
-      cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
+      const names = await workerTopics(cleanup, `it-workers-${id}`, { alerts: 4, reports: 2 });
       const args = ["--bootstrap", bootstrap, "--alerts-topic", names.alerts, "--reports-topic", names.reports, "--dlq-topic", names.dlq, "--group", names.group, "--samples", "3", "--interval", "1s", "--session-timeout", "6s", "--lease", "6s"];
       const env = { KAFKA_OPS_POSTGRES_URL: pgUrl!, KAFKA_OPS_STATE_DIR: join(dir, "unused") };
       const a = workerProcess(`a-${id}`, args, env);
@@ -143,14 +149,8 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
   it("an alert failing every attempt goes to the DLQ with the error in headers; the partition goes on", { timeout: 120_000 }, async () => {
     const cleanup = new Cleanup();
     const id = uid();
-    const names = { alerts: `it-workers-p-alerts-${id}`, reports: `it-workers-p-reports-${id}`, dlq: `it-workers-p-dlq-${id}`, group: `it-workers-p-${id}` };
     try {
-      await createTopics(cleanup, [
-        { topic: names.alerts, partitions: 1 },
-        { topic: names.reports, partitions: 1 },
-        { topic: names.dlq, partitions: 1 },
-      ]);
-      cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
+      const names = await workerTopics(cleanup, `it-workers-p-${id}`, { alerts: 1, reports: 1 });
       const failing = `alert-${id}-fails`;
       const attempts = new Map<string, number>();
       const investigate: AlertInvestigator = async (work) => {

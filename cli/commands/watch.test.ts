@@ -5,24 +5,15 @@
  * webhook URL it was given (a Slack URL is its own credential).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli, STACK_LINE } from "../testing.ts";
+import { closedPort, runCli, STACK_LINE } from "../testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kafka-ops-watch-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ENV = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKA_OPS_POSTGRES_URL: undefined };
 
-/** A port with nothing listening on it (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe.concurrent("kafka-ops watch (binary)", { timeout: 60_000 }, () => {
   it("--help says what it does, its sinks and its metrics", async () => {

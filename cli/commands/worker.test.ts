@@ -2,25 +2,17 @@
  * `kafka-ops worker` through the real binary without a broker: its help, bad flags (one line,
  * exit 2, no stack), and an unreachable cluster (one line, exit 1, no secret).
  */
-import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli, STACK_LINE } from "../testing.ts";
+import { closedPort, runCli, STACK_LINE } from "../testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kafka-ops-worker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ENV = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKA_OPS_POSTGRES_URL: undefined };
 const TOPICS = ["--alerts-topic", "ops.alerts", "--reports-topic", "ops.reports"];
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
   it("--help says what it consumes, what it produces, and how it stays exactly once", async () => {
