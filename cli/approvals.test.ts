@@ -5,6 +5,8 @@
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { loadSettings } from "../config/load.ts";
+import { holdThreeActions } from "../test/gate/held-actions.ts";
 import { gateState } from "../test/gate/state-dir.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runCli, STACK_LINE } from "./testing.ts";
@@ -86,5 +88,48 @@ describe("kafka-ops approvals: one round trip on a replay (a simulation)", () =>
     const { entries } = JSON.parse(audit.stdout) as { entries: { event: string; by?: string; reason?: string; index?: number; investigationId?: string }[] };
     expect(entries.map((e) => [e.event, e.by, e.reason, e.index, e.investigationId])).toEqual([["rejected", "carol", "not during the sale", 1, id]]);
     expect((await runCli(["audit", "--verify"], { env: rejectEnv })).stdout).toMatch(/: 1 entry, chain intact; head [0-9a-f]{64}\n$/);
+  }, 90_000);
+});
+
+describe("kafka-ops approvals approve --only on an investigation holding three actions (a simulation)", () => {
+  const { env: heldEnv } = gateState("kafka-ops-approvals-only-");
+
+  test("--only 1,3 applies 1 and 3, rejects 2 as not selected, says who decided each; the audit has each once; a second approve is refused", async () => {
+    // The rules propose one action per investigation: the three-action plan is set up in process (test/gate/held-actions.ts).
+    const held = await holdThreeActions(loadSettings({}, heldEnv, { connects: false }), heldEnv);
+    const shown = await runCli(["approvals", "show", held.id], { env: heldEnv });
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.stdout).toMatch(/^ {2}gate holds {3}1,2,3$/m);
+
+    const approved = await runCli(["approvals", "approve", held.id, "--by", "alice", "--only", "1,3"], { env: heldEnv });
+    expect(approved.stderr).toBe(`kafka-ops: investigation ${held.id} approved by alice; actions acted on: simulation on recorded incident rebalance-storm-2 (in memory: no cluster is changed)\n`);
+    expect(approved.code).toBe(EXIT.ok);
+    expect(approved.stdout.split("\n").filter((l) => /^ {2}\d\. /.test(l))).toEqual([
+      "  1. tune_consumer_config  risk medium  approved by alice  status applied",
+      "  2. scale_consumers  risk low  rejected by alice  status rejected",
+      "  3. alter_topic_config  risk medium  approved by alice  status applied",
+    ]);
+    expect(approved.stdout).toMatch(/^ +approval +rejected by alice at \S+: not selected \(--only 1,3\)$/m);
+    expect(approved.stdout).toMatch(/^ +verified +ok: topic geo-updates: max\.message\.bytes=2097152 read back as set$/m);
+
+    const again = await runCli(["approvals", "approve", held.id, "--by", "bob", "--only", "2"], { env: heldEnv });
+    expect(again.code).toBe(EXIT.badInput);
+    expect(again.stderr).toMatch(new RegExp(`^kafka-ops: investigation ${held.id} was already decided: approved by alice at \\S+; applied 1,3; rejected 2\\n$`));
+    const list = await runCli(["approvals", "list"], { env: heldEnv });
+    expect(list.stdout).toMatch(new RegExp(`^${held.id} +\\S+ +approve +approved by alice: applied 1,3; rejected 2$`, "m"));
+
+    const audit = await runCli(["audit", "--json"], { env: heldEnv });
+    const { entries } = JSON.parse(audit.stdout) as { entries: { event: string; index: number; by?: string; reason?: string; investigationId?: string }[] };
+    expect(entries.every((e) => e.investigationId === held.id)).toBe(true);
+    expect(entries.map((e) => [e.event, e.index, e.by ?? null, e.reason ?? null])).toEqual([
+      ["rejected", 2, "alice", "not selected (--only 1,3)"],
+      ["approved", 1, "alice", null],
+      ["applied", 1, null, null],
+      ["verified", 1, null, null],
+      ["approved", 3, "alice", null],
+      ["applied", 3, null, null],
+      ["verified", 3, null, null],
+    ]);
+    expect((await runCli(["audit", "--verify"], { env: heldEnv })).stdout).toMatch(/: 7 entries, chain intact; head [0-9a-f]{64}\n$/);
   }, 90_000);
 });
