@@ -7,9 +7,10 @@
 import type { Secret } from "../config/secret.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Thresholds } from "../config/thresholds/index.ts";
+import type { InvestigateOptions } from "../investigate.ts";
 import type { AlertInvestigator } from "./worker.ts";
 
-export function liveAlertInvestigator(settings: Settings, options: { thresholds: Thresholds; secrets: readonly Secret[] }): AlertInvestigator {
+export function liveAlertInvestigator(settings: Settings, options: { thresholds: Thresholds; secrets: readonly Secret[]; llm?: InvestigateOptions["llm"] }): AlertInvestigator {
   return async (work, durable) => {
     const [{ openLive }, { investigatePorts }] = await Promise.all([import("../ports/live/live-ports.ts"), import("../investigate.ts")]);
     // The client's own log lines are dropped: what failed reaches the report as missing evidence.
@@ -22,6 +23,7 @@ export function liveAlertInvestigator(settings: Settings, options: { thresholds:
         thresholds: options.thresholds,
         secrets: options.secrets,
         policy: settings.policy,
+        ...(options.llm && { llm: options.llm }),
         durable,
       });
     } finally {

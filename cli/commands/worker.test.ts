@@ -10,7 +10,7 @@ import { closedPort, runCli, STACK_LINE } from "../testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kafka-ops-worker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ENV = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKA_OPS_POSTGRES_URL: undefined };
+const ENV = { KAFKA_OPS_STATE_DIR: dir, KAFKA_OPS_CONFIG: undefined, KAFKA_BOOTSTRAP_SERVERS: undefined, KAFKA_OPS_POSTGRES_URL: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
 const TOPICS = ["--alerts-topic", "ops.alerts", "--reports-topic", "ops.reports"];
 
 
@@ -32,6 +32,7 @@ describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
     [[...TOPICS, "--session-timeout", "soon"], /^kafka-ops: --session-timeout: .*got "soon"\n$/],
     [[...TOPICS, "--notify", "pager=https://x"], "kafka-ops: --notify: expected slack=URL or webhook=URL\n"],
     [[...TOPICS, "extra"], 'kafka-ops: worker: unexpected argument "extra" (see kafka-ops worker --help)\n'],
+    [["--bootstrap", "127.0.0.1:1", ...TOPICS, "--llm"], "kafka-ops: --llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)\n"],
     [TOPICS, "kafka-ops: worker: no Kafka to read alerts from (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)\n"],
   ])("bad input %j is one line and exit 2", async (args, message) => {
     const r = await runCli(["worker", ...(args as string[])], { env: ENV });

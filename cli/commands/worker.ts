@@ -46,6 +46,8 @@ Options:
   --lease D             how long an alert stays with a worker that stopped answering (default ${DEFAULTS.lease})
   --session-timeout D   the consumer group's session timeout (default ${DEFAULTS.sessionTimeout}): how soon
                         a dead worker's partitions move to the others
+  --llm                 let a model take part in each investigation (as investigate --llm), within
+                        the budget per investigation; a resumed run keeps the calls it finished
   --out FILE            also append every report to FILE as JSON lines, once committed
   --notify KIND=URL     also POST every report to URL (slack or webhook), once committed; repeatable
   --name NAME           this worker's name in the state store and logs (default host-pid-random)
@@ -71,6 +73,7 @@ const OPTIONS = {
   lease: { type: "string" },
   "session-timeout": { type: "string" },
   out: { type: "string" },
+  llm: { type: "boolean" },
   notify: { type: "string", multiple: true },
   name: { type: "string" },
   duration: { type: "string" },
@@ -110,6 +113,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   const durationMs = values.duration === undefined ? undefined : await parseDurationFlag("duration", values.duration);
   const settings = await liveSettings({ ...values, samples: values.samples ?? DEFAULTS.samples, interval: values.interval ?? DEFAULTS.interval }, process.env);
   if (!settings.kafka) throw new UsageError("worker: no Kafka to read alerts from (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
+  if (values.llm && !settings.llm) throw new UsageError("--llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)");
 
   const [{ Secret, redactor, rememberSecrets }, { secretsOf }, { settingsThresholds }, { openState }, { createKafkaClient }, { clientLogSink }, { startWorker }, { liveAlertInvestigator }, { fanOut }, lines, { webhookSink }] = await Promise.all([
     import("../../config/secret.ts"),
@@ -153,7 +157,7 @@ export async function run(args: string[]): Promise<ExitCode> {
       dlqTopic: topics["dlq-topic"],
       ledger: state.alerts,
       checkpointer: state.checkpointer,
-      investigate: liveAlertInvestigator(settings, { thresholds, secrets }),
+      investigate: liveAlertInvestigator(settings, { thresholds, secrets, ...(values.llm && settings.llm && { llm: { settings: settings.llm } }) }),
       owner,
       concurrency,
       maxAttempts,
