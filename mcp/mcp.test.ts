@@ -20,6 +20,7 @@ import type { Report } from "../contract/report.ts";
 import { investigate } from "../investigate.ts";
 import { TOOL_NAMES, TOOLS } from "../tools/registry.ts";
 import { BIN, FIXTURES, ROOT, runCli } from "../cli/testing.ts";
+import { FORBIDDEN_HOST } from "../server/loopback.ts";
 import { mcpContext } from "./context.ts";
 import { serveHttp, type HttpServing } from "./server.ts";
 
@@ -221,8 +222,11 @@ describe("secrets and the HTTP endpoint", () => {
       fetch(new URL(path, serving.url), { method, headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, ...(method === "POST" && { body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) }) });
     const { Agent, request } = await import("undici");
     // fetch will not send a Host of our choosing: undici's request does.
-    const rebound = await request(serving.url, { method: "POST", headers: { host: "attacker.example:80", "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }), dispatcher: new Agent() });
-    expect([rebound.statusCode, await rebound.body.json()]).toEqual([403, { jsonrpc: "2.0", error: { code: -32000, message: "forbidden: this server answers only to a loopback Host" }, id: null }]);
+    // A rebinding page's own name, and one that only looks like a loopback address.
+    for (const host of ["attacker.example:80", "127.0.0.1.attacker.example:80", "127.attacker.example"]) {
+      const rebound = await request(serving.url, { method: "POST", headers: { host, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }), dispatcher: new Agent() });
+      expect([host, rebound.statusCode, await rebound.body.json()]).toEqual([host, 403, { jsonrpc: "2.0", error: { code: -32000, message: FORBIDDEN_HOST }, id: null }]);
+    }
     const other = await post({}, "/other");
     expect(other.status).toBe(404);
     const get = await post({}, "/mcp", "GET");

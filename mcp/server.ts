@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { FORBIDDEN_HOST, hostGuard } from "../server/loopback.ts";
 import type { McpContext } from "./context.ts";
 import { registerActionTools } from "./action-tools.ts";
 import { registerInvestigateTool } from "./investigate-tool.ts";
@@ -51,13 +52,9 @@ export interface HttpServing {
   close(): Promise<void>;
 }
 
-/** Hosts a loopback-bound server answers to (a DNS-rebinding page names another host). */
-const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-const isLoopback = (host: string) => LOOPBACK_NAMES.has(host) || host.startsWith("127.");
-
 export async function serveHttp(ctx: McpContext, options: { port: number; host: string }): Promise<HttpServing> {
   const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
-  const guardHost = isLoopback(options.host);
+  const acceptsHost = hostGuard(options.host);
   const http = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) reply(res, 500, `internal error: ${ctx.redact(error instanceof Error ? error.message : String(error))}`);
@@ -67,7 +64,7 @@ export async function serveHttp(ctx: McpContext, options: { port: number; host: 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== "/mcp") return reply(res, 404, "not found: the MCP endpoint is /mcp");
-    if (guardHost && !isLoopback(hostName(req.headers.host))) return reply(res, 403, "forbidden: this server answers only to a loopback Host");
+    if (!acceptsHost(req.headers.host)) return reply(res, 403, FORBIDDEN_HOST);
     if (req.method !== "POST") {
       res.setHeader("Allow", "POST");
       return reply(res, 405, "method not allowed: this server is stateless (POST JSON-RPC to /mcp)");
@@ -95,12 +92,6 @@ export async function serveHttp(ctx: McpContext, options: { port: number; host: 
         http.close(() => resolve());
       }),
   };
-}
-
-function hostName(header: string | undefined): string {
-  if (!header) return "";
-  if (header.startsWith("[")) return header.slice(0, header.indexOf("]") + 1);
-  return header.split(":")[0]!;
 }
 
 function reply(res: ServerResponse, status: number, message: string): void {

@@ -19,6 +19,7 @@ import { investigationRoutes } from "./routes/investigations.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { EventStreams } from "./sse.ts";
+import { FORBIDDEN_HOST } from "./loopback.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -39,6 +40,8 @@ export interface AppOptions {
   metrics: ServerMetrics;
   /** Resolves with each check's state when ready; throws HttpError 503 naming what is not. */
   ready(): Promise<Record<string, string>>;
+  /** Whether a request's Host header may be answered (server/loopback.ts: DNS rebinding). */
+  acceptsHost: (hostHeader: string | undefined) => boolean;
   /** The mode of a request that names none. */
   defaultMode: import("../graph/remediation.ts").RemediationMode;
   /** server.cluster: Alertmanager alerts labelled with another cluster are ignored. */
@@ -82,6 +85,7 @@ export async function buildApp(o: AppOptions): Promise<App> {
   });
 
   app.addHook("onRequest", async (request, reply) => {
+    if (!o.acceptsHost(request.headers.host)) throw new HttpError(403, FORBIDDEN_HOST);
     const needed = request.routeOptions.config?.role;
     if (needed === undefined || needed === "public") return;
     const verdict = o.tokens.check(request.headers.authorization);

@@ -11,6 +11,7 @@ import { Secret } from "../config/secret.ts";
 import { Settings } from "../config/settings.ts";
 import { tokenCheck } from "./auth.ts";
 import { gateState } from "../test/gate/state-dir.ts";
+import { FORBIDDEN_HOST } from "./loopback.ts";
 import { isLoopback, startServer } from "./serve.ts";
 
 const { dir, env } = gateState("kafka-ops-serve-cli-");
@@ -72,8 +73,29 @@ describe("startServer", () => {
     ["::", false],
     ["10.0.0.1", false],
     ["kafka-ops.internal", false],
+    ["127.attacker.example", false],
+    ["127.0.0.1.attacker.example", false],
   ])("isLoopback(%s) is %s", (host, loopback) => {
     expect(isLoopback(host)).toBe(loopback);
+  });
+
+  test("on loopback without tokens, answers only a loopback Host: a DNS-rebinding page is refused", async () => {
+    const settings = Settings.parse({ state: { dir } });
+    const server = await startServer({ settings, env: {}, host: "127.0.0.1", port: 0, live: null });
+    try {
+      const { Agent, request } = await import("undici");
+      const dispatcher = new Agent();
+      const port = new URL(server.url).port;
+      const ask = async (host: string) => {
+        const r = await request(`${server.url}/healthz`, { method: "GET", headers: { host }, dispatcher });
+        return [r.statusCode, await r.body.json()] as const;
+      };
+      for (const host of ["attacker.example", `attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`]) expect(await ask(host)).toEqual([403, { error: FORBIDDEN_HOST }]);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect((await ask(host))[0]).toBe(200);
+      await dispatcher.close();
+    } finally {
+      await server.shutdown(5_000);
+    }
   });
 });
 

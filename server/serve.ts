@@ -5,7 +5,6 @@
  * here, so all three run the same server.
  */
 import type { AddressInfo } from "node:net";
-import { isIP } from "node:net";
 import type { Settings } from "../config/settings.ts";
 import { secretsOf } from "../config/settings.ts";
 import { loadedSecrets, redactor } from "../config/secret.ts";
@@ -13,6 +12,9 @@ import { SERVER_DEFAULTS } from "../config/server-settings.ts";
 import { BadInputError, KafkaOpsError } from "../errors.ts";
 import { buildApp } from "./app.ts";
 import { tokenCheck } from "./auth.ts";
+import { hostGuard, isLoopback } from "./loopback.ts";
+
+export { isLoopback } from "./loopback.ts";
 import { HttpError } from "./http-errors.ts";
 import { InvestigationService } from "./investigations.ts";
 import { liveCluster, type LiveCluster } from "./live-cluster.ts";
@@ -43,12 +45,6 @@ export interface RunningServer {
   shutdown(deadlineMs?: number): Promise<boolean>;
 }
 
-/** 127.0.0.0/8, ::1, localhost: reachable from this machine only. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1") return true;
-  return isIP(h) === 4 && h.startsWith("127.");
-}
 
 /** How long a readiness answer about the live cluster is reused: a probe per scrape would load the brokers. */
 const PROBE_TTL_MS = 5_000;
@@ -117,6 +113,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     app = await buildApp({
       service,
       tokens,
+      acceptsHost: hostGuard(o.host),
       bodyLimit,
       redact,
       metrics,
