@@ -16,6 +16,8 @@ describe.concurrent("kafka-ops mcp: bad input", () => {
   test.each([
     [["mcp", "--incidents", join(dir, "nope")], `kafka-ops: the incidents folder ${join(dir, "nope")} cannot be read\n`],
     [["mcp", "--host", "0.0.0.0"], "kafka-ops: --host: applies with --http PORT\n"],
+    [["mcp", "--insecure"], "kafka-ops: --insecure: applies with --http PORT\n"],
+    [["mcp", "--http", "0", "--host", "0.0.0.0"], "kafka-ops: mcp: --host: 0.0.0.0 is not a loopback address and no server.tokens are configured: anyone who reaches it could call every tool (configure server.tokens, or pass --insecure)\n"],
     [["mcp", "--http", "99999"], 'kafka-ops: --http: expected a whole number from 0 to 65535, got "99999"\n'],
     [["mcp", "extra"], 'kafka-ops: mcp: unexpected argument "extra" (see kafka-ops mcp --help)\n'],
     [["mcp", "--config", bad], `kafka-ops: ${bad}: settings.mcp.mutatingTools: expected boolean, got string\n`],

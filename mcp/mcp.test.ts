@@ -235,3 +235,44 @@ describe("secrets and the HTTP endpoint", () => {
     expect(ok.status).toBe(200);
   }, 30_000);
 });
+
+describe("streamable HTTP with bearer tokens (settings server.tokens)", () => {
+  const READER = "reader-token-0123456789abcdef";
+  const APPROVER = "approver-token-0123456789abcdef";
+  const tokenConfig = join(dir, "tokens.json");
+
+  test("no token or a wrong one is 401; a read-only token sees the read tools only, an approver the action tools too", async () => {
+    writeFileSync(tokenConfig, JSON.stringify({ mcp: { mutatingTools: true, incidents }, server: { tokens: [{ name: "reader", token: READER, role: "read-only" }, { name: "approver", token: APPROVER, role: "approver" }] } }));
+    const settings = loadSettings({ config: tokenConfig }, {});
+    const { tokenCheck } = await import("../server/auth.ts");
+    const guarded = await serveHttp(mcpContext({ settings, env: { KAFKA_OPS_STATE_DIR: stateDir }, incidentsDir: incidents }), { port: 0, host: "127.0.0.1", tokens: tokenCheck(settings.server!.tokens) });
+    try {
+      const ping = (authorization?: string) =>
+        fetch(guarded.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...(authorization && { authorization }) }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) });
+      const missing = await ping();
+      expect([missing.status, missing.headers.get("www-authenticate"), ((await missing.json()) as { error: { message: string } }).error.message]).toEqual([401, 'Bearer realm="kafka-ops"', "missing bearer token (Authorization: Bearer TOKEN)"]);
+      expect((await ping("Bearer not-the-token-at-all-123")).status).toBe(401);
+      const tools = async (token: string) => {
+        const client = new Client({ name: "kafka-ops-test", version: "1.0.0" });
+        await client.connect(new StreamableHTTPClientTransport(new URL(guarded.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+        try {
+          return (await client.listTools()).tools.map((t) => t.name);
+        } finally {
+          await client.close();
+        }
+      };
+      const asReader = await tools(READER);
+      expect(asReader).toContain("investigate");
+      expect(asReader.filter((t) => ACTION_TOOLS.includes(t))).toEqual([]);
+      expect((await tools(APPROVER)).filter((t) => ACTION_TOOLS.includes(t)).sort()).toEqual([...ACTION_TOOLS].sort());
+    } finally {
+      await guarded.close();
+    }
+  }, 30_000);
+
+  test("a host other than loopback without tokens is refused before listening, unless insecure", async () => {
+    const settings = loadSettings({ config: readOnlyConfig }, {});
+    const ctx = mcpContext({ settings, env: { KAFKA_OPS_STATE_DIR: stateDir }, incidentsDir: incidents });
+    await expect(serveHttp(ctx, { port: 0, host: "192.0.2.1" })).rejects.toThrow("mcp: --host: 192.0.2.1 is not a loopback address and no server.tokens are configured");
+  });
+});

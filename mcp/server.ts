@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { FORBIDDEN_HOST, hostGuard } from "../server/loopback.ts";
+import { BadInputError } from "../errors.ts";
+import { allows, tokenCheck, type TokenCheck } from "../server/auth.ts";
+import { FORBIDDEN_HOST, hostGuard, isLoopback } from "../server/loopback.ts";
 import type { McpContext } from "./context.ts";
 import { registerActionTools } from "./action-tools.ts";
 import { registerInvestigateTool } from "./investigate-tool.ts";
@@ -52,9 +54,27 @@ export interface HttpServing {
   close(): Promise<void>;
 }
 
-export async function serveHttp(ctx: McpContext, options: { port: number; host: string }): Promise<HttpServing> {
+export interface HttpOptions {
+  port: number;
+  host: string;
+  /**
+   * Bearer tokens (settings `server.tokens`, shared with `kafka-ops serve`). Configured, every
+   * request needs one: a read-only token sees the read tools only, an approver also the action
+   * tools (which only stop at the gate). None: every request is the anonymous approver, so a
+   * host other than loopback is refused unless `insecure`.
+   */
+  tokens?: TokenCheck;
+  insecure?: boolean;
+}
+
+export async function serveHttp(ctx: McpContext, options: HttpOptions): Promise<HttpServing> {
+  const tokens = options.tokens ?? tokenCheck([]);
+  if (!tokens.enabled && !isLoopback(options.host) && !options.insecure) {
+    throw new BadInputError("mcp", "--host", `${options.host} is not a loopback address and no server.tokens are configured: anyone who reaches it could call every tool (configure server.tokens, or pass --insecure)`);
+  }
   const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
   const acceptsHost = hostGuard(options.host);
+  const readOnly: McpContext = { ...ctx, mutating: false };
   const http = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) reply(res, 500, `internal error: ${ctx.redact(error instanceof Error ? error.message : String(error))}`);
@@ -69,7 +89,12 @@ export async function serveHttp(ctx: McpContext, options: { port: number; host: 
       res.setHeader("Allow", "POST");
       return reply(res, 405, "method not allowed: this server is stateless (POST JSON-RPC to /mcp)");
     }
-    const server = createMcpServer(ctx);
+    const verdict = tokens.check(req.headers.authorization);
+    if (!verdict.ok) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="kafka-ops"');
+      return reply(res, 401, verdict.why === "missing" ? "missing bearer token (Authorization: Bearer TOKEN)" : "invalid bearer token");
+    }
+    const server = createMcpServer(allows(verdict.principal.role, "approver") ? ctx : readOnly);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on("close", () => {
       void transport.close();

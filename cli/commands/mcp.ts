@@ -32,6 +32,10 @@ Options:
   --http PORT     serve streamable HTTP on this port instead of stdio (0: any free port)
   --host HOST     the address to listen on with --http (default 127.0.0.1; a loopback server
                   answers only requests whose Host is a loopback name)
+  --insecure      with --http, listen on a non-loopback host without tokens (anyone who
+                  reaches it could call every tool); with server.tokens in the --config file
+                  every request needs "Authorization: Bearer TOKEN" (read-only tokens see the
+                  read tools only)
   --incidents DIR the recorded incidents to serve (settings mcp.incidents; default fixtures/incidents)
   -h, --help      show this help
 
@@ -42,6 +46,7 @@ const OPTIONS = {
   ...LIVE_OPTIONS,
   http: { type: "string" },
   host: { type: "string" },
+  insecure: { type: "boolean" },
   incidents: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -54,6 +59,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   }
   if (positionals.length) throw new UsageError(`mcp: unexpected argument ${JSON.stringify(positionals[0])} (see kafka-ops mcp --help)`);
   if (values.host !== undefined && values.http === undefined) throw new UsageError("--host: applies with --http PORT");
+  if (values.insecure && values.http === undefined) throw new UsageError("--insecure: applies with --http PORT");
   const port = values.http === undefined ? undefined : parseCountFlag("http", values.http, 0, 65535);
   const host = values.host ?? "127.0.0.1";
   if (!host.trim()) throw new UsageError("--host: expected an address to listen on");
@@ -70,8 +76,10 @@ export async function run(args: string[]): Promise<ExitCode> {
     await serveStdio(ctx);
     return EXIT.ok;
   }
-  const serving = await serveHttp(ctx, { port, host });
-  process.stderr.write(`kafka-ops: MCP over streamable HTTP at ${serving.url}: ${mode}\n`);
+  const { tokenCheck } = await import("../../server/auth.ts");
+  const tokens = tokenCheck(settings.server?.tokens ?? []);
+  const serving = await serveHttp(ctx, { port, host, tokens, insecure: values.insecure === true });
+  process.stderr.write(`kafka-ops: MCP over streamable HTTP at ${serving.url}: ${mode}; ${tokens.enabled ? "bearer tokens required (server.tokens)" : "no tokens"}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
