@@ -40,6 +40,29 @@ import { ALERT_HEADERS, deadLetterHeaders, reportHeaders } from "./headers.ts";
  */
 export type AlertInvestigator = (work: AlertWork, durable: { checkpointer: BaseCheckpointSaver; threadId: string }) => Promise<Report>;
 
+/**
+ * What a worker tells its observer (the Prometheus exporter, metrics/worker-exporter.ts) as it
+ * goes. Called synchronously at the point it names; an observer must not throw.
+ */
+export interface WorkerObserver {
+  /** The alerts partitions the group gave this worker, after every rebalance (none once stopped). */
+  assigned(partitions: readonly number[]): void;
+  /** An alert claimed from a holder that died (its lease ran out, or it died while committing). */
+  tookOver(alertId: string, attempt: number): void;
+  /** An investigation attempt began. */
+  attemptStarted(alertId: string, attempt: number): void;
+  /** It ended, after `seconds`: with a report, or failed (`error`, one line, redacted). */
+  attemptEnded(alertId: string, seconds: number, error?: string): void;
+  /** A record's transaction: committed, fenced (another worker holds the partition now), or failed otherwise. */
+  transaction(result: "committed" | "fenced" | "failed"): void;
+  /**
+   * An alert taken to its end, once its record's transaction committed: reported, to the DLQ
+   * (`failing` after its attempts, or a record that is no alert: `unparseable`), found finished
+   * already, or ignored (an Alertmanager alert that is resolved).
+   */
+  finished(outcome: "reported" | "dead_lettered" | "already_done" | "ignored", errorClass?: "failing" | "unparseable"): void;
+}
+
 export interface WorkerOptions {
   kafka: Kafka;
   /** The bootstrap servers, for messages. */
@@ -67,6 +90,8 @@ export interface WorkerOptions {
   redact: Redact;
   log: (line: string) => void;
   now?: () => number;
+  /** Told of assignments, attempts, takeovers, transactions and outcomes (metrics). */
+  observer?: WorkerObserver;
 }
 
 const PATIENT = { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 };
@@ -140,6 +165,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     const paused = consumer.paused().flatMap((t) => (t.topic === o.alertsTopic ? t.partitions : []));
     const again = paused.filter((p) => mine.has(p));
     if (again.length) consumer.resume([{ topic: o.alertsTopic, partitions: again }]);
+    o.observer?.assigned([...mine]);
     o.log(`assigned ${o.alertsTopic} partitions ${[...mine].sort((a, b) => a - b).join(",") || "none"}`);
   });
 
@@ -151,6 +177,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
 
   /** Takes one alert to an outcome: claimed, investigated (retried), or found done elsewhere. */
   const handle = async (work: AlertWork, source: AlertSource, keepAlive: Set<string>): Promise<Outcome> => {
+    // A claim past attempt 1 that is not our own retry takes over what another holder left.
+    let retrying = false;
     for (;;) {
       const claim = await o.ledger.claim(work.id, source, o.owner, now(), o.leaseMs);
       if (claim.kind === "finished") return { kind: "skip", work, why: claim.record.status === "dead" ? "dead-lettered before" : "already reported" };
@@ -168,16 +196,22 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
         continue;
       }
       const { attempts } = claim.record;
+      if (attempts > 1 && !retrying) o.observer?.tookOver(work.id, attempts);
       if (attempts > o.maxAttempts) return { kind: "dead", work, attempts: attempts - 1, error: claim.record.error ?? `no attempt finished in ${attempts - 1} (a worker died on each)` };
       keepAlive.add(work.id);
       const threadId = `kafka-ops-worker:${work.id}`;
       const resumed = await o.checkpointer.getTuple({ configurable: { thread_id: threadId } }).catch(() => undefined);
       o.log(`${work.id}: investigating (attempt ${attempts}${resumed ? `, resuming its checkpoint at step ${String(resumed.metadata?.step ?? "?")}` : ""}) from ${source.topic}/${source.partition}/${source.offset}: ${work.title}`);
+      o.observer?.attemptStarted(work.id, attempts);
+      const started = performance.now();
       try {
         const report = await o.investigate(work, { checkpointer: o.checkpointer, threadId });
+        o.observer?.attemptEnded(work.id, (performance.now() - started) / 1000);
         return { kind: "report", work, report, attempts };
       } catch (error) {
         const why = o.redact(error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 1000);
+        o.observer?.attemptEnded(work.id, (performance.now() - started) / 1000, why);
+        retrying = true;
         await o.ledger.failed(work.id, o.owner, why, now());
         o.log(`${work.id}: attempt ${attempts} failed: ${why}`);
         if (attempts >= o.maxAttempts) return { kind: "dead", work, attempts, error: why };
@@ -221,6 +255,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       await o.ledger.finish(outcomes.filter((x) => x.kind === "report").map((x) => x.work.id), "done", "reported", at);
       await o.ledger.finish(outcomes.filter((x) => x.kind === "dead").map((x) => x.work.id), "dead", "dead-lettered", at);
       for (const x of outcomes) {
+        o.observer?.finished(x.kind === "report" ? "reported" : x.kind === "dead" ? "dead_lettered" : "already_done", x.kind === "dead" ? "failing" : undefined);
         if (x.kind === "report") {
           counts.reported++;
           o.log(`${x.work.id}: reported to ${o.reportsTopic}: ${x.report.decision} ${x.report.primary}`);
@@ -234,7 +269,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
           o.log(`${x.work.id}: ${x.why}: committed past it`);
         }
       }
-      if (!parsed.ok) counts.deadLettered++;
+      if (!parsed.ok) {
+        counts.deadLettered++;
+        o.observer?.finished("dead_lettered", "unparseable");
+      } else parsed.ignored.forEach(() => o.observer?.finished("ignored"));
     } catch (error) {
       if (error instanceof Fenced) {
         // Another worker holds this partition now: stop reading it until the group gives it back.
@@ -262,10 +300,13 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
         if (!(await o.ledger.renew(id, o.owner, now() + o.leaseMs, now()))) throw new Fenced(`${id} was taken over`);
       }
       await transaction.commit();
+      o.observer?.transaction("committed");
     } catch (error) {
       await transaction?.abort().catch(() => {});
       await dropProducer(partition);
-      if (error instanceof Fenced || isFencing(error)) throw new Fenced(String((error as Error).message));
+      const fenced = error instanceof Fenced || isFencing(error);
+      o.observer?.transaction(fenced ? "fenced" : "failed");
+      if (fenced) throw new Fenced(String((error as Error).message));
       throw error;
     }
   };
@@ -295,6 +336,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       await consumer.disconnect().catch(() => {});
       await Promise.all([...producers.keys()].map(dropProducer));
       await admin.disconnect().catch(() => {});
+      o.observer?.assigned([]);
       await o.after.close();
       resolveDone(fatal === undefined ? {} : { error: fatal });
     })());

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { closedPort, runCli, STACK_LINE } from "../testing.ts";
 
@@ -31,6 +32,8 @@ describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
     [[...TOPICS, "--lease", "1s"], "kafka-ops: --lease: at least 3s (the lease is renewed every third of it)\n"],
     [[...TOPICS, "--session-timeout", "soon"], /^kafka-ops: --session-timeout: .*got "soon"\n$/],
     [[...TOPICS, "--notify", "pager=https://x"], "kafka-ops: --notify: expected slack=URL or webhook=URL\n"],
+    [[...TOPICS, "--metrics-port", "70000"], 'kafka-ops: --metrics-port: expected a port from 0 to 65535, or off, got "70000"\n'],
+    [[...TOPICS, "--metrics-host", "0.0.0.0"], "kafka-ops: --metrics-host: needs --metrics-port (the worker serves no metrics without it)\n"],
     [[...TOPICS, "extra"], 'kafka-ops: worker: unexpected argument "extra" (see kafka-ops worker --help)\n'],
     [["--bootstrap", "127.0.0.1:1", ...TOPICS, "--llm"], "kafka-ops: --llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)\n"],
     [TOPICS, "kafka-ops: worker: no Kafka to read alerts from (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)\n"],
@@ -40,6 +43,19 @@ describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
     if (typeof message === "string") expect(r.stderr).toBe(message);
     else expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("a metrics port already taken is one line and exit 2, before any Kafka is dialled", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const r = await runCli(["worker", "--bootstrap", "127.0.0.1:1", ...TOPICS, "--metrics-port", String(port)], { env: ENV });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`kafka-ops: --metrics-port: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it("an unreachable cluster is one line and exit 1, without the SASL password", async () => {

@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit-codes.ts";
 import { LIVE_HELP, LIVE_OPTIONS, liveSettings } from "../live.ts";
 import { oneLine } from "../render/text.ts";
-import { parseNotify } from "./watch.ts";
+import { parseMetricsPort, parseNotify } from "./watch.ts";
 
 const DEFAULTS = { group: "kafka-ops-workers", concurrency: 1, maxAttempts: 3, lease: "30s", sessionTimeout: "30s", samples: "4", interval: "5s" } as const;
 
@@ -51,6 +51,9 @@ Options:
   --out FILE            also append every report to FILE as JSON lines, once committed
   --notify KIND=URL     also POST every report to URL (slack or webhook), once committed; repeatable
   --name NAME           this worker's name in the state store and logs (default host-pid-random)
+  --metrics-port PORT   serve Prometheus metrics on http://HOST:PORT/metrics (default off: several
+                        workers on one host would clash on one port; e.g. 9309, 9310...; 0 picks a free port)
+  --metrics-host HOST   the address the metrics listen on (default 127.0.0.1: loopback only)
   --duration D          stop after D (default: run until SIGINT or SIGTERM)
   -h, --help            show this help
 
@@ -76,6 +79,8 @@ const OPTIONS = {
   llm: { type: "boolean" },
   notify: { type: "string", multiple: true },
   name: { type: "string" },
+  "metrics-port": { type: "string" },
+  "metrics-host": { type: "string" },
   duration: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -100,7 +105,10 @@ export async function run(args: string[]): Promise<ExitCode> {
     topics[flag] = v;
   }
   if (new Set(Object.values(topics)).size !== 3) throw new UsageError("worker: --alerts-topic, --reports-topic and --dlq-topic must be three different topics");
-  for (const flag of ["group", "name", "out"] as const) {
+  // Off unless asked for: the workers of one host would clash on any fixed default port.
+  const metricsPort = values["metrics-port"] === undefined ? "off" : parseMetricsPort(values["metrics-port"]);
+  if (values["metrics-host"] !== undefined && metricsPort === "off") throw new UsageError("--metrics-host: needs --metrics-port (the worker serves no metrics without it)");
+  for (const flag of ["group", "name", "out", "metrics-host"] as const) {
     if (values[flag] !== undefined && !values[flag].trim()) throw new UsageError(`--${flag}: expected a value`);
   }
   const notify = (values.notify ?? []).map(parseNotify);
@@ -115,7 +123,7 @@ export async function run(args: string[]): Promise<ExitCode> {
   if (!settings.kafka) throw new UsageError("worker: no Kafka to read alerts from (--bootstrap, KAFKA_BOOTSTRAP_SERVERS or kafka.bootstrap in --config)");
   if (values.llm && !settings.llm) throw new UsageError("--llm: no model configured (set OPENAI_API_KEY and/or OPENAI_BASE_URL, optionally KAFKA_OPS_LLM_MODEL)");
 
-  const [{ Secret, redactor, rememberSecrets }, { secretsOf }, { settingsThresholds }, { openState }, { createKafkaClient }, { clientLogSink }, { startWorker }, { liveAlertInvestigator }, { fanOut }, lines, { webhookSink }] = await Promise.all([
+  const [{ Secret, redactor, rememberSecrets }, { secretsOf }, { settingsThresholds }, { openState }, { createKafkaClient }, { clientLogSink }, { startWorker }, { liveAlertInvestigator }, { fanOut }, lines, { webhookSink }, { workerExporter }, { serveMetrics }] = await Promise.all([
     import("../../config/secret.ts"),
     import("../../config/settings.ts"),
     import("../thresholds-config.ts"),
@@ -127,6 +135,8 @@ export async function run(args: string[]): Promise<ExitCode> {
     import("../../watch/sinks/sink.ts"),
     import("../../watch/sinks/json-lines.ts"),
     import("../../watch/sinks/webhook.ts"),
+    import("../../metrics/worker-exporter.ts"),
+    import("../../metrics/server.ts"),
   ]);
   const urlSecrets = notify.map((n) => new Secret(n.url));
   rememberSecrets(urlSecrets);
@@ -147,7 +157,16 @@ export async function run(args: string[]): Promise<ExitCode> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const timer = durationMs === undefined ? undefined : setTimeout(stop, durationMs);
+  const exporter = workerExporter();
+  let server: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   try {
+    if (metricsPort !== "off") {
+      const host = values["metrics-host"] ?? "127.0.0.1";
+      server = await serveMetrics(exporter.registry, { port: metricsPort, host }).catch((error: Error) => {
+        throw new UsageError(`--metrics-port: cannot listen on ${host}:${metricsPort}: ${error.message}`);
+      });
+      say(`metrics on ${server.url}`);
+    }
     const worker = await startWorker({
       kafka: client.kafka,
       where: settings.kafka.bootstrap.join(","),
@@ -167,6 +186,7 @@ export async function run(args: string[]): Promise<ExitCode> {
       after,
       redact,
       log: say,
+      observer: exporter,
     });
     say(`consuming ${topics["alerts-topic"]} in group ${values.group ?? DEFAULTS.group}, reports to ${topics["reports-topic"]}, poison alerts to ${topics["dlq-topic"]}; state in ${state.describe}`);
     if (controller.signal.aborted) await worker.stop();
@@ -180,6 +200,7 @@ export async function run(args: string[]): Promise<ExitCode> {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     client.release();
+    await server?.close();
     await state.close();
   }
 }
