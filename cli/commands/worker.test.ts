@@ -19,7 +19,7 @@ describe.concurrent("kafka-ops worker (binary)", { timeout: 60_000 }, () => {
   it("--help says what it consumes, what it produces, and how it stays exactly once", async () => {
     const r = await runCli(["worker", "--help"], { env: ENV });
     expect(r.code).toBe(0);
-    for (const text of ["--alerts-topic T", "--reports-topic T", "--dlq-topic T", "read_committed", "kafka-ops-alert/v1", "Alertmanager", "KAFKA_OPS_POSTGRES_URL", "docs/workers.md", "kafka-ops-error"]) expect(r.stdout).toContain(text);
+    for (const text of ["--alerts-topic T", "--reports-topic T", "--dlq-topic T", "read_committed", "kafka-ops-alert/v1", "Alertmanager", "KAFKA_OPS_POSTGRES_URL", "docs/workers.md", "kafka-ops-error", "--metrics-port PORT", "default off"]) expect(r.stdout).toContain(text);
   });
 
   it.each([
