@@ -9,7 +9,8 @@
  *   skipped and says so.
  * - Poison alerts (in-process, SQLite state, the real broker): an alert whose investigation
  *   fails every attempt goes to the DLQ after --max-attempts with the error in its headers, and
- *   the alerts behind it on the same partition are still reported.
+ *   the alerts behind it on the same partition are still reported; the worker's metrics (its
+ *   observer, scraped from /metrics) count the same.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +28,10 @@ import { Cleanup, idempotentProducer, uid, waitFor, workloadKafka } from "../tes
 import { fanOut } from "../watch/sinks/sink.ts";
 import { ALERT_HEADERS } from "./headers.ts";
 import { type WorkerProcess, alertValue, allConsumed as consumed, assignedTo, countBy, readCommitted as read, workerProcess } from "./testing.ts";
-import { startWorker, type AlertInvestigator } from "./worker.ts";
+import { startWorker, type AlertInvestigator, type WorkerObserver } from "./worker.ts";
+import { serveMetrics } from "../metrics/server.ts";
+import { samplesOf, scrapeMetrics } from "../metrics/testing.ts";
+import { workerExporter } from "../metrics/worker-exporter.ts";
 
 const bootstrap = inject("bootstrap");
 const pgUrl = process.env.KAFKA_OPS_TEST_POSTGRES_URL;
@@ -164,6 +168,16 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       const { Secret } = await import("../config/secret.ts");
       const redact = redactor([new Secret("hunter2-secret")]);
       const logs: string[] = [];
+      // The Prometheus exporter, and what the worker told it per alert.
+      const exporter = workerExporter();
+      const told = { attempts: new Map<string, number[]>(), assigned: [] as number[][] };
+      const observer: WorkerObserver = {
+        ...exporter,
+        assigned: (p) => (told.assigned.push([...p]), exporter.assigned(p)),
+        attemptStarted: (alertId, attempt) => (told.attempts.set(alertId, [...(told.attempts.get(alertId) ?? []), attempt]), exporter.attemptStarted(alertId, attempt)),
+      };
+      const metrics = await serveMetrics(exporter.registry, { port: 0 });
+      cleanup.add("close the metrics server", () => metrics.close());
       const running = await startWorker({
         kafka,
         where: bootstrap,
@@ -183,6 +197,7 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
         after: fanOut([], redact),
         redact,
         log: (l) => logs.push(l),
+        observer,
       });
       cleanup.add("stop the worker", () => running.stop());
       const producer = await idempotentProducer(kafka);
@@ -206,8 +221,37 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       expect(attempts.get(failing)).toBe(3);
       const reports = countBy(await readCommitted(names.reports));
       expect([...reports]).toEqual([...after, ...fromAlertmanager].map((x) => [x, 1]));
-      expect(running.counts).toMatchObject({ reported: 4, deadLettered: 1 });
       expect(logs.join("\n")).not.toContain("hunter2-secret");
+
+      // Stopped (after what it had in hand), its metrics say what the topics say.
+      await running.stop();
+      expect(running.counts).toMatchObject({ reported: 4, deadLettered: 1 });
+      const { families } = await scrapeMetrics(metrics.url);
+      const value = (name: string, labels: Record<string, string> = {}) =>
+        samplesOf(families, name)
+          .filter((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v))
+          .map((x) => Number(x.value));
+      expect(value("kafka_ops_worker_alerts_total", { outcome: "reported" })).toEqual([4]);
+      expect(value("kafka_ops_worker_alerts_total", { outcome: "dead_lettered", error_class: "failing" })).toEqual([1]);
+      expect(value("kafka_ops_worker_alerts_total", { outcome: "dead_lettered", error_class: "unparseable" })).toEqual([0]);
+      expect(value("kafka_ops_worker_alerts_total", { outcome: "ignored" })).toEqual([1]); // f2, resolved
+      expect(value("kafka_ops_worker_alerts_total", { outcome: "already_done" })).toEqual([0]);
+      // 3 for the failing alert, 1 for each of the 4 reported; every failure was one of the failing alert's.
+      expect(told.attempts.get(failing)).toEqual([1, 2, 3]);
+      expect([...told.attempts].filter(([x]) => x !== failing).map(([, a]) => a)).toEqual([[1], [1], [1], [1]]);
+      expect(value("kafka_ops_worker_investigation_attempts_total")).toEqual([7]);
+      expect(value("kafka_ops_worker_investigation_failures_total")).toEqual([3]);
+      expect(samplesOf(families, "kafka_ops_worker_investigation_duration_seconds").map((x) => x.count)).toEqual(["4"]);
+      expect(value("kafka_ops_worker_takeovers_total")).toEqual([0]);
+      // One transaction per alerts record: three alerts and one Alertmanager payload.
+      expect(value("kafka_ops_worker_transactions_total", { result: "committed" })).toEqual([4]);
+      expect(value("kafka_ops_worker_transactions_total", { result: "fenced" })).toEqual([0]);
+      expect(value("kafka_ops_worker_transactions_total", { result: "failed" })).toEqual([0]);
+      expect(value("kafka_ops_worker_investigations_in_flight")).toEqual([0]);
+      // It held the one alerts partition, and holds none once stopped.
+      expect(new Set(told.assigned.slice(0, -1).map(String))).toEqual(new Set(["0"]));
+      expect(told.assigned.at(-1)).toEqual([]);
+      expect(value("kafka_ops_worker_partitions_assigned")).toEqual([0]);
     } finally {
       await cleanup.run();
     }
