@@ -71,6 +71,14 @@ describe("redactor", () => {
     expect(formsOf("abcd")).toContain("61626364");
   });
 
+  it("removes a secret's hex written byte by byte, with separators or as escapes", () => {
+    const pairs = [...Buffer.from(CANARY, "utf8")].map((b) => b.toString(16).padStart(2, "0"));
+    for (const dump of [pairs.join(" "), pairs.join(":"), pairs.join("-").toUpperCase(), pairs.map((p) => `\\x${p}`).join(""), pairs.map((p) => `\\x${p.toUpperCase()}`).join("")]) {
+      expect(redact(`0000: ${dump} |....|`)).toBe(`0000: ${REDACTED} |....|`);
+    }
+    expect(formsOf("abcd")).toEqual(expect.arrayContaining(["61 62 63 64", "61:62:63:64", "61-62-63-64", "\\x61\\x62\\x63\\x64"]));
+  });
+
   it("redacts a secret under 4 characters only where a credential stands, never in ordinary text", () => {
     const r = redactor([new Secret("pw"), new Secret("4/2")]);
     expect(r.empty).toBe(false);

@@ -145,8 +145,10 @@ export function formsOf(value: string): string[] {
   ];
   const bytes = Buffer.from(value, "utf8");
   for (const b64 of base64Cores(bytes)) forms.push(b64, toBase64Url(b64));
-  const hex = bytes.toString("hex");
-  forms.push(hex, hex.toUpperCase());
+  // Hex as dumps print it: run together, byte by byte with a separator (hexdump, Wireshark,
+  // Java's HexFormat), or escaped (`\x61\x62`, a C or Python literal), in either case.
+  const pairs = [...bytes].map((b) => b.toString(16).padStart(2, "0"));
+  for (const hex of [pairs.join(""), pairs.join(" "), pairs.join(":"), pairs.join("-"), pairs.map((p) => `\\x${p}`).join("")]) forms.push(hex, hex.toUpperCase().replace(/\\X/g, "\\x"));
   return forms.filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 
