@@ -264,7 +264,29 @@ describe("kafka-ops worker set-up (real broker)", () => {
     const missing = `it-workers-missing-${uid()}`;
     const r = await runCli(["worker", "--bootstrap", bootstrap, "--alerts-topic", missing, "--reports-topic", `${missing}-reports`, "--dlq-topic", `${missing}-dlq`], { env: { KAFKA_OPS_STATE_DIR: join(dir, "setup"), KAFKA_OPS_POSTGRES_URL: undefined } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`kafka-ops: worker: no topic ${missing}, ${missing}-reports, ${missing}-dlq on ${bootstrap} (the worker creates none: create them, or name others)\n`);
+    expect(r.stderr).toBe(`kafka-ops: worker: no topic ${missing}, ${missing}-reports on ${bootstrap} (the worker creates neither the alerts nor the reports topic: create them, or name others)\n`);
     expect((await admin.listTopics()).filter((t) => t.startsWith(missing))).toEqual([]);
+  });
+
+  it("creates its own DLQ topic when it is missing, as Kafka Connect does", { timeout: 60_000 }, async () => {
+    const { runCli } = await import("../cli/testing.ts");
+    const cleanup = new Cleanup();
+    const prefix = `it-workers-dlq-${uid()}`;
+    try {
+      await createTopics(cleanup, [
+        { topic: `${prefix}-alerts`, partitions: 1 },
+        { topic: `${prefix}-reports`, partitions: 1 },
+      ]);
+      cleanup.add("delete the DLQ topic", () => admin.deleteTopics({ topics: [`${prefix}-alerts.dlq`], timeout: 10_000 }));
+      cleanup.add("delete the group", () => admin.deleteGroups([prefix]));
+      const r = await runCli(["worker", "--bootstrap", bootstrap, "--alerts-topic", `${prefix}-alerts`, "--reports-topic", `${prefix}-reports`, "--group", prefix, "--duration", "2s"], {
+        env: { KAFKA_OPS_STATE_DIR: join(dir, "setup-dlq"), KAFKA_OPS_POSTGRES_URL: undefined },
+      });
+      expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`created the DLQ topic ${prefix}-alerts.dlq (1 partition, replication factor 1)`)]);
+      const meta = await admin.fetchTopicMetadata({ topics: [`${prefix}-alerts.dlq`] });
+      expect(meta.topics[0]!.partitions).toHaveLength(1);
+    } finally {
+      await cleanup.run();
+    }
   });
 });

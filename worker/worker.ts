@@ -318,8 +318,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     throw new ClusterUnreachableError(o.where, o.redact((error as Error).message));
   }
   try {
-    const missing = await missingTopics(admin, [o.alertsTopic, o.reportsTopic, o.dlqTopic]);
-    if (missing.length) throw new KafkaOpsError("BAD_INPUT", `worker: no topic ${missing.join(", ")} on ${o.where} (the worker creates none: create ${missing.length > 1 ? "them" : "it"}, or name others)`);
+    const missing = await missingTopics(admin, [o.alertsTopic, o.reportsTopic]);
+    if (missing.length) throw new KafkaOpsError("BAD_INPUT", `worker: no topic ${missing.join(", ")} on ${o.where} (the worker creates neither the alerts nor the reports topic: create ${missing.length > 1 ? "them" : "it"}, or name others)`);
+    // Its own DLQ is the worker's to create, as Kafka Connect creates its dead letter queue.
+    if ((await missingTopics(admin, [o.dlqTopic])).length) await createDeadLetterTopic(admin, o.dlqTopic, o.log);
     await consumer.connect();
   } catch (error) {
     await admin.disconnect().catch(() => {});
@@ -348,6 +350,15 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   });
   await consumer.run({ autoCommit: false, partitionsConsumedConcurrently: Math.max(1, o.concurrency), eachMessage });
   return { done, stop, counts };
+}
+
+/** One partition (poison alerts are rare), replicated like the cluster's defaults allow: up to 3. */
+async function createDeadLetterTopic(admin: Admin, topic: string, log: (line: string) => void): Promise<void> {
+  const { brokers } = await admin.describeCluster();
+  const replicationFactor = Math.min(3, brokers.length);
+  // false: another worker created it first, which is as good.
+  const created = await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor }], waitForLeaders: true });
+  if (created) log(`created the DLQ topic ${topic} (1 partition, replication factor ${replicationFactor})`);
 }
 
 async function missingTopics(admin: Admin, topics: string[]): Promise<string[]> {

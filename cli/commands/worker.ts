@@ -39,7 +39,7 @@ Nothing is changed on the cluster: every action stays proposed. docs/workers.md 
 Options:
   --alerts-topic T      the topic alerts arrive on (required)
   --reports-topic T     the topic reports go to (required)
-  --dlq-topic T         where poison alerts go (default <alerts topic>.dlq)
+  --dlq-topic T         where poison alerts go (default <alerts topic>.dlq; created when missing)
   --group G             the workers' consumer group (default ${DEFAULTS.group})
   --concurrency N       alerts investigated at once, one per partition at most, 1-64 (default ${DEFAULTS.concurrency})
   --max-attempts N      attempts before an alert goes to the DLQ, 1-20 (default ${DEFAULTS.maxAttempts})
