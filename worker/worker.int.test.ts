@@ -258,6 +258,58 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
   });
 });
 
+describe("kafka-ops worker, copies of one alert on two partitions of one worker (real broker, SQLite state)", () => {
+  it("investigates it once: the second copy waits for the first, then is committed past", { timeout: 120_000 }, async () => {
+    const cleanup = new Cleanup();
+    const id = uid();
+    try {
+      const names = await workerTopics(cleanup, `it-workers-c-${id}`, { alerts: 2, reports: 1 });
+      const alertId = `alert-${id}-twice`;
+      const logs: string[] = [];
+      let calls = 0;
+      const investigate: AlertInvestigator = async (work) => {
+        calls++;
+        // Hold the first copy until the second is seen waiting for it (a second call here would be the bug).
+        await waitFor("the second copy waiting", () => logs.some((l) => l.includes(`${alertId}: a copy of it is being handled`)) || calls > 1, (ok) => ok, { timeoutMs: 60_000, intervalMs: 50 });
+        const { investigate: replay } = await import("../investigate.ts");
+        const { readFileSync } = await import("node:fs");
+        return replay({ ...JSON.parse(readFileSync(join(ROOT, "fixtures/incidents/lag-slow-consumer-1.json"), "utf8")), id: work.id });
+      };
+      const redact = redactor([]);
+      const running = await startWorker({
+        kafka,
+        where: bootstrap,
+        groupId: names.group,
+        alertsTopic: names.alerts,
+        reportsTopic: names.reports,
+        dlqTopic: names.dlq,
+        ledger: sqliteAlertLedger(new DatabaseSync(join(dir, `ledger-c-${id}.sqlite`))),
+        checkpointer: new MemorySaver(),
+        investigate,
+        owner: "w1",
+        concurrency: 2,
+        maxAttempts: 3,
+        leaseMs: 6000,
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 1000,
+        after: fanOut([], redact),
+        redact,
+        log: (l) => logs.push(l),
+      });
+      cleanup.add("stop the worker", () => running.stop());
+      const producer = await idempotentProducer(kafka);
+      cleanup.add("disconnect producer", () => producer.disconnect());
+      await producer.send({ topic: names.alerts, messages: [0, 1].map((partition) => ({ partition, key: alertId, value: alertValue(alertId, "payments") })) });
+      await allConsumed(names.group, names.alerts);
+      expect(calls).toBe(1);
+      expect([...countBy(await readCommitted(names.reports))]).toEqual([[alertId, 1]]);
+      expect(running.counts).toMatchObject({ reported: 1, skipped: 1 });
+    } finally {
+      await cleanup.run();
+    }
+  });
+});
+
 describe("kafka-ops worker set-up (real broker)", () => {
   it("refuses topics the cluster does not have: one line, exit 2, nothing created", async () => {
     const { runCli } = await import("../cli/testing.ts");

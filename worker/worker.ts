@@ -175,6 +175,23 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     return committed !== undefined && BigInt(committed) > BigInt(source.offset);
   };
 
+  /**
+   * Alert ids this process is taking to an end, from the claim until their record's transaction
+   * is over. The ledger tells workers apart, not one worker's partitions: a copy of an alert
+   * arriving on another partition of this worker waits here for the first to finish.
+   */
+  const local = new Map<string, Promise<void>>();
+  const takeLocally = async (id: string): Promise<() => void> => {
+    if (local.has(id)) o.log(`${id}: a copy of it is being handled on another partition of this worker: waiting for that one`);
+    while (local.has(id)) await local.get(id);
+    let free!: () => void;
+    local.set(id, new Promise<void>((r) => (free = r)));
+    return () => {
+      local.delete(id);
+      free();
+    };
+  };
+
   /** Takes one alert to an outcome: claimed, investigated (retried), or found done elsewhere. */
   const handle = async (work: AlertWork, source: AlertSource, keepAlive: Set<string>): Promise<Outcome> => {
     // A claim past attempt 1 that is not our own retry takes over what another holder left.
@@ -226,6 +243,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     const next = (BigInt(message.offset) + 1n).toString();
     const parsed = parseAlertMessage(message.value);
     const held = new Set<string>();
+    const release: (() => void)[] = [];
     // Stay a live member and keep the leases while the investigations run.
     const timer = setInterval(() => {
       heartbeat().catch(() => {});
@@ -239,6 +257,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
         records.push({ topic: o.dlqTopic, messages: [poisonCopy(message, deadLetterHeaders({ error: o.redact(parsed.error), kind: "unparseable", attempts: 0, source, at: new Date(now()).toISOString() }))] });
       } else {
         for (const line of parsed.ignored) o.log(`${topic}/${partition}/${message.offset}: ignored ${line}`);
+        // Ids in sorted order, so two records naming the same alerts never wait on each other.
+        for (const id of [...new Set(parsed.work.map((w) => w.id))].sort()) release.push(await takeLocally(id));
         for (const work of parsed.work) outcomes.push(await handle(work, source, held));
         const reports = outcomes.flatMap((x): Message[] => (x.kind === "report" ? [{ key: x.work.id, value: JSON.stringify(x.report), headers: reportHeaders(x.report, x.work, source, x.attempts) }] : []));
         const dead = outcomes.flatMap((x): Message[] =>
@@ -263,6 +283,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
           await o.after.deliver({ kind: "report", key: x.work.id, at: new Date(at).toISOString(), report: x.report });
         } else if (x.kind === "dead") {
           counts.deadLettered++;
+          await o.checkpointer.deleteThread(`kafka-ops-worker:${x.work.id}`).catch(() => {});
           o.log(`${x.work.id}: to ${o.dlqTopic} after ${x.attempts} attempt(s): ${x.error}`);
         } else {
           counts.skipped++;
@@ -284,6 +305,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       throw error;
     } finally {
       clearInterval(timer);
+      for (const r of release) r();
     }
   };
 
