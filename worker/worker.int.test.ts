@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Admin, Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ALERT_FORMAT } from "../alerts/message.ts";
+import { ALERT_FORMAT, type AlertWork } from "../alerts/message.ts";
 import { ROOT } from "../cli/testing.ts";
 import { redactor } from "../config/secret.ts";
 import { Report } from "../contract/report.ts";
@@ -28,7 +28,7 @@ import { Cleanup, idempotentProducer, uid, waitFor, workloadKafka } from "../tes
 import { fanOut } from "../watch/sinks/sink.ts";
 import { ALERT_HEADERS } from "./headers.ts";
 import { type WorkerProcess, alertValue, allConsumed as consumed, assignedTo, countBy, readCommitted as read, workerProcess } from "./testing.ts";
-import { startWorker, type AlertInvestigator, type WorkerObserver } from "./worker.ts";
+import { startWorker, type AlertInvestigator, type WorkerOptions, type WorkerObserver } from "./worker.ts";
 import { serveMetrics } from "../metrics/server.ts";
 import { samplesOf, scrapeMetrics } from "../metrics/testing.ts";
 import { workerExporter } from "../metrics/worker-exporter.ts";
@@ -69,6 +69,36 @@ async function workerTopics(cleanup: Cleanup, prefix: string, partitions: { aler
   ]);
   cleanup.add(`delete group ${names.group}`, () => admin.deleteGroups([names.group]));
   return names;
+}
+
+/** A report for an alert, from a recorded incident's replay: the in-process tests are about delivery, not diagnosis. */
+async function replayReport(work: AlertWork): Promise<Report> {
+  const { investigate } = await import("../investigate.ts");
+  const { readFileSync } = await import("node:fs");
+  return investigate({ ...JSON.parse(readFileSync(join(ROOT, "fixtures/incidents/lag-slow-consumer-1.json"), "utf8")), id: work.id });
+}
+
+/** A worker in this process on `names`' topics, SQLite ledger, short leases; stopped by `cleanup`. */
+async function inProcessWorker(cleanup: Cleanup, names: { alerts: string; reports: string; dlq: string; group: string }, o: Pick<WorkerOptions, "investigate" | "log" | "redact" | "concurrency"> & Partial<Pick<WorkerOptions, "observer">>) {
+  const running = await startWorker({
+    kafka,
+    where: bootstrap,
+    groupId: names.group,
+    alertsTopic: names.alerts,
+    reportsTopic: names.reports,
+    dlqTopic: names.dlq,
+    ledger: sqliteAlertLedger(new DatabaseSync(join(dir, `ledger-${names.group}.sqlite`))),
+    checkpointer: new MemorySaver(),
+    owner: "w1",
+    maxAttempts: 3,
+    leaseMs: 6000,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 1000,
+    after: fanOut([], o.redact),
+    ...o,
+  });
+  cleanup.add("stop the worker", () => running.stop());
+  return running;
 }
 
 const readCommitted = (topic: string) => read(kafka, admin, topic);
@@ -160,10 +190,7 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       const investigate: AlertInvestigator = async (work) => {
         attempts.set(work.id, (attempts.get(work.id) ?? 0) + 1);
         if (work.id === failing) throw new Error("registry answered 503 with password=hunter2-secret");
-        const { investigate: replay } = await import("../investigate.ts");
-        const { readFileSync } = await import("node:fs");
-        const incident = JSON.parse(readFileSync(join(ROOT, "fixtures/incidents/lag-slow-consumer-1.json"), "utf8"));
-        return replay({ ...incident, id: work.id });
+        return replayReport(work);
       };
       const { Secret } = await import("../config/secret.ts");
       const redact = redactor([new Secret("hunter2-secret")]);
@@ -178,28 +205,7 @@ describe("kafka-ops worker poison alerts (real broker, SQLite state)", () => {
       };
       const metrics = await serveMetrics(exporter.registry, { port: 0 });
       cleanup.add("close the metrics server", () => metrics.close());
-      const running = await startWorker({
-        kafka,
-        where: bootstrap,
-        groupId: names.group,
-        alertsTopic: names.alerts,
-        reportsTopic: names.reports,
-        dlqTopic: names.dlq,
-        ledger: sqliteAlertLedger(new DatabaseSync(join(dir, `ledger-${id}.sqlite`))),
-        checkpointer: new MemorySaver(),
-        investigate,
-        owner: "w1",
-        concurrency: 1,
-        maxAttempts: 3,
-        leaseMs: 6000,
-        sessionTimeoutMs: 6000,
-        heartbeatIntervalMs: 1000,
-        after: fanOut([], redact),
-        redact,
-        log: (l) => logs.push(l),
-        observer,
-      });
-      cleanup.add("stop the worker", () => running.stop());
+      const running = await inProcessWorker(cleanup, names, { investigate, concurrency: 1, redact, log: (l) => logs.push(l), observer });
       const producer = await idempotentProducer(kafka);
       cleanup.add("disconnect producer", () => producer.disconnect());
       const after = [`alert-${id}-next-1`, `alert-${id}-next-2`];
@@ -271,32 +277,10 @@ describe("kafka-ops worker, copies of one alert on two partitions of one worker 
         calls++;
         // Hold the first copy until the second is seen waiting for it (a second call here would be the bug).
         await waitFor("the second copy waiting", () => logs.some((l) => l.includes(`${alertId}: a copy of it is being handled`)) || calls > 1, (ok) => ok, { timeoutMs: 60_000, intervalMs: 50 });
-        const { investigate: replay } = await import("../investigate.ts");
-        const { readFileSync } = await import("node:fs");
-        return replay({ ...JSON.parse(readFileSync(join(ROOT, "fixtures/incidents/lag-slow-consumer-1.json"), "utf8")), id: work.id });
+        return replayReport(work);
       };
       const redact = redactor([]);
-      const running = await startWorker({
-        kafka,
-        where: bootstrap,
-        groupId: names.group,
-        alertsTopic: names.alerts,
-        reportsTopic: names.reports,
-        dlqTopic: names.dlq,
-        ledger: sqliteAlertLedger(new DatabaseSync(join(dir, `ledger-c-${id}.sqlite`))),
-        checkpointer: new MemorySaver(),
-        investigate,
-        owner: "w1",
-        concurrency: 2,
-        maxAttempts: 3,
-        leaseMs: 6000,
-        sessionTimeoutMs: 6000,
-        heartbeatIntervalMs: 1000,
-        after: fanOut([], redact),
-        redact,
-        log: (l) => logs.push(l),
-      });
-      cleanup.add("stop the worker", () => running.stop());
+      const running = await inProcessWorker(cleanup, names, { investigate, concurrency: 2, redact, log: (l) => logs.push(l) });
       const producer = await idempotentProducer(kafka);
       cleanup.add("disconnect producer", () => producer.disconnect());
       await producer.send({ topic: names.alerts, messages: [0, 1].map((partition) => ({ partition, key: alertId, value: alertValue(alertId, "payments") })) });
